@@ -1,0 +1,38 @@
+package dev.wrenn.controlplane.apikey;
+
+import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.http.JsonBody;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+/** {@code /v1/api-keys}: a signed-in user manages their team's keys. */
+public final class ApiKeyRoutes {
+    private final ApiKeyService keys;
+
+    public ApiKeyRoutes(ApiKeyService keys) {
+        this.keys = keys;
+    }
+
+    public void register(RoutesConfig routes, Authenticator auth) {
+        routes.beforeMatched("/v1/api-keys", auth::requireUser);
+        routes.beforeMatched("/v1/api-keys/*", auth::requireUser);
+        routes.post("/v1/api-keys", this::create);
+        routes.get("/v1/api-keys", this::list);
+        routes.delete("/v1/api-keys/{id}", this::delete);
+    }
+
+    private void create(Context ctx) {
+        var user = Authenticator.user(ctx);
+        var body = JsonBody.of(ctx);
+        ctx.status(201).json(keys.create(user, body.optionalString("name")));
+    }
+
+    private void list(Context ctx) {
+        ctx.json(keys.list(Authenticator.user(ctx).teamId()));
+    }
+
+    private void delete(Context ctx) {
+        keys.delete(Authenticator.user(ctx).teamId(), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.wrenn.controlplane.auth;
+
+import dev.wrenn.controlplane.apikey.ApiKeyService;
+import dev.wrenn.controlplane.http.ApiException;
+import io.javalin.http.Context;
+
+/**
+ * Turns request credentials into a {@link Principal}: {@code X-API-Key} for sandbox and snapshot
+ * routes, {@code Authorization: Bearer <jwt>} for the api-keys routes. Failures are 401s that do
+ * not say which part was wrong.
+ */
+public final class Authenticator {
+    private static final String ATTRIBUTE = "wrenn.principal";
+
+    private final JwtService jwt;
+    private final ApiKeyService apiKeys;
+
+    public Authenticator(JwtService jwt, ApiKeyService apiKeys) {
+        this.jwt = jwt;
+        this.apiKeys = apiKeys;
+    }
+
+    public void requireApiKey(Context ctx) {
+        String key = ctx.header("X-API-Key");
+        if (key == null || key.isBlank()) {
+            throw ApiException.unauthorized("missing X-API-Key header");
+        }
+        var principal = apiKeys.authenticate(key.strip())
+                .orElseThrow(() -> ApiException.unauthorized("invalid API key"));
+        ctx.attribute(ATTRIBUTE, principal);
+    }
+
+    public void requireUser(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("missing 'Authorization: Bearer <token>' header");
+        }
+        var session = jwt.verify(header.substring(7).strip())
+                .orElseThrow(() -> ApiException.unauthorized("invalid or expired token"));
+        ctx.attribute(ATTRIBUTE, new Principal.User(session.userId(), session.teamId(), session.email()));
+    }
+
+    public static Principal principal(Context ctx) {
+        Principal p = ctx.attribute(ATTRIBUTE);
+        if (p == null) throw new IllegalStateException("route reached without authentication");
+        return p;
+    }
+
+    public static Principal.User user(Context ctx) {
+        if (principal(ctx) instanceof Principal.User u) return u;
+        throw ApiException.unauthorized("this route needs a user session token");
+    }
+}

@@ -1,0 +1,149 @@
+package dev.wrenn.controlplane.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the control plane reads from its environment, parsed and checked once at start-up.
+ *
+ * <p>Each field maps to one environment variable; the README's configuration table lists them. A
+ * value that is present but invalid fails the start with a {@link ConfigException} naming the
+ * variable, so a typo never silently falls back to a default.
+ */
+public record ControlPlaneConfig(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<String> databaseUrl,
+        Optional<String> jwtSecret,
+        long maxBodyBytes,
+        Optional<URI> publicUrl,
+        Optional<URI> oauthRedirectUrl,
+        GitHubConfig github) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    /** GitHub OAuth settings; the provider is enabled only when both client id and secret are set. */
+    public record GitHubConfig(
+            Optional<String> clientId,
+            Optional<String> clientSecret,
+            URI authorizeUrl,
+            URI tokenUrl,
+            URI apiUrl) {
+
+        public boolean enabled() {
+            return clientId.isPresent() && clientSecret.isPresent();
+        }
+    }
+
+    /** True when the server runs its own embedded PostgreSQL: the single-node mode. */
+    public boolean embeddedDatabase() {
+        return databaseUrl.isEmpty();
+    }
+
+    public ControlPlaneConfig withPort(int newPort) {
+        return new ControlPlaneConfig(
+                host, newPort, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github);
+    }
+
+    public ControlPlaneConfig withDataDir(Path newDataDir) {
+        return new ControlPlaneConfig(
+                host, port, newDataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github);
+    }
+
+    public static ControlPlaneConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static ControlPlaneConfig from(Map<String, String> env) {
+        var reader = new EnvReader(env);
+        var home = Path.of(System.getProperty("user.home"));
+        var github = new GitHubConfig(
+                reader.string("GITHUB_CLIENT_ID"),
+                reader.string("GITHUB_CLIENT_SECRET"),
+                reader.uri("GITHUB_AUTHORIZE_URL").orElse(URI.create("https://github.com/login/oauth/authorize")),
+                reader.uri("GITHUB_TOKEN_URL").orElse(URI.create("https://github.com/login/oauth/access_token")),
+                reader.uri("GITHUB_API_URL").orElse(URI.create("https://api.github.com")));
+        var publicUrl = reader.uri("CP_PUBLIC_URL");
+        return new ControlPlaneConfig(
+                reader.string("WRENN_HOST").orElse("0.0.0.0"),
+                reader.port("WRENN_PORT").orElse(DEFAULT_PORT),
+                reader.string("WRENN_DATA_DIR").map(Path::of).orElse(home.resolve(".wrenn")),
+                reader.string("WRENN_DATABASE_URL"),
+                reader.string("WRENN_JWT_SECRET"),
+                reader.positiveLong("WRENN_MAX_BODY_BYTES").orElse(DEFAULT_MAX_BODY_BYTES),
+                publicUrl,
+                reader.uri("OAUTH_REDIRECT_URL").or(() -> publicUrl),
+                github);
+    }
+
+    /**
+     * Checks the combinations that single values cannot: the rules that make the server refuse to
+     * start rather than run half-configured.
+     */
+    public void validate() {
+        if (!embeddedDatabase() && jwtSecret.isEmpty()) {
+            throw new ConfigException(
+                    "WRENN_JWT_SECRET is required when WRENN_DATABASE_URL is set: only the embedded single-node"
+                            + " mode generates and keeps its own secret");
+        }
+        jwtSecret.ifPresent(s -> {
+            if (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                throw new ConfigException("WRENN_JWT_SECRET must be at least 32 bytes long");
+            }
+        });
+        if (github.enabled() && publicUrl.isEmpty()) {
+            throw new ConfigException(
+                    "GitHub OAuth is configured (GITHUB_CLIENT_ID/GITHUB_CLIENT_SECRET) but CP_PUBLIC_URL is not set:"
+                            + " it is needed to build the OAuth callback URL, e.g. CP_PUBLIC_URL=https://wrenn.example.com");
+        }
+        if (github.clientId().isPresent() != github.clientSecret().isPresent()) {
+            throw new ConfigException("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
+        }
+    }
+
+    private record EnvReader(Map<String, String> env) {
+        Optional<String> string(String name) {
+            return Optional.ofNullable(env.get(name)).map(String::strip).filter(s -> !s.isEmpty());
+        }
+
+        Optional<Integer> port(String name) {
+            return string(name).map(v -> {
+                try {
+                    int p = Integer.parseInt(v);
+                    if (p < 0 || p > 65535) throw new NumberFormatException();
+                    return p;
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(name + " must be a port number (0-65535), got '" + v + "'");
+                }
+            });
+        }
+
+        Optional<Long> positiveLong(String name) {
+            return string(name).map(v -> {
+                try {
+                    long n = Long.parseLong(v);
+                    if (n <= 0) throw new NumberFormatException();
+                    return n;
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(name + " must be a positive integer, got '" + v + "'");
+                }
+            });
+        }
+
+        Optional<URI> uri(String name) {
+            return string(name).map(v -> {
+                try {
+                    var uri = URI.create(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+                    if (uri.getScheme() == null || uri.getHost() == null) throw new IllegalArgumentException();
+                    return uri;
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name + " must be an absolute http(s) URL, got '" + v + "'");
+                }
+            });
+        }
+    }
+}

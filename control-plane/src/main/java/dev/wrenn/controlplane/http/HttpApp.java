@@ -1,0 +1,93 @@
+package dev.wrenn.controlplane.http;
+
+import dev.wrenn.controlplane.config.ControlPlaneConfig;
+import dev.wrenn.controlplane.metrics.HttpMetrics;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP shell shared by every route: JSON in snake_case, the error envelope for every failure
+ * (including unknown routes, wrong methods and oversized bodies), metrics, health and the contract.
+ */
+public final class HttpApp {
+    private static final Logger log = LoggerFactory.getLogger(HttpApp.class);
+    public static final String OPENAPI_RESOURCE = "/dev/wrenn/controlplane/api/openapi.yaml";
+
+    public static final JsonMapper RESPONSE_MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
+
+    private HttpApp() {}
+
+    public static Javalin create(ControlPlaneConfig config, HttpMetrics metrics, Consumer<RoutesConfig> features) {
+        byte[] openapi = loadContract();
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.http.prefer405over404 = true;
+            cfg.jsonMapper(new JavalinJackson3(RESPONSE_MAPPER, true));
+            cfg.requestLogger.http(metrics::record);
+
+            var routes = cfg.routes;
+            routes.get("/healthz", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
+            features.accept(routes);
+
+            routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            routes.exception(HttpResponseException.class, HttpApp::frameworkError);
+            routes.exception(Exception.class, (e, ctx) -> {
+                String ref = dev.wrenn.controlplane.db.Ids.random("err_", 12);
+                log.error("unhandled error {} on {} {}", ref, ctx.method().name(), ctx.path(), e);
+                error(ctx, 500, "internal_error", "internal error (reference " + ref + ")");
+            });
+            // Anything Jetty or Javalin answers by itself still gets the envelope.
+            routes.error(404, ctx -> envelopeIfEmpty(ctx, "not_found", "no route for " + ctx.method().name() + " " + ctx.path()));
+            routes.error(405, ctx -> envelopeIfEmpty(ctx, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path()));
+            routes.error(413, ctx -> envelopeIfEmpty(ctx, "payload_too_large", "request body is larger than " + config.maxBodyBytes() + " bytes"));
+        });
+    }
+
+    private static void frameworkError(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        switch (status) {
+            case 404 -> error(ctx, 404, "not_found", "no route for " + ctx.method().name() + " " + ctx.path());
+            case 405 -> error(ctx, 405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path());
+            case 413 -> error(ctx, 413, "payload_too_large", "request body is too large");
+            case 400 -> error(ctx, 400, "bad_request", e.getMessage());
+            default -> error(ctx, status, "http_" + status, e.getMessage());
+        }
+    }
+
+    private static void envelopeIfEmpty(Context ctx, String code, String message) {
+        if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{\"error\"")) {
+            error(ctx, ctx.statusCode(), code, message);
+        }
+    }
+
+    public static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).json(ErrorBody.of(code, message));
+    }
+
+    private static byte[] loadContract() {
+        try (InputStream in = HttpApp.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("contract " + OPENAPI_RESOURCE + " missing from the build");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
