@@ -15,6 +15,8 @@ import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
 import dev.wrenn.controlplane.http.HttpApp;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
+import dev.wrenn.controlplane.sandbox.SandboxRoutes;
+import dev.wrenn.controlplane.sandbox.SandboxStore;
 import io.javalin.Javalin;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -61,9 +63,11 @@ public final class ControlPlane implements AutoCloseable {
                     config.publicUrl(),
                     config.oauthRedirectUrl());
             var apiKeyRoutes = new ApiKeyRoutes(apiKeys);
+            var sandboxRoutes = new SandboxRoutes(new SandboxStore(jdbi));
             var app = HttpApp.create(config, new HttpMetrics(), routes -> {
                 authRoutes.register(routes);
                 apiKeyRoutes.register(routes, authenticator);
+                sandboxRoutes.register(routes, authenticator);
             });
             app.start(config.host(), config.port());
             log.info(

@@ -14,11 +14,9 @@ public final class ApiKeyRoutes {
     }
 
     public void register(RoutesConfig routes, Authenticator auth) {
-        routes.beforeMatched("/v1/api-keys", auth::requireUser);
-        routes.beforeMatched("/v1/api-keys/*", auth::requireUser);
-        routes.post("/v1/api-keys", this::create);
-        routes.get("/v1/api-keys", this::list);
-        routes.delete("/v1/api-keys/{id}", this::delete);
+        routes.post("/v1/api-keys", auth.withUser(this::create));
+        routes.get("/v1/api-keys", auth.withUser(this::list));
+        routes.delete("/v1/api-keys/{id}", auth.withUser(this::delete));
     }
 
     private void create(Context ctx) {

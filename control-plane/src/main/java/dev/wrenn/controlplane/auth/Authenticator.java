@@ -40,6 +40,22 @@ public final class Authenticator {
         ctx.attribute(ATTRIBUTE, new Principal.User(session.userId(), session.teamId(), session.email()));
     }
 
+    /** The handler, behind API-key authentication. */
+    public io.javalin.http.Handler withApiKey(io.javalin.http.Handler handler) {
+        return ctx -> {
+            requireApiKey(ctx);
+            handler.handle(ctx);
+        };
+    }
+
+    /** The handler, behind session-token authentication. */
+    public io.javalin.http.Handler withUser(io.javalin.http.Handler handler) {
+        return ctx -> {
+            requireUser(ctx);
+            handler.handle(ctx);
+        };
+    }
+
     public static Principal principal(Context ctx) {
         Principal p = ctx.attribute(ATTRIBUTE);
         if (p == null) throw new IllegalStateException("route reached without authentication");

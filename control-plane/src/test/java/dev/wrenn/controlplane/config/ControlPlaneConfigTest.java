@@ -1,0 +1,58 @@
+package dev.wrenn.controlplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ControlPlaneConfigTest {
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void defaultsAreTheSingleNodeMode() {
+        var c = ControlPlaneConfig.from(Map.of());
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.embeddedDatabase()).isTrue();
+        assertThat(c.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".wrenn"));
+        assertThat(c.github().enabled()).isFalse();
+        c.validate();
+    }
+
+    @Test
+    void externalDatabaseNeedsAJwtSecret() {
+        var c = ControlPlaneConfig.from(Map.of("WRENN_DATABASE_URL", "postgres://u:p@db/wrenn"));
+        assertThatThrownBy(c::validate).isInstanceOf(ConfigException.class).hasMessageContaining("WRENN_JWT_SECRET");
+        ControlPlaneConfig.from(Map.of("WRENN_DATABASE_URL", "postgres://u:p@db/wrenn", "WRENN_JWT_SECRET", SECRET))
+                .validate();
+    }
+
+    @Test
+    void shortJwtSecretIsRefused() {
+        var c = ControlPlaneConfig.from(Map.of("WRENN_JWT_SECRET", "short"));
+        assertThatThrownBy(c::validate).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void oauthNeedsAPublicUrlAndBothCredentials() {
+        var noUrl = ControlPlaneConfig.from(Map.of("GITHUB_CLIENT_ID", "id", "GITHUB_CLIENT_SECRET", "s"));
+        assertThatThrownBy(noUrl::validate).hasMessageContaining("CP_PUBLIC_URL");
+        var half = ControlPlaneConfig.from(Map.of("GITHUB_CLIENT_ID", "id", "CP_PUBLIC_URL", "https://w.example"));
+        assertThatThrownBy(half::validate).hasMessageContaining("GITHUB_CLIENT_SECRET");
+        var ok = ControlPlaneConfig.from(
+                Map.of("GITHUB_CLIENT_ID", "id", "GITHUB_CLIENT_SECRET", "s", "CP_PUBLIC_URL", "https://w.example/"));
+        ok.validate();
+        assertThat(ok.oauthRedirectUrl()).contains(java.net.URI.create("https://w.example"));
+    }
+
+    @Test
+    void invalidValuesNameTheVariable() {
+        assertThatThrownBy(() -> ControlPlaneConfig.from(Map.of("WRENN_PORT", "eighty")))
+                .hasMessageContaining("WRENN_PORT");
+        assertThatThrownBy(() -> ControlPlaneConfig.from(Map.of("WRENN_MAX_BODY_BYTES", "-1")))
+                .hasMessageContaining("WRENN_MAX_BODY_BYTES");
+        assertThatThrownBy(() -> ControlPlaneConfig.from(Map.of("CP_PUBLIC_URL", "not a url")))
+                .hasMessageContaining("CP_PUBLIC_URL");
+    }
+}
