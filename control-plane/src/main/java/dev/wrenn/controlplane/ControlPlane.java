@@ -15,7 +15,13 @@ import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
 import dev.wrenn.controlplane.http.HttpApp;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
+import dev.wrenn.controlplane.host.HostAgentClient;
+import dev.wrenn.controlplane.sandbox.ExecStreamSocket;
+import dev.wrenn.controlplane.sandbox.FileTransfer;
+import dev.wrenn.controlplane.sandbox.Reconciler;
+import dev.wrenn.controlplane.sandbox.SandboxLimits;
 import dev.wrenn.controlplane.sandbox.SandboxRoutes;
+import dev.wrenn.controlplane.sandbox.SandboxService;
 import dev.wrenn.controlplane.sandbox.SandboxStore;
 import io.javalin.Javalin;
 import java.net.http.HttpClient;
@@ -36,11 +42,16 @@ public final class ControlPlane implements AutoCloseable {
     private final Database database;
     private final Javalin http;
     private final ControlPlaneConfig config;
+    private final HostAgentClient hostAgent;
+    private final Reconciler reconciler;
 
-    private ControlPlane(Database database, Javalin http, ControlPlaneConfig config) {
+    private ControlPlane(
+            Database database, Javalin http, ControlPlaneConfig config, HostAgentClient hostAgent, Reconciler reconciler) {
         this.database = database;
         this.http = http;
         this.config = config;
+        this.hostAgent = hostAgent;
+        this.reconciler = reconciler;
     }
 
     public static ControlPlane start(ControlPlaneConfig config) {
@@ -49,6 +60,8 @@ public final class ControlPlane implements AutoCloseable {
         var clock = Clock.systemUTC();
         byte[] jwtSecret = Secrets.jwtSecret(config);
         var database = Database.open(config.databaseUrl(), config.dataDir());
+        HostAgentClient hostAgent = null;
+        Reconciler reconciler = null;
         try {
             var jdbi = database.jdbi();
             var jwt = new JwtService(jwtSecret, clock);
@@ -63,7 +76,23 @@ public final class ControlPlane implements AutoCloseable {
                     config.publicUrl(),
                     config.oauthRedirectUrl());
             var apiKeyRoutes = new ApiKeyRoutes(apiKeys);
-            var sandboxRoutes = new SandboxRoutes(new SandboxStore(jdbi));
+            var sandboxStore = new SandboxStore(jdbi);
+            hostAgent = config.sandboxes().hostAgent().map(HostAgentClient::new).orElse(null);
+            var sandboxService = new SandboxService(
+                    sandboxStore,
+                    jdbi,
+                    hostAgent,
+                    new SandboxLimits(
+                            Runtime.getRuntime().availableProcessors(), 128, config.sandboxes().maxMemoryMb(), 7 * 24 * 3600, 3600),
+                    config.sandboxes().createTimeoutSec() * 1000L);
+            var sandboxRoutes = new SandboxRoutes(
+                    sandboxStore,
+                    sandboxService,
+                    new FileTransfer(sandboxService, config.sandboxes().maxUploadBytes(), config.dataDir().resolve("spool")),
+                    new ExecStreamSocket(sandboxService, sandboxStore, authenticator));
+            if (hostAgent != null) {
+                reconciler = new Reconciler(sandboxStore, hostAgent, java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()));
+            }
             var app = HttpApp.create(config, new HttpMetrics(), routes -> {
                 authRoutes.register(routes);
                 apiKeyRoutes.register(routes, authenticator);
@@ -76,8 +105,11 @@ public final class ControlPlane implements AutoCloseable {
                     app.port(),
                     config.embeddedDatabase() ? "embedded" : "external",
                     (System.nanoTime() - t0) / 1_000_000);
-            return new ControlPlane(database, app, config);
+            if (reconciler != null) reconciler.start();
+            return new ControlPlane(database, app, config, hostAgent, reconciler);
         } catch (RuntimeException e) {
+            if (reconciler != null) reconciler.close();
+            if (hostAgent != null) hostAgent.close();
             database.close();
             throw e;
         }
@@ -94,8 +126,10 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (reconciler != null) reconciler.close();
             http.stop();
         } finally {
+            if (hostAgent != null) hostAgent.close();
             database.close();
         }
     }

@@ -10,7 +10,7 @@ import io.javalin.http.Context;
  * not say which part was wrong.
  */
 public final class Authenticator {
-    private static final String ATTRIBUTE = "wrenn.principal";
+    public static final String ATTRIBUTE = "wrenn.principal";
 
     private final JwtService jwt;
     private final ApiKeyService apiKeys;

@@ -21,7 +21,8 @@ public record ControlPlaneConfig(
         long maxBodyBytes,
         Optional<URI> publicUrl,
         Optional<URI> oauthRedirectUrl,
-        GitHubConfig github) {
+        GitHubConfig github,
+        Sandboxes sandboxes) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -39,6 +40,19 @@ public record ControlPlaneConfig(
         }
     }
 
+    /**
+     * Where sandboxes run and how the API bounds them.
+     *
+     * @param hostAgent {@code host:port} of the host agent's gRPC server; empty means no sandboxes
+     *     can run (the single-node server fills it with its own in-process agent)
+     */
+    public record Sandboxes(
+            Optional<String> hostAgent,
+            long maxUploadBytes,
+            int createTimeoutSec,
+            int reconcileIntervalSec,
+            int maxMemoryMb) {}
+
     /** True when the server runs its own embedded PostgreSQL: the single-node mode. */
     public boolean embeddedDatabase() {
         return databaseUrl.isEmpty();
@@ -46,12 +60,23 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withPort(int newPort) {
         return new ControlPlaneConfig(
-                host, newPort, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github);
+                host, newPort, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, sandboxes);
     }
 
     public ControlPlaneConfig withDataDir(Path newDataDir) {
         return new ControlPlaneConfig(
-                host, port, newDataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github);
+                host, port, newDataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, sandboxes);
+    }
+
+    public ControlPlaneConfig withHostAgent(String address) {
+        var s = new Sandboxes(
+                Optional.of(address),
+                sandboxes.maxUploadBytes(),
+                sandboxes.createTimeoutSec(),
+                sandboxes.reconcileIntervalSec(),
+                sandboxes.maxMemoryMb());
+        return new ControlPlaneConfig(
+                host, port, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, s);
     }
 
     public static ControlPlaneConfig fromEnvironment() {
@@ -77,7 +102,13 @@ public record ControlPlaneConfig(
                 reader.positiveLong("WRENN_MAX_BODY_BYTES").orElse(DEFAULT_MAX_BODY_BYTES),
                 publicUrl,
                 reader.uri("OAUTH_REDIRECT_URL").or(() -> publicUrl),
-                github);
+                github,
+                new Sandboxes(
+                        reader.string("WRENN_HOST_AGENT"),
+                        reader.positiveLong("WRENN_MAX_UPLOAD_BYTES").orElse(100L * 1024 * 1024),
+                        reader.positiveLong("WRENN_CREATE_TIMEOUT_SEC").orElse(300L).intValue(),
+                        reader.positiveLong("WRENN_RECONCILE_INTERVAL_SEC").orElse(10L).intValue(),
+                        reader.positiveLong("WRENN_MAX_MEMORY_MB").orElse(16_384L).intValue()));
     }
 
     /**

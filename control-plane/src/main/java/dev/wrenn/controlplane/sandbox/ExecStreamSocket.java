@@ -1,0 +1,237 @@
+package dev.wrenn.controlplane.sandbox;
+
+import com.google.protobuf.ByteString;
+import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.hostagent.v1.ExecStart;
+import dev.wrenn.hostagent.v1.ExecStreamRequest;
+import dev.wrenn.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.hostagent.v1.StdinChunk;
+import dev.wrenn.hostagent.v1.StopProcess;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.javalin.config.RoutesConfig;
+import io.javalin.websocket.WsContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code GET /v1/sandboxes/{id}/exec/stream}: a WebSocket bridging the contract's messages to the
+ * host agent's ExecStream.
+ *
+ * <p>Credentials, the sandbox and its state are checked before the upgrade, so a bad key is a 401
+ * (and an unknown sandbox a 404, a stopped one a 409) in the error envelope, not a socket. The
+ * client's first message starts the process; {@code stop} stops it; closing the socket stops it
+ * too. Output is forwarded as it arrives; the server closes the socket after {@code exit}.
+ */
+public final class ExecStreamSocket {
+    private static final Logger log = LoggerFactory.getLogger(ExecStreamSocket.class);
+    private static final String PATH = "/v1/sandboxes/{id}/exec/stream";
+
+    private final SandboxService sandboxes;
+    private final SandboxStore store;
+    private final Authenticator auth;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public ExecStreamSocket(SandboxService sandboxes, SandboxStore store, Authenticator auth) {
+        this.sandboxes = sandboxes;
+        this.store = store;
+        this.auth = auth;
+    }
+
+    public void register(RoutesConfig routes, Authenticator unused) {
+        routes.wsBeforeUpgrade(PATH, ctx -> {
+            auth.requireApiKey(ctx);
+            sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
+        });
+        routes.ws(PATH, ws -> {
+            ws.onConnect(ctx -> {
+                ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
+                sessions.put(ctx.sessionId(), new Session(ctx));
+            });
+            ws.onMessage(ctx -> {
+                var s = sessions.get(ctx.sessionId());
+                if (s != null) s.onClientMessage(ctx.message());
+            });
+            ws.onClose(ctx -> {
+                var s = sessions.remove(ctx.sessionId());
+                if (s != null) s.onClientGone();
+            });
+            ws.onError(ctx -> {
+                var s = sessions.remove(ctx.sessionId());
+                if (s != null) s.onClientGone();
+            });
+        });
+    }
+
+    /** One socket and, once started, its process. */
+    private final class Session {
+        private final WsContext ws;
+        private final String sandboxId;
+        private final String teamId;
+        private ClientCallStreamObserver<ExecStreamRequest> requests;
+        private boolean finished;
+
+        Session(WsContext ws) {
+            this.ws = ws;
+            this.sandboxId = ws.pathParam("id");
+            this.teamId = ((dev.wrenn.controlplane.auth.Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
+        }
+
+        synchronized void onClientMessage(String text) {
+            JsonNode msg;
+            try {
+                msg = JsonBody.MAPPER.readTree(text);
+            } catch (JacksonException e) {
+                sendError("message is not valid JSON");
+                return;
+            }
+            String type = msg.path("type").asString("");
+            switch (type) {
+                case "start" -> start(msg);
+                case "stop" -> {
+                    if (requests != null && !finished) {
+                        requests.onNext(ExecStreamRequest.newBuilder().setStop(StopProcess.getDefaultInstance()).build());
+                    }
+                }
+                case "stdin" -> {
+                    if (requests == null || finished) {
+                        sendError("no running process to send stdin to");
+                        return;
+                    }
+                    var chunk = StdinChunk.newBuilder()
+                            .setData(ByteString.copyFromUtf8(msg.path("data").asString("")))
+                            .setClose(msg.path("close").asBoolean(false));
+                    requests.onNext(ExecStreamRequest.newBuilder().setStdin(chunk).build());
+                }
+                default -> sendError("unknown message type '" + type + "'; expected start, stop or stdin");
+            }
+        }
+
+        private void start(JsonNode msg) {
+            if (requests != null) {
+                sendError("a process is already running on this socket");
+                return;
+            }
+            Command command;
+            try {
+                command = Command.parse(msg);
+                sandboxes.requireRunning(teamId, sandboxId);
+            } catch (ApiException e) {
+                sendError(e.getMessage());
+                close(1008, e.code());
+                return;
+            }
+            store.touch(teamId, sandboxId);
+            var observer = new ClientResponseObserver<ExecStreamRequest, ExecStreamResponse>() {
+                @Override
+                public void beforeStart(ClientCallStreamObserver<ExecStreamRequest> r) {
+                    requests = r;
+                }
+
+                @Override
+                public void onNext(ExecStreamResponse event) {
+                    switch (event.getEventCase()) {
+                        case START -> send(Map.of("type", "start", "pid", event.getStart().getPid()));
+                        case STDOUT -> sendData("stdout", event.getStdout());
+                        case STDERR -> sendData("stderr", event.getStderr());
+                        case EXIT -> {
+                            send(Map.of("type", "exit", "exit_code", event.getExit().getExitCode()));
+                            finish(1000, "process exited");
+                        }
+                        case ERROR -> {
+                            sendError(event.getError());
+                            finish(1011, "process error");
+                        }
+                        default -> {}
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    if (isFinished()) return;
+                    var now = store.get(teamId, sandboxId);
+                    String why = now.isPresent() && now.get().status() != SandboxStatus.RUNNING
+                            ? "sandbox became " + now.get().status().wire() + " while the process ran"
+                            : "host agent: " + io.grpc.Status.fromThrowable(t);
+                    sendError(why);
+                    finish(1011, "stream failed");
+                }
+
+                @Override
+                public void onCompleted() {
+                    finish(1000, "done");
+                }
+            };
+            var stream = sandboxes.agent().async().execStream(observer);
+            requests = (ClientCallStreamObserver<ExecStreamRequest>) stream;
+            stream.onNext(ExecStreamRequest.newBuilder()
+                    .setStart(ExecStart.newBuilder()
+                            .setSandboxId(sandboxId)
+                            .setCmd(command.program())
+                            .addAllArgs(command.args()))
+                    .build());
+        }
+
+        synchronized void onClientGone() {
+            if (requests != null && !finished) {
+                finished = true;
+                try {
+                    requests.onNext(ExecStreamRequest.newBuilder().setStop(StopProcess.getDefaultInstance()).build());
+                    requests.onCompleted();
+                } catch (RuntimeException e) {
+                    requests.cancel("client disconnected", e);
+                }
+                log.debug("exec stream client of {} went away; process stopped", sandboxId);
+            }
+        }
+
+        private synchronized boolean isFinished() {
+            return finished;
+        }
+
+        private synchronized void finish(int code, String reason) {
+            if (finished) return;
+            finished = true;
+            try {
+                if (requests != null) requests.onCompleted();
+            } catch (RuntimeException ignored) {
+                // the call is already over
+            }
+            store.touch(teamId, sandboxId);
+            close(code, reason);
+        }
+
+        private void sendData(String type, ByteString data) {
+            byte[] bytes = data.toByteArray();
+            var m = new LinkedHashMap<String, Object>();
+            m.put("type", type);
+            if (Output.isUtf8(bytes)) {
+                m.put("data", data.toStringUtf8());
+            } else {
+                m.put("data", Output.encode(bytes, true));
+                m.put("encoding", "base64");
+            }
+            send(m);
+        }
+
+        private void sendError(String message) {
+            send(Map.of("type", "error", "data", message));
+        }
+
+        private void send(Map<String, ?> message) {
+            if (ws.session.isOpen()) ws.send(message);
+        }
+
+        private void close(int code, String reason) {
+            if (ws.session.isOpen()) ws.session.close(code, reason, Callback.NOOP);
+        }
+    }
+}

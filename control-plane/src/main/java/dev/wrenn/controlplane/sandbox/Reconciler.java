@@ -1,0 +1,111 @@
+package dev.wrenn.controlplane.sandbox;
+
+import dev.wrenn.controlplane.host.HostAgentClient;
+import dev.wrenn.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.hostagent.v1.SandboxState;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the database and the host agent in agreement. Each pass lists the VMs first and reads the
+ * rows second, so a sandbox created in between is never mistaken for an orphan:
+ * <ul>
+ *   <li>a running row whose VM is gone (or failed) becomes {@code error} with reason {@code vm_lost};
+ *   <li>a VM that no pending or running row owns is destroyed.
+ * </ul>
+ */
+public final class Reconciler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    private final SandboxStore store;
+    private final HostAgentClient agent;
+    private final Duration interval;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public Reconciler(SandboxStore store, HostAgentClient agent, Duration interval) {
+        this.store = store;
+        this.agent = agent;
+        this.interval = interval;
+    }
+
+    public void start() {
+        thread = Thread.ofVirtual().name("wrenn-reconciler").start(() -> {
+            while (running) {
+                try {
+                    reconcileOnce();
+                } catch (RuntimeException e) {
+                    log.warn("reconcile pass failed: {}", e.toString());
+                }
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** One pass; returns what it changed, for tests and logs. */
+    public Result reconcileOnce() {
+        Instant listedAt = Instant.now();
+        var vms = agent.blocking()
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listSandboxes(ListSandboxesRequest.getDefaultInstance())
+                .getSandboxesList();
+        var alive = new HashSet<String>();
+        for (var vm : vms) {
+            if (vm.getState() == SandboxState.SANDBOX_STATE_RUNNING || vm.getState() == SandboxState.SANDBOX_STATE_STARTING) {
+                alive.add(vm.getSandboxId());
+            }
+        }
+        var owned = new HashSet<String>();
+        int lost = 0;
+        for (var row : store.inStates(SandboxStatus.PENDING, SandboxStatus.RUNNING)) {
+            owned.add(row.id());
+            boolean settledBeforeListing = row.view().lastUpdated().isBefore(listedAt);
+            if (row.status() == SandboxStatus.RUNNING && settledBeforeListing && !alive.contains(row.id())) {
+                if (store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.ERROR, "vm_lost: the VM is no longer running on its host")) {
+                    lost++;
+                    log.warn("sandbox {} lost its VM; marked error", row.id());
+                }
+            }
+        }
+        int orphans = 0;
+        for (var vm : vms) {
+            if (!owned.contains(vm.getSandboxId())) {
+                try {
+                    agent.blocking()
+                            .withDeadlineAfter(60, TimeUnit.SECONDS)
+                            .destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(vm.getSandboxId()).build());
+                    orphans++;
+                    log.warn("destroyed VM {} that no sandbox owns", vm.getSandboxId());
+                } catch (StatusRuntimeException e) {
+                    log.warn("could not destroy orphan VM {}: {}", vm.getSandboxId(), e.getStatus());
+                }
+            }
+        }
+        return new Result(lost, orphans);
+    }
+
+    public record Result(int lostVms, int destroyedOrphans) {}
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
