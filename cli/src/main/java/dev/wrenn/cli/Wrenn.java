@@ -1,5 +1,8 @@
 package dev.wrenn.cli;
 
+import dev.wrenn.cli.client.CliException;
+import dev.wrenn.cli.client.FilesCommand;
+import dev.wrenn.cli.client.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +12,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "wrenn 0.1.0",
         description = "Self-hostable microVM sandboxes for AI agents.",
-        subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServerCommand.class,
+            SandboxCommand.class,
+            FilesCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Wrenn implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,6 +28,14 @@ public final class Wrenn implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Wrenn()).execute(args));
+        var cli = new CommandLine(new Wrenn());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof CliException c) {
+                commandLine.getErr().println("wrenn: " + c.getMessage());
+                return c.exitCode();
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 }

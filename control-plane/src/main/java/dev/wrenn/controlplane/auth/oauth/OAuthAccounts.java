@@ -48,14 +48,7 @@ public final class OAuthAccounts {
     }
 
     private static Outcome upsert(Handle h, String provider, String providerUserId, String email) {
-        var linked = h.createQuery(
-                        "SELECT u.id, u.email, ut.team_id FROM oauth_providers o JOIN users u ON u.id = o.user_id"
-                                + " JOIN users_teams ut ON ut.user_id = u.id AND ut.is_default"
-                                + " WHERE o.provider = :p AND o.provider_id = :pid")
-                .bind("p", provider)
-                .bind("pid", providerUserId)
-                .map((rs, ctx) -> new Outcome.SignedIn(rs.getString("id"), rs.getString("team_id"), rs.getString("email")))
-                .findOne();
+        var linked = linkedAccount(h, provider, providerUserId);
         if (linked.isPresent()) return linked.get();
 
         boolean taken = h.createQuery("SELECT count(*) FROM users WHERE lower(email) = :e")
@@ -63,7 +56,12 @@ public final class OAuthAccounts {
                         .mapTo(Integer.class)
                         .one()
                 > 0;
-        if (taken) return new Outcome.EmailTaken();
+        if (taken) {
+            // A racing first login of this same identity may have committed between the two reads
+            // above (each statement sees the latest commits); its user and link commit together,
+            // so seeing the user means the link is visible now.
+            return linkedAccount(h, provider, providerUserId).<Outcome>map(o -> o).orElse(new Outcome.EmailTaken());
+        }
 
         String userId = Ids.user();
         h.createUpdate("INSERT INTO users (id, email, password_hash) VALUES (:id, :email, NULL)")
@@ -78,6 +76,17 @@ public final class OAuthAccounts {
                 .bind("e", email)
                 .execute();
         return new Outcome.SignedIn(userId, teamId, email);
+    }
+
+    private static java.util.Optional<Outcome.SignedIn> linkedAccount(Handle h, String provider, String providerUserId) {
+        return h.createQuery(
+                        "SELECT u.id, u.email, ut.team_id FROM oauth_providers o JOIN users u ON u.id = o.user_id"
+                                + " JOIN users_teams ut ON ut.user_id = u.id AND ut.is_default"
+                                + " WHERE o.provider = :p AND o.provider_id = :pid")
+                .bind("p", provider)
+                .bind("pid", providerUserId)
+                .map((rs, ctx) -> new Outcome.SignedIn(rs.getString("id"), rs.getString("team_id"), rs.getString("email")))
+                .findOne();
     }
 
     private sealed interface Outcome {
