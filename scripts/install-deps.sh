@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Installs the host packages Wrenn needs (Debian/Ubuntu, as root), only those that are missing.
+# Installs the host packages Wrenn needs (Debian 12), only those that are missing. Needs root.
+#   qemu-system-x86, qemu-utils   the VMM and qcow2 overlays
+#   nftables, iproute2            network slots (namespaces, veth, TAP, NAT, isolation)
+#   e2fsprogs                     ext4 tools (image build, chattr in tests)
+# The guest image builder (guest-image/build.sh) installs its own extra tools (debootstrap, ...).
 set -euo pipefail
 
 PACKAGES=(
   ca-certificates curl
+  qemu-system-x86 qemu-utils
+  nftables iproute2
+  e2fsprogs
 )
 
 missing=()

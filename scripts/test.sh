@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one test command (README "Tests"; CI runs exactly this): installs what the tests need,
-# then builds and runs every unit and integration test.
+# The one test command (README "Tests"; CI runs exactly this): installs what the tests need
+# (host packages, the guest image), then builds and runs every unit and integration test,
+# the integration tests against real PostgreSQL and real QEMU microVMs. Needs root.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +14,10 @@ if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
 fi
 
 "$ROOT/scripts/install-deps.sh"
+
+echo "== guest image"
+"$ROOT/wrenn" image build
+export WRENN_IMAGE_DIR="${WRENN_IMAGE_DIR:-${WRENN_DATA_DIR:-$HOME/.wrenn}/images/minimal}"
 
 echo "== build and test (unit + integration)"
 ./mvnw -B -ntp verify "$@"
