@@ -1,53 +1,64 @@
 package dev.wrenn.cli;
 
-import dev.wrenn.controlplane.ControlPlane;
 import dev.wrenn.controlplane.config.ConfigException;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code wrenn server}: the single-node platform in one process, until Ctrl-C or SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the single-node Wrenn platform.")
-final class ServerCommand implements Callable<Integer> {
+class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (env WRENN_PORT, default 8080).")
     Integer port;
 
     @Option(names = "--data-dir", description = "Where all state lives (env WRENN_DATA_DIR, default ~/.wrenn).")
     Path dataDir;
 
+    ControlPlaneConfig config() {
+        var config = ControlPlaneConfig.fromEnvironment();
+        if (port != null) config = config.withPort(port);
+        if (dataDir != null) config = config.withDataDir(dataDir.toAbsolutePath());
+        config.validate();
+        return config;
+    }
+
     @Override
     public Integer call() throws Exception {
-        ControlPlaneConfig config;
-        ControlPlane cp;
+        Platform platform;
         try {
-            config = ControlPlaneConfig.fromEnvironment();
-            if (port != null) config = config.withPort(port);
-            if (dataDir != null) config = config.withDataDir(dataDir.toAbsolutePath());
-            cp = ControlPlane.start(config);
+            platform = Platform.start(config());
         } catch (ConfigException e) {
             System.err.println("wrenn: " + e.getMessage());
             return 2;
         }
+        return serve(platform, () -> {
+            String base = "http://localhost:" + platform.controlPlane.port();
+            System.out.println();
+            System.out.println("Wrenn is running at " + base + "  (data in " + platform.controlPlane.config().dataDir() + ")");
+            System.out.println();
+            System.out.println("Sign up and get a token:");
+            System.out.println("  curl -s -X POST " + base + "/v1/auth/signup -H 'Content-Type: application/json' \\");
+            System.out.println("       -d '{\"email\":\"you@example.com\",\"password\":\"a-long-password\"}'");
+            System.out.println("Create an API key with it:");
+            System.out.println("  curl -s -X POST " + base + "/v1/api-keys -H \"Authorization: Bearer $TOKEN\" \\");
+            System.out.println("       -H 'Content-Type: application/json' -d '{\"name\":\"laptop\"}'");
+            System.out.println("Then: ./wrenn sandbox create --api-key wrn_...   (API contract: " + base + "/openapi.yaml)");
+            System.out.println("Press Ctrl-C to stop.");
+        });
+    }
+
+    /** Prints the banner, then serves until the process is told to stop, and stops everything cleanly. */
+    static int serve(Platform platform, Runnable banner) throws InterruptedException {
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("wrenn-shutdown").unstarted(() -> {
             System.err.println("wrenn: shutting down");
-            cp.close();
+            platform.close();
             stopped.countDown();
         }));
-        String base = "http://localhost:" + cp.port();
-        System.out.println();
-        System.out.println("Wrenn is running at " + base + "  (data in " + config.dataDir() + ")");
-        System.out.println();
-        System.out.println("Sign up and get a token:");
-        System.out.println("  curl -s -X POST " + base + "/v1/auth/signup -H 'Content-Type: application/json' \\");
-        System.out.println("       -d '{\"email\":\"you@example.com\",\"password\":\"a-long-password\"}'");
-        System.out.println("Create an API key with it:");
-        System.out.println("  curl -s -X POST " + base + "/v1/api-keys -H \"Authorization: Bearer $TOKEN\" \\");
-        System.out.println("       -H 'Content-Type: application/json' -d '{\"name\":\"laptop\"}'");
-        System.out.println("The API contract: " + base + "/openapi.yaml   Press Ctrl-C to stop.");
+        banner.run();
         System.out.flush();
         stopped.await();
         return 0;

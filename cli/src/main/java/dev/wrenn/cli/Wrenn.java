@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "Self-hostable microVM sandboxes for AI agents.",
         subcommands = {
             ServerCommand.class,
+            QuickstartCommand.class,
+            AgentCommand.class,
             SandboxCommand.class,
             FilesCommand.class,
             CommandLine.HelpCommand.class

@@ -31,6 +31,8 @@ public final class SandboxService {
     private final SandboxLimits limits;
     private final long createDeadlineMs;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Sandboxes whose VM is being torn down right now: commands failing meanwhile failed because of it. */
+    private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
 
     public SandboxService(SandboxStore store, Jdbi jdbi, HostAgentClient agent, SandboxLimits limits, long createDeadlineMs) {
         this.store = store;
@@ -106,14 +108,22 @@ public final class SandboxService {
         withLock(id, () -> {
             var row = row(teamId, id);
             if (row.status() == SandboxStatus.STOPPED) return null;
+            stopping.add(id);
             try {
                 agent().blocking()
                         .withDeadlineAfter(60, TimeUnit.SECONDS)
                         .destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
             } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) throw HostErrors.map(e, "destroying the sandbox");
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                    stopping.remove(id);
+                    throw HostErrors.map(e, "destroying the sandbox");
+                }
             }
-            store.transition(id, row.status(), SandboxStatus.STOPPED, "destroyed");
+            try {
+                store.transition(id, row.status(), SandboxStatus.STOPPED, "destroyed");
+            } finally {
+                stopping.remove(id);
+            }
             return null;
         });
     }
@@ -167,6 +177,9 @@ public final class SandboxService {
      * that is the reason the caller gets; otherwise the agent's error.
      */
     public ApiException failedCommand(String teamId, String id, StatusRuntimeException e) {
+        if (stopping.contains(id)) {
+            return ApiException.conflict("sandbox_not_running", "sandbox '" + id + "' was destroyed during the operation");
+        }
         var now = store.get(teamId, id);
         if (now.isPresent() && now.get().status() != SandboxStatus.RUNNING) {
             return ApiException.conflict(

@@ -42,6 +42,11 @@ public final class ApiClient {
         return base;
     }
 
+    /** The extra headers this client sends, as name, value, name, value... */
+    public List<String> headers() {
+        return headers;
+    }
+
     public ApiClient withHeader(String name, String value) {
         var h = new ArrayList<>(headers);
         h.add(name);

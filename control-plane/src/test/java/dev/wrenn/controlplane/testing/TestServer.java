@@ -19,16 +19,30 @@ public final class TestServer implements AutoCloseable {
 
     private final ControlPlane controlPlane;
     private final Path dataDir;
-    private final String databaseUrl;
+    private final Map<String, String> env;
 
-    private TestServer(ControlPlane controlPlane, Path dataDir, String databaseUrl) {
+    private TestServer(ControlPlane controlPlane, Path dataDir, Map<String, String> env) {
         this.controlPlane = controlPlane;
         this.dataDir = dataDir;
-        this.databaseUrl = databaseUrl;
+        this.env = env;
+    }
+
+    /** Stops this server and starts another on the same database, data dir and host agent. */
+    public TestServer restart() {
+        close();
+        return new TestServer(ControlPlane.start(ControlPlaneConfig.from(env)), dataDir, env);
     }
 
     public static TestServer start() {
         return start(Map.of());
+    }
+
+    /** A server whose sandboxes run on the shared real host agent. */
+    public static TestServer withSandboxes(Map<String, String> overrides) {
+        var env = new HashMap<String, String>();
+        env.put("WRENN_HOST_AGENT", TestHostAgent.address());
+        env.putAll(overrides);
+        return start(env);
     }
 
     /** Starts with the given environment on top of the test defaults. */
@@ -43,8 +57,7 @@ public final class TestServer implements AutoCloseable {
             env.put("WRENN_JWT_SECRET", JWT_SECRET);
             env.putAll(overrides);
             env.values().removeIf(v -> v == null || v.isEmpty());
-            return new TestServer(
-                    ControlPlane.start(ControlPlaneConfig.from(env)), dataDir, env.get("WRENN_DATABASE_URL"));
+            return new TestServer(ControlPlane.start(ControlPlaneConfig.from(env)), dataDir, Map.copyOf(env));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,7 +81,7 @@ public final class TestServer implements AutoCloseable {
 
     /** A JDBC URL of this server's database (user and password postgres), for checking rows directly. */
     public String jdbcUrl() {
-        return databaseUrl.replaceFirst("^postgres://postgres:postgres@", "jdbc:postgresql://");
+        return env.get("WRENN_DATABASE_URL").replaceFirst("^postgres://postgres:postgres@", "jdbc:postgresql://");
     }
 
     public Path dataDir() {

@@ -1,0 +1,102 @@
+package dev.wrenn.controlplane.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wrenn.controlplane.testing.Accounts;
+import dev.wrenn.controlplane.testing.ApiClient;
+import dev.wrenn.controlplane.testing.TestHostAgent;
+import dev.wrenn.controlplane.testing.TestServer;
+import dev.wrenn.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.hostagent.v1.ListSandboxesRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The database and the host agent kept in agreement, and a control plane restart that loses nothing. */
+class SandboxReconcileIT {
+    static TestServer server;
+    static ApiClient api;
+    static ManagedChannel channel;
+    static HostAgentServiceGrpc.HostAgentServiceBlockingStub agent;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.withSandboxes(Map.of("WRENN_RECONCILE_INTERVAL_SEC", "1"));
+        var anon = server.client();
+        api = anon.withApiKey(Accounts.apiKey(anon, Accounts.signUp(anon)));
+        channel = NettyChannelBuilder.forTarget(TestHostAgent.address()).usePlaintext().build();
+        agent = HostAgentServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    static String create() {
+        var r = api.post("/v1/sandboxes", "{}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().get("id").asString();
+    }
+
+    static boolean onAgent(String id) {
+        return agent.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList().stream()
+                .anyMatch(s -> s.getSandboxId().equals(id));
+    }
+
+    @Test
+    void aSandboxWhoseVmDiedBecomesError() {
+        String id = create();
+        agent.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("error"));
+        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(409);
+        assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
+        assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("stopped");
+    }
+
+    @Test
+    void aVmThatNoSandboxOwnsIsDestroyed() {
+        String orphan = "sb-orphan-" + System.nanoTime() % 100000;
+        // Created behind the control plane's back; the reconciler may reap it while it still boots,
+        // in which case the create itself fails. Either way it must be seen, then be gone.
+        var creating = CompletableFuture.runAsync(() -> {
+            try {
+                agent.withDeadlineAfter(300, TimeUnit.SECONDS)
+                        .createSandbox(CreateSandboxRequest.newBuilder().setSandboxId(orphan).build());
+            } catch (StatusRuntimeException reapedWhileBooting) {
+                // expected when the reconciler was faster than the boot
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> onAgent(orphan));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !onAgent(orphan));
+        creating.join();
+        assertThat(onAgent(orphan)).isFalse();
+    }
+
+    @Test
+    void restartingTheControlPlaneLosesNoRunningSandbox() {
+        String id = create();
+        api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"echo kept > /root/state\"}");
+        server = server.restart();
+        var key = api.headers().get(1);
+        api = server.client().withApiKey(key);
+        assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("running");
+        var r = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"cat /root/state\"}");
+        assertThat(r.json().get("stdout").asString()).isEqualTo("kept\n");
+        assertThat(onAgent(id)).isTrue();
+        assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
+        assertThat(onAgent(id)).isFalse();
+    }
+}

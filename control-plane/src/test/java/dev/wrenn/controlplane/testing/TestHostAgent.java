@@ -1,0 +1,57 @@
+package dev.wrenn.controlplane.testing;
+
+import dev.wrenn.hostagent.HostAgent;
+import dev.wrenn.hostagent.HostAgentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One real host agent per test JVM, in process, running QEMU microVMs from the built guest image.
+ * Its resource prefix and slot range are its own, so it never touches a developer's agent or the
+ * host agent module's tests. A missing image fails the test with instructions; it never skips.
+ */
+public final class TestHostAgent {
+    public static final String PREFIX = "wct-";
+    public static final String CIDR = "10.216.0.0/16";
+    private static HostAgent agent;
+
+    private TestHostAgent() {}
+
+    public static synchronized String address() {
+        if (agent == null) {
+            try {
+                Path data = Files.createTempDirectory("wrenn-cp-agent");
+                agent = HostAgent.start(HostAgentConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(data)
+                        .withImageDir(imageDir())
+                        .withNetwork(PREFIX, CIDR)
+                        .withReadyTimeout(Duration.ofSeconds(120)));
+                var a = agent;
+                Runtime.getRuntime().addShutdownHook(new Thread(a::close));
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the test host agent", e);
+            }
+        }
+        return "127.0.0.1:" + agent.port();
+    }
+
+    public static synchronized HostAgent agent() {
+        address();
+        return agent;
+    }
+
+    static Path imageDir() {
+        String v = System.getProperty("WRENN_IMAGE_DIR", System.getenv("WRENN_IMAGE_DIR"));
+        Path dir = v != null && !v.isBlank() ? Path.of(v) : Path.of(System.getProperty("user.home"), ".wrenn", "images", "minimal");
+        for (String f : List.of("vmlinux", "initramfs.cpio", "rootfs.ext4")) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new IllegalStateException("guest image missing (" + dir.resolve(f) + "): build it with"
+                        + " `./wrenn image build` or set WRENN_IMAGE_DIR");
+            }
+        }
+        return dir;
+    }
+}

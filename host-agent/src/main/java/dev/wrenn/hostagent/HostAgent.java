@@ -1,0 +1,119 @@
+package dev.wrenn.hostagent;
+
+import dev.wrenn.hostagent.network.HostFirewall;
+import dev.wrenn.hostagent.network.SlotAddressing;
+import dev.wrenn.hostagent.rpc.HostAgentGrpcService;
+import dev.wrenn.hostagent.sandbox.Capacity;
+import dev.wrenn.hostagent.sandbox.ImageCatalog;
+import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.sandbox.SandboxManager;
+import dev.wrenn.hostagent.vm.AccelChoice;
+import dev.wrenn.hostagent.vm.AccelProbe;
+import dev.wrenn.hostagent.vm.QemuEngine;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host agent, embeddable: {@code try (var agent = HostAgent.start(config)) { ... agent.port() ... }}.
+ * Start-up order matters: reclaim leftovers, install the firewall, choose the accelerator, then serve.
+ * Closing destroys every sandbox and removes the firewall tables.
+ */
+public final class HostAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
+    public static final String VERSION = "0.1.0";
+
+    private final HostAgentConfig config;
+    private final Server server;
+    private final SandboxManager sandboxes;
+    private final HostFirewall firewall;
+    private final ExecutorService executor;
+    private boolean closed;
+
+    private HostAgent(HostAgentConfig config, Server server, SandboxManager sandboxes, HostFirewall firewall, ExecutorService executor) {
+        this.config = config;
+        this.server = server;
+        this.sandboxes = sandboxes;
+        this.firewall = firewall;
+        this.executor = executor;
+    }
+
+    public static HostAgent start(HostAgentConfig config) throws IOException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(config.sandboxesDir());
+        Reclaimer.reclaim(config.prefix(), config.sandboxesDir());
+
+        SlotAddressing addressing = SlotAddressing.parse(config.slotCidr());
+        HostFirewall.checkRangeIsFree(config.prefix(), addressing);
+        HostFirewall firewall = HostFirewall.install(config.prefix(), addressing);
+        try {
+            ImageCatalog images = new ImageCatalog(config.imageDir());
+            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), config.sandboxesDir(),
+                    config.prefix(), config.probeTimeout());
+            QemuEngine engine = new QemuEngine(accel);
+            Capacity capacity = new Capacity(config.hostCores(), config.vcpuOvercommit(), config.memoryBudgetMb());
+            SandboxManager manager = new SandboxManager(
+                    new SandboxManager.Settings(config.prefix(), config.sandboxesDir(), addressing, config.readyTimeout(),
+                            config.defaultVcpus(), config.defaultMemoryMb(), 64),
+                    engine, images, capacity);
+            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))
+                    .executor(executor)
+                    .maxInboundMessageSize(8 << 20)
+                    .addService(new HostAgentGrpcService(manager, VERSION))
+                    .build()
+                    .start();
+            log.info("host agent {} listening on {}:{} (engine qemu, accel {}, images {}, data {}, slots {}, prefix {}) in {} ms",
+                    VERSION, config.bindAddress(), server.getPort(), accel.accel().qemuName(), config.imageDir(),
+                    config.dataDir(), addressing.cidr(), config.prefix(), (System.nanoTime() - t0) / 1_000_000);
+            return new HostAgent(config, server, manager, firewall, executor);
+        } catch (IOException | RuntimeException e) {
+            firewall.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public HostAgentConfig config() {
+        return config;
+    }
+
+    public SandboxManager sandboxes() {
+        return sandboxes;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        server.shutdown();
+        sandboxes.close();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow();
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        executor.close();
+        try {
+            firewall.close();
+        } catch (IOException e) {
+            log.warn("removing firewall tables: {}", e.getMessage());
+        }
+        log.info("host agent stopped");
+    }
+}

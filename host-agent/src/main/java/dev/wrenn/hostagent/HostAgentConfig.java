@@ -1,0 +1,109 @@
+package dev.wrenn.hostagent;
+
+import dev.wrenn.hostagent.vm.AccelProbe;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of one host agent. {@link #defaults()} reads WRENN_DATA_DIR; everything else has a fixed
+ * default that suits one agent per machine.
+ *
+ * @param prefix owned name prefix of every host resource (netns, links, nft tables, VMM -name, dirs);
+ *     at most 6 characters so that interface names fit in 15
+ * @param slotCidr private range carved into /30 network slots
+ * @param memoryBudgetMb guest memory all sandboxes together may use
+ * @param vcpuOvercommit how many vCPUs per host core all sandboxes together may have
+ */
+public record HostAgentConfig(
+        String bindAddress,
+        int port,
+        Path dataDir,
+        Path imageDir,
+        String prefix,
+        String slotCidr,
+        AccelProbe.Mode accel,
+        Duration probeTimeout,
+        Duration readyTimeout,
+        int hostCores,
+        int vcpuOvercommit,
+        long memoryBudgetMb,
+        int defaultVcpus,
+        int defaultMemoryMb) {
+
+    public static final int DEFAULT_PORT = 50051;
+
+    public HostAgentConfig {
+        if (prefix == null || !prefix.matches("[a-z][a-z0-9]{0,4}-")) {
+            throw new IllegalArgumentException("prefix must be 2-6 characters [a-z0-9] ending in '-', got " + prefix);
+        }
+    }
+
+    public static Path defaultDataDir() {
+        String env = System.getenv("WRENN_DATA_DIR");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".wrenn");
+    }
+
+    public static HostAgentConfig defaults() {
+        Path data = defaultDataDir();
+        long hostMb = hostMemoryMb();
+        return new HostAgentConfig("0.0.0.0", DEFAULT_PORT, data, data.resolve("images"), "wrn-", "10.214.0.0/16",
+                AccelProbe.Mode.AUTO, Duration.ofSeconds(6), Duration.ofSeconds(60),
+                Runtime.getRuntime().availableProcessors(), 4, Math.max(512, hostMb * 3 / 4), 1, 512);
+    }
+
+    public Path sandboxesDir() {
+        return dataDir.resolve("host-agent").resolve("sandboxes");
+    }
+
+    public HostAgentConfig withPort(int p) {
+        return new HostAgentConfig(bindAddress, p, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+    }
+
+    /** Where gRPC listens: "0.0.0.0" for a multi-host setup, "127.0.0.1" when embedded in one process. */
+    public HostAgentConfig withBindAddress(String address) {
+        return new HostAgentConfig(address, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+    }
+
+    public HostAgentConfig withDataDir(Path d) {
+        return new HostAgentConfig(bindAddress, port, d, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+    }
+
+    public HostAgentConfig withImageDir(Path d) {
+        return new HostAgentConfig(bindAddress, port, dataDir, d, prefix, slotCidr, accel, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+    }
+
+    public HostAgentConfig withNetwork(String newPrefix, String cidr) {
+        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, newPrefix, cidr, accel, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+    }
+
+    public HostAgentConfig withAccel(AccelProbe.Mode mode) {
+        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, mode, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+    }
+
+    public HostAgentConfig withMemoryBudgetMb(long mb) {
+        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, mb, defaultVcpus, defaultMemoryMb);
+    }
+
+    public HostAgentConfig withReadyTimeout(Duration t) {
+        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, t,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+    }
+
+    static long hostMemoryMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        } catch (Exception ignored) {
+            // fall through
+        }
+        return 4096;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.wrenn.hostagent.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs short host tools (ip, nft, qemu-img) and turns a non-zero exit into an exception with stderr. */
+public final class HostCommand {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public record Result(List<String> argv, int exitCode, String stdout, String stderr) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    private HostCommand() {}
+
+    public static Result run(List<String> argv, String stdin) throws IOException {
+        Process p = new ProcessBuilder(argv).start();
+        CompletableFuture<String> err = readAsync(p.getErrorStream());
+        CompletableFuture<String> out = readAsync(p.getInputStream());
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            if (!p.waitFor(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: " + String.join(" ", argv));
+            }
+            return new Result(argv, p.exitValue(), out.join(), err.join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", argv), e);
+        }
+    }
+
+    public static Result run(String... argv) throws IOException {
+        return run(List.of(argv), null);
+    }
+
+    /** Runs and requires exit 0. */
+    public static String check(String... argv) throws IOException {
+        return check(List.of(argv), null);
+    }
+
+    public static String check(List<String> argv, String stdin) throws IOException {
+        Result r = run(argv, stdin);
+        if (!r.ok()) {
+            throw new IOException(String.join(" ", argv) + " exited " + r.exitCode() + ": " + r.stderr().strip());
+        }
+        return r.stdout();
+    }
+
+    private static CompletableFuture<String> readAsync(InputStream in) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (in) {
+                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                f.complete("");
+            }
+        });
+        return f;
+    }
+}

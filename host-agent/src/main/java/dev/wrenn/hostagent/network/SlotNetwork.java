@@ -1,0 +1,72 @@
+package dev.wrenn.hostagent.network;
+
+import dev.wrenn.hostagent.host.HostCommand;
+import dev.wrenn.hostagent.lifecycle.Teardown;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Builds a slot with ip(8) and nft(8):
+ *
+ * <pre>
+ *  root ns                      | slot netns                         | guest
+ *  {prefix}hN  host_ip/30  <-veth-> {prefix}nN  slot_address/30      |
+ *                               | {prefix}tap 169.254.0.22/30 <-TAP-> eth0 169.254.0.21/30
+ *                               | nat: daddr slot_address -> dnat 169.254.0.21
+ *                               |      saddr 169.254.0.21 -> masquerade (egress)
+ * </pre>
+ */
+public final class SlotNetwork {
+    private SlotNetwork() {}
+
+    public static void create(NetworkSlot s, String prefix, Teardown td) throws IOException {
+        HostCommand.check("ip", "netns", "add", s.netns());
+        td.add("netns " + s.netns(), () -> deleteNetns(s.netns()));
+
+        HostCommand.check("ip", "link", "add", s.hostVeth(), "type", "veth", "peer", "name", s.nsVeth(), "netns", s.netns());
+        td.add("veth " + s.hostVeth(), () -> deleteLink(s.hostVeth()));
+
+        HostCommand.check(List.of("ip", "-batch", "-"), String.join("\n",
+                "addr add " + s.hostIp() + "/30 dev " + s.hostVeth(),
+                "link set " + s.hostVeth() + " up",
+                ""));
+        HostCommand.check(List.of("ip", "-n", s.netns(), "-batch", "-"), String.join("\n",
+                "link set lo up",
+                "addr add " + s.slotAddress() + "/30 dev " + s.nsVeth(),
+                "link set " + s.nsVeth() + " up",
+                "route add default via " + s.hostIp(),
+                "tuntap add dev " + s.tap() + " mode tap",
+                "addr add " + s.gatewayIp() + "/30 dev " + s.tap(),
+                "link set " + s.tap() + " up",
+                ""));
+        HostCommand.check("ip", "netns", "exec", s.netns(), "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        HostCommand.check(List.of("ip", "netns", "exec", s.netns(), "nft", "-f", "-"), String.join("\n",
+                "table ip " + prefix + "slot {",
+                "  chain prerouting {",
+                "    type nat hook prerouting priority dstnat; policy accept;",
+                "    iifname \"" + s.nsVeth() + "\" ip daddr " + s.slotAddress() + " dnat to " + s.guestIp(),
+                "  }",
+                "  chain postrouting {",
+                "    type nat hook postrouting priority srcnat; policy accept;",
+                "    oifname \"" + s.nsVeth() + "\" ip saddr " + s.guestIp() + " masquerade",
+                "  }",
+                "}",
+                ""));
+        // The namespace's nft table and the TAP vanish with the namespace.
+    }
+
+    static void deleteNetns(String netns) throws IOException {
+        HostCommand.Result r = HostCommand.run("ip", "netns", "del", netns);
+        if (!r.ok() && !r.stderr().contains("No such file")) {
+            throw new IOException("ip netns del " + netns + ": " + r.stderr().strip());
+        }
+    }
+
+    static void deleteLink(String link) throws IOException {
+        HostCommand.Result r = HostCommand.run("ip", "link", "del", link);
+        // Deleting the namespace already took the pair with it.
+        if (!r.ok() && !r.stderr().contains("Cannot find device") && !r.stderr().contains("does not exist")) {
+            throw new IOException("ip link del " + link + ": " + r.stderr().strip());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.wrenn.hostagent.rpc;
+
+import dev.wrenn.hostagent.guest.GuestAgentException;
+import dev.wrenn.hostagent.sandbox.SandboxException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** One mapping from every failure this agent knows to a gRPC status. */
+final class Errors {
+    private Errors() {}
+
+    static StatusRuntimeException toStatus(Throwable t) {
+        if (t instanceof StatusRuntimeException s) return s;
+        if (t instanceof UncheckedIOException u) t = u.getCause();
+        Status status = switch (t) {
+            case SandboxException e -> switch (e.reason()) {
+                case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+                case CAPACITY -> Status.RESOURCE_EXHAUSTED;
+                case WRONG_STATE -> Status.FAILED_PRECONDITION;
+                case BOOT_FAILED -> Status.UNAVAILABLE;
+                case HOST_ERROR -> Status.INTERNAL;
+            };
+            case GuestAgentException e -> switch (e.code()) {
+                case "not_found" -> Status.NOT_FOUND;
+                case "bad_request", "spawn_failed" -> Status.INVALID_ARGUMENT;
+                case "not_a_directory", "is_a_directory" -> Status.FAILED_PRECONDITION;
+                case "permission_denied" -> Status.PERMISSION_DENIED;
+                case "timed_out" -> Status.DEADLINE_EXCEEDED;
+                case "killed" -> Status.ABORTED;
+                default -> Status.INTERNAL;
+            };
+            case IOException e -> Status.UNAVAILABLE.withDescription("guest agent unreachable: " + e);
+            case InterruptedException e -> Status.CANCELLED;
+            case IllegalArgumentException e -> Status.INVALID_ARGUMENT;
+            default -> Status.INTERNAL;
+        };
+        if (status.getDescription() == null) {
+            String prefix = t instanceof GuestAgentException g ? "guest agent: " : "";
+            status = status.withDescription(prefix + (t.getMessage() == null ? t.toString() : t.getMessage()));
+        }
+        return status.withCause(t).asRuntimeException();
+    }
+}

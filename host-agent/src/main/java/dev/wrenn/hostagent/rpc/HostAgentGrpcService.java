@@ -1,0 +1,299 @@
+package dev.wrenn.hostagent.rpc;
+
+import com.google.protobuf.ByteString;
+import dev.wrenn.hostagent.guest.ExecCommand;
+import dev.wrenn.hostagent.guest.ExecResult;
+import dev.wrenn.hostagent.guest.GuestAgentClient;
+import dev.wrenn.hostagent.sandbox.Capacity;
+import dev.wrenn.hostagent.sandbox.Sandbox;
+import dev.wrenn.hostagent.sandbox.SandboxManager;
+import dev.wrenn.hostagent.v1.Accel;
+import dev.wrenn.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.hostagent.v1.DestroySandboxResponse;
+import dev.wrenn.hostagent.v1.ExecRequest;
+import dev.wrenn.hostagent.v1.ExecResponse;
+import dev.wrenn.hostagent.v1.ExecStreamRequest;
+import dev.wrenn.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.hostagent.v1.GetSandboxRequest;
+import dev.wrenn.hostagent.v1.HealthRequest;
+import dev.wrenn.hostagent.v1.HealthResponse;
+import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.hostagent.v1.ReadFileRequest;
+import dev.wrenn.hostagent.v1.ReadFileResponse;
+import dev.wrenn.hostagent.v1.SandboxState;
+import dev.wrenn.hostagent.v1.Timing;
+import dev.wrenn.hostagent.v1.WriteFileRequest;
+import dev.wrenn.hostagent.v1.WriteFileResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The gRPC face of the agent: translation only; behaviour lives in sandbox/ and guest/. */
+public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentServiceImplBase {
+    static final int CHUNK = 1 << 20;
+
+    private final SandboxManager manager;
+    private final String version;
+
+    public HostAgentGrpcService(SandboxManager manager, String version) {
+        this.manager = manager;
+        this.version = version;
+    }
+
+    @FunctionalInterface
+    private interface Body<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> void unary(StreamObserver<T> out, Body<T> body) {
+        T result;
+        try {
+            result = body.get();
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            out.onError(Errors.toStatus(e));
+            return;
+        }
+        out.onNext(result);
+        out.onCompleted();
+    }
+
+    @Override
+    public void createSandbox(CreateSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+        unary(out, () -> toProto(manager.create(new SandboxManager.CreateRequest(
+                r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken()))));
+    }
+
+    @Override
+    public void destroySandbox(DestroySandboxRequest r, StreamObserver<DestroySandboxResponse> out) {
+        unary(out, () -> {
+            manager.destroy(r.getSandboxId());
+            return DestroySandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listSandboxes(ListSandboxesRequest r, StreamObserver<ListSandboxesResponse> out) {
+        unary(out, () -> {
+            var b = ListSandboxesResponse.newBuilder();
+            manager.list().stream()
+                    .sorted(java.util.Comparator.comparingLong(Sandbox::createdAtMs))
+                    .forEach(s -> b.addSandboxes(toProto(s)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void getSandbox(GetSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+        unary(out, () -> toProto(manager.get(r.getSandboxId())));
+    }
+
+    @Override
+    public void exec(ExecRequest r, StreamObserver<ExecResponse> out) {
+        unary(out, () -> {
+            if (r.getCmd().isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
+            ExecResult res = manager.get(r.getSandboxId()).guest().exec(
+                    new ExecCommand(r.getCmd(), r.getArgsList(), r.getEnvMap(), r.getCwd(), r.getTimeoutMs()));
+            return ExecResponse.newBuilder()
+                    .setStdout(ByteString.copyFrom(res.stdout()))
+                    .setStderr(ByteString.copyFrom(res.stderr()))
+                    .setExitCode(res.exitCode())
+                    .setDurationMs(res.durationMs())
+                    .setTimedOut(res.timedOut())
+                    .setTruncated(res.truncated())
+                    .build();
+        });
+    }
+
+    @Override
+    public StreamObserver<ExecStreamRequest> execStream(StreamObserver<ExecStreamResponse> out) {
+        return new ExecStreamSession(manager, (ServerCallStreamObserver<ExecStreamResponse>) out);
+    }
+
+    @Override
+    public StreamObserver<WriteFileRequest> writeFile(StreamObserver<WriteFileResponse> out) {
+        return new StreamObserver<>() {
+            private final ChunkPipe pipe = new ChunkPipe();
+            private final AtomicReference<Thread> uploader = new AtomicReference<>();
+            private volatile boolean answered;
+            private long declared = -1;
+            private long received;
+
+            @Override
+            public void onNext(WriteFileRequest m) {
+                if (answered) return;
+                try {
+                    if (m.hasHeader()) {
+                        if (uploader.get() != null) throw Status.INVALID_ARGUMENT.withDescription("header sent twice").asRuntimeException();
+                        var h = m.getHeader();
+                        if (!h.getPath().startsWith("/")) throw Status.INVALID_ARGUMENT.withDescription("path must be absolute: '" + h.getPath() + "'").asRuntimeException();
+                        if (h.hasSize() && h.getSize() < 0) throw Status.INVALID_ARGUMENT.withDescription("size must be >= 0").asRuntimeException();
+                        declared = h.hasSize() ? h.getSize() : -1;
+                        GuestAgentClient guest = manager.get(h.getSandboxId()).guest();
+                        uploader.set(Thread.ofVirtual().name("upload-" + h.getSandboxId())
+                                .start(() -> upload(guest, h.getPath(), h.getMode(), declared)));
+                    } else {
+                        if (uploader.get() == null) throw Status.INVALID_ARGUMENT.withDescription("the first message must be the header").asRuntimeException();
+                        received += m.getData().size();
+                        if (declared >= 0 && received > declared) throw sizeMismatch();
+                        pipe.put(m.getData().toByteArray());
+                    }
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }
+
+            private StatusRuntimeException sizeMismatch() {
+                return Status.INVALID_ARGUMENT.withDescription("header declared size " + declared + " but "
+                        + (received > declared ? "more" : received + " bytes") + " arrived").asRuntimeException();
+            }
+
+            private void upload(GuestAgentClient guest, String path, int mode, long size) {
+                try {
+                    guest.putFile(path, mode, size, () -> pipe);
+                    synchronized (this) {
+                        if (answered) return;
+                        answered = true;
+                    }
+                    out.onNext(WriteFileResponse.newBuilder().setBytesWritten(pipe.total()).build());
+                    out.onCompleted();
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }
+
+            private void fail(Exception e) {
+                // Claim the answer before aborting the pipe: the abort makes the upload thread fail
+                // too, and the first cause (not its echo) is what the client must see.
+                boolean first;
+                synchronized (this) {
+                    first = !answered;
+                    answered = true;
+                }
+                pipe.abort("upload aborted: " + e.getMessage());
+                if (first) out.onError(Errors.toStatus(e));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                pipe.abort("client cancelled the upload");
+            }
+
+            @Override
+            public void onCompleted() {
+                if (uploader.get() == null) {
+                    fail(Status.INVALID_ARGUMENT.withDescription("no header received").asRuntimeException());
+                    return;
+                }
+                if (declared >= 0 && received != declared) {
+                    fail(sizeMismatch());
+                    return;
+                }
+                try {
+                    pipe.finish();
+                } catch (InterruptedException e) {
+                    fail(e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void readFile(ReadFileRequest r, StreamObserver<ReadFileResponse> out) {
+        var call = (ServerCallStreamObserver<ReadFileResponse>) out;
+        AtomicReference<InputStream> body = new AtomicReference<>();
+        FlowGate gate = new FlowGate(call, () -> closeQuietly(body.get()));
+        Thread.ofVirtual().name("download-" + r.getSandboxId()).start(() -> {
+            try {
+                if (!r.getPath().startsWith("/")) throw Status.INVALID_ARGUMENT.withDescription("path must be absolute: '" + r.getPath() + "'").asRuntimeException();
+                GuestAgentClient.Download d = manager.get(r.getSandboxId()).guest().getFile(r.getPath());
+                body.set(d.body());
+                try (InputStream in = d.body()) {
+                    boolean first = true;
+                    byte[] buf = new byte[CHUNK];
+                    while (true) {
+                        int n = in.readNBytes(buf, 0, CHUNK);
+                        if (n <= 0 && !first) break;
+                        if (!gate.awaitReady()) return;
+                        var m = ReadFileResponse.newBuilder().setData(ByteString.copyFrom(buf, 0, Math.max(n, 0)));
+                        if (first) m.setSize(d.size());
+                        call.onNext(m.build());
+                        first = false;
+                        if (n < CHUNK) break;
+                    }
+                }
+                call.onCompleted();
+            } catch (Throwable e) {
+                if (!call.isCancelled()) call.onError(Errors.toStatus(e));
+            }
+        });
+    }
+
+    @Override
+    public void health(HealthRequest r, StreamObserver<HealthResponse> out) {
+        unary(out, () -> {
+            Capacity.Snapshot c = manager.capacity().snapshot();
+            return HealthResponse.newBuilder()
+                    .setStatus("ok")
+                    .setAccel(accel(manager.engine().accel().accel()))
+                    .setAccelReason(manager.engine().accel().reason())
+                    .setEngine(manager.engine().name())
+                    .setVersion(version)
+                    .setCapacity(dev.wrenn.hostagent.v1.Capacity.newBuilder()
+                            .setTotalVcpus(c.totalVcpus())
+                            .setUsedVcpus(c.usedVcpus())
+                            .setTotalMemoryMb(c.totalMemoryMb())
+                            .setUsedMemoryMb(c.usedMemoryMb())
+                            .setMaxVcpusPerSandbox(c.maxVcpusPerSandbox())
+                            .setSandboxCount(manager.list().size()))
+                    .build();
+        });
+    }
+
+    static Accel accel(dev.wrenn.hostagent.vm.Accel a) {
+        return a == dev.wrenn.hostagent.vm.Accel.KVM ? Accel.ACCEL_KVM : Accel.ACCEL_TCG;
+    }
+
+    dev.wrenn.hostagent.v1.Sandbox toProto(Sandbox s) {
+        var b = dev.wrenn.hostagent.v1.Sandbox.newBuilder()
+                .setSandboxId(s.id())
+                .setTemplate(s.template())
+                .setState(switch (s.state()) {
+                    case STARTING -> SandboxState.SANDBOX_STATE_STARTING;
+                    case RUNNING -> SandboxState.SANDBOX_STATE_RUNNING;
+                    case STOPPING -> SandboxState.SANDBOX_STATE_STOPPING;
+                    case STOPPED -> SandboxState.SANDBOX_STATE_STOPPED;
+                    case FAILED -> SandboxState.SANDBOX_STATE_FAILED;
+                })
+                .setVcpus(s.vcpus())
+                .setMemoryMb(s.memoryMb())
+                .setGuestAgentPort(GuestAgentClient.PORT)
+                .setAccel(accel(manager.engine().accel().accel()))
+                .setEngine(manager.engine().name())
+                .setCreatedAtUnixMs(s.createdAtMs())
+                .setTiming(Timing.newBuilder()
+                        .setTotalMs(s.timing().totalMs())
+                        .setPrepareMs(s.timing().prepareMs())
+                        .setBootMs(s.timing().bootMs()));
+        if (s.slot() != null) {
+            b.setGuestIp(s.slot().guestIp()).setSlotAddress(s.slot().slotAddress()).setHostIp(s.slot().hostIp()).setSlot(s.slot().index());
+        }
+        if (s.vm() != null) b.setVmmPid(s.vm().pid());
+        return b.build();
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // cancelled anyway
+        }
+    }
+}

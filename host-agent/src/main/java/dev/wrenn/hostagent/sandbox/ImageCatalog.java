@@ -1,0 +1,63 @@
+package dev.wrenn.hostagent.sandbox;
+
+import dev.wrenn.hostagent.vm.GuestImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Templates by name. The image directory is either a directory of templates ({@code images/minimal},
+ * ...) or one template itself (it holds a vmlinux), which then answers to its own name and to the
+ * default name.
+ */
+public final class ImageCatalog {
+    public static final String DEFAULT_TEMPLATE = "minimal";
+
+    private final Path dir;
+    private final Map<String, GuestImage> cache = new ConcurrentHashMap<>();
+
+    public ImageCatalog(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public GuestImage get(String template) throws SandboxException {
+        String name = template == null || template.isBlank() ? DEFAULT_TEMPLATE : template;
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new SandboxException(SandboxException.Reason.INVALID_ARGUMENT, "invalid template name: " + name);
+        }
+        GuestImage cached = cache.get(name);
+        if (cached != null) return cached;
+        Path imageDir;
+        if (Files.isRegularFile(dir.resolve("vmlinux"))
+                && (name.equals(DEFAULT_TEMPLATE) || name.equals(dir.getFileName().toString()))) {
+            imageDir = dir;
+        } else {
+            imageDir = dir.resolve(name);
+        }
+        if (!Files.isDirectory(imageDir)) {
+            throw new SandboxException(SandboxException.Reason.NOT_FOUND, "no template '" + name + "' in " + dir);
+        }
+        try {
+            GuestImage image = GuestImage.load(name, imageDir);
+            cache.put(name, image);
+            return image;
+        } catch (IOException e) {
+            throw new SandboxException(SandboxException.Reason.NOT_FOUND, e.getMessage(), e);
+        }
+    }
+
+    /** The default template if it is present, for the KVM probe; null otherwise. */
+    public GuestImage defaultImageOrNull() {
+        try {
+            return get(DEFAULT_TEMPLATE);
+        } catch (SandboxException e) {
+            return null;
+        }
+    }
+}

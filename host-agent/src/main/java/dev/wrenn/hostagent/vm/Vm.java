@@ -1,0 +1,15 @@
+package dev.wrenn.hostagent.vm;
+
+import java.nio.file.Path;
+
+/** A running VMM process. Stopping it is registered on the sandbox's teardown by the engine. */
+public interface Vm {
+    long pid();
+
+    boolean isAlive();
+
+    Path consoleLog();
+
+    /** The last lines of the guest's serial console and the VMM's own stderr, for error messages. */
+    String diagnostics(int lines);
+}

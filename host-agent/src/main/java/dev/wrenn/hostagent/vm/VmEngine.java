@@ -1,0 +1,20 @@
+package dev.wrenn.hostagent.vm;
+
+import dev.wrenn.hostagent.lifecycle.Teardown;
+import java.io.IOException;
+
+/**
+ * A VMM backend (QEMU now, Firecracker later). Optional abilities such as pause/resume will be
+ * separate interfaces that an engine may also implement, not flags on this one.
+ */
+public interface VmEngine {
+    String name();
+
+    AccelChoice accel();
+
+    /** Starts the VM and registers its shutdown on {@code teardown} before returning. */
+    Vm start(VmSpec spec, Teardown teardown) throws IOException;
+
+    /** Creates a copy-on-write disk over the image's read-only rootfs. */
+    void createOverlay(GuestImage image, java.nio.file.Path overlay) throws IOException;
+}

@@ -1,0 +1,68 @@
+package dev.wrenn.hostagent;
+
+import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.hostagent.v1.Sandbox;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-process host agent on a random port with its own prefix, slot range and data dir, plus a
+ * channel to it. The prefix differs from the default so that tests never touch a developer's agent.
+ */
+public final class AgentFixture implements AutoCloseable {
+    public static final String PREFIX = "wrt-";
+    public static final String CIDR = "10.215.0.0/16";
+
+    public final Path dataDir;
+    public final HostAgent agent;
+    public final ManagedChannel channel;
+    public final HostAgentServiceGrpc.HostAgentServiceBlockingStub blocking;
+    public final HostAgentServiceGrpc.HostAgentServiceStub async;
+
+    private AgentFixture(Path dataDir, HostAgent agent) {
+        this.dataDir = dataDir;
+        this.agent = agent;
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext()
+                .maxInboundMessageSize(8 << 20).build();
+        this.blocking = HostAgentServiceGrpc.newBlockingStub(channel);
+        this.async = HostAgentServiceGrpc.newStub(channel);
+    }
+
+    public static AgentFixture start() throws Exception {
+        return start(TestImages.dir());
+    }
+
+    public static AgentFixture start(Path image) throws Exception {
+        Path data = Files.createTempDirectory("wrenn-it-");
+        HostAgentConfig cfg = HostAgentConfig.defaults()
+                .withPort(0)
+                .withDataDir(data)
+                .withImageDir(image)
+                .withNetwork(PREFIX, CIDR)
+                .withReadyTimeout(Duration.ofSeconds(90));
+        return new AgentFixture(data, HostAgent.start(cfg));
+    }
+
+    public Sandbox create(String id) {
+        return blocking.withDeadlineAfter(150, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder().setSandboxId(id).setMemoryMb(512).build());
+    }
+
+    public void destroy(String id) {
+        blocking.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+    }
+
+    @Override
+    public void close() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        agent.close();
+        Reclaimer.deleteTree(dataDir);
+    }
+}

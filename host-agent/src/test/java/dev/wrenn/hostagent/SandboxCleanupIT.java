@@ -1,0 +1,162 @@
+package dev.wrenn.hostagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wrenn.hostagent.host.HostCommand;
+import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.hostagent.v1.ExecRequest;
+import dev.wrenn.hostagent.v1.HealthRequest;
+import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.hostagent.v1.Sandbox;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Nothing of a sandbox survives destroy, nor a kill -9 of the agent followed by a restart. */
+class SandboxCleanupIT {
+
+    /** What a sandbox leaves on the host if it leaks: checked by name, not by trusting the agent. */
+    static List<String> leftovers(String prefix, Sandbox sb, Path sandboxesDir) throws Exception {
+        List<String> found = new ArrayList<>();
+        if (ProcessHandle.of(sb.getVmmPid()).map(ProcessHandle::isAlive).orElse(false)) found.add("qemu pid " + sb.getVmmPid());
+        String netns = prefix + "ns" + sb.getSlot();
+        if (HostCommand.check("ip", "netns", "list").lines().anyMatch(l -> l.split(" ")[0].equals(netns))) found.add("netns " + netns);
+        String veth = prefix + "h" + sb.getSlot();
+        if (HostCommand.run("ip", "link", "show", veth).ok()) found.add("veth " + veth);
+        Path dir = sandboxesDir.resolve(prefix + sb.getSandboxId());
+        if (Files.exists(dir)) found.add("dir " + dir);
+        var scan = Reclaimer.scan(prefix, sandboxesDir);
+        scan.processes().forEach(p -> found.add("qemu " + p));
+        scan.namespaces().forEach(n -> found.add("netns " + n));
+        scan.links().forEach(l -> found.add("link " + l));
+        return found;
+    }
+
+    @Test
+    void destroyLeavesNothing() throws Exception {
+        try (AgentFixture fx = AgentFixture.start()) {
+            Sandbox sb = fx.create("cleanup-1");
+            Path sandboxes = fx.agent.config().sandboxesDir();
+            assertThat(leftovers(AgentFixture.PREFIX, sb, sandboxes)).isNotEmpty();
+            fx.destroy("cleanup-1");
+            assertThat(leftovers(AgentFixture.PREFIX, sb, sandboxes)).isEmpty();
+
+            // The freed slot (same address) serves the next sandbox: no stale state, no stale connection.
+            Sandbox next = fx.create("cleanup-2");
+            assertThat(next.getSlotAddress()).isEqualTo(sb.getSlotAddress());
+            assertThat(fx.blocking.exec(ExecRequest.newBuilder().setSandboxId("cleanup-2").setCmd("true").build()).getExitCode()).isZero();
+        }
+    }
+
+    @Test
+    void failedBootReportsTheConsoleAndLeavesNothing() throws Exception {
+        // A template whose kernel command line cannot reach a root filesystem: the kernel panics.
+        Path images = Files.createTempDirectory("wrenn-it-images-");
+        Path broken = Files.createDirectories(images.resolve("broken"));
+        Path real = TestImages.dir();
+        for (String f : List.of("vmlinux", "initramfs.cpio", "rootfs.ext4")) Files.createSymbolicLink(broken.resolve(f), real.resolve(f));
+        Files.writeString(broken.resolve("manifest.json"), "{\"cmdline\": \"console=ttyS0 loglevel=4 panic=-1 tsc_early_khz=2500000"
+                + " rdinit=/wrenn-no-such-init root=/dev/wrenn-no-such-disk\"}");
+        Files.createSymbolicLink(images.resolve("minimal"), real);
+        try (AgentFixture fx = AgentFixture.start(images)) {
+            Path sandboxes = fx.agent.config().sandboxesDir();
+            assertThatThrownBy(() -> fx.blocking.withDeadlineAfter(150, TimeUnit.SECONDS).createSandbox(
+                            CreateSandboxRequest.newBuilder().setSandboxId("broken-1").setTemplate("broken").build()))
+                    .isInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> {
+                        Status st = ((StatusRuntimeException) e).getStatus();
+                        assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(st.getDescription()).contains("VM exited during boot").contains("guest console").contains("Kernel panic");
+                    });
+            assertThat(Reclaimer.scan(AgentFixture.PREFIX, sandboxes).processes()).isEmpty();
+            assertThat(Reclaimer.scan(AgentFixture.PREFIX, sandboxes).namespaces()).isEmpty();
+            assertThat(Reclaimer.scan(AgentFixture.PREFIX, sandboxes).dirs()).isEmpty();
+            assertThat(fx.blocking.health(HealthRequest.getDefaultInstance()).getCapacity().getUsedMemoryMb()).isZero();
+            assertThatThrownBy(() -> fx.blocking.createSandbox(CreateSandboxRequest.newBuilder().setTemplate("nope").build()))
+                    .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        } finally {
+            Reclaimer.deleteTree(images);
+        }
+    }
+
+    static final class AgentProcess implements AutoCloseable {
+        final Process process;
+        final int port;
+
+        AgentProcess(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static AgentProcess start(Path data, Path log, String prefix, String cidr) throws Exception {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
+                    "dev.wrenn.hostagent.HostAgentMain", "--port", "0", "--data-dir", data.toString(),
+                    "--image-dir", TestImages.dir().toString(), "--prefix", prefix, "--slot-cidr", cidr, "--accel", "tcg")
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            CompletableFuture<Integer> port = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (var r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        if (line.startsWith("host-agent listening on port ")) port.complete(Integer.parseInt(line.substring(29).trim()));
+                    }
+                    port.completeExceptionally(new IllegalStateException("agent exited; see " + log));
+                } catch (Exception e) {
+                    port.completeExceptionally(e);
+                }
+            });
+            return new AgentProcess(p, port.get(60, TimeUnit.SECONDS));
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void killedAgentsLeftoversAreReclaimedOnRestart() throws Exception {
+        String prefix = "wrk-";
+        Path data = Files.createTempDirectory("wrenn-it-crash-");
+        Path log = data.resolve("agent.log");
+        Path sandboxes = data.resolve("host-agent").resolve("sandboxes");
+        Sandbox sb;
+        try (AgentProcess first = AgentProcess.start(data, log, prefix, "10.219.0.0/16")) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", first.port).usePlaintext().build();
+            try {
+                sb = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(150, TimeUnit.SECONDS)
+                        .createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("crash-1").build());
+            } finally {
+                ch.shutdownNow();
+            }
+            first.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.process.exitValue()).isEqualTo(137);
+        }
+        // The orphan is really there: the VMM outlived its agent.
+        assertThat(leftovers(prefix, sb, sandboxes)).contains("qemu pid " + sb.getVmmPid(), "netns " + prefix + "ns" + sb.getSlot());
+
+        try (AgentProcess second = AgentProcess.start(data, log, prefix, "10.219.0.0/16")) {
+            assertThat(leftovers(prefix, sb, sandboxes)).isEmpty();
+        }
+        // A clean stop removes the agent's own firewall tables too.
+        assertThat(Reclaimer.scan(prefix, sandboxes).tables()).isEmpty();
+        assertThat(Reclaimer.scan(prefix, sandboxes).isEmpty()).isTrue();
+        Reclaimer.deleteTree(data);
+    }
+}
