@@ -16,7 +16,11 @@ import dev.wrenn.controlplane.db.Database;
 import dev.wrenn.controlplane.http.HttpApp;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
 import dev.wrenn.controlplane.host.HostAgentClient;
+import dev.wrenn.controlplane.sandbox.AutoPauser;
 import dev.wrenn.controlplane.sandbox.ExecStreamSocket;
+import dev.wrenn.controlplane.snapshot.SnapshotRoutes;
+import dev.wrenn.controlplane.snapshot.SnapshotService;
+import dev.wrenn.controlplane.snapshot.TemplateStore;
 import dev.wrenn.controlplane.sandbox.FileTransfer;
 import dev.wrenn.controlplane.sandbox.Reconciler;
 import dev.wrenn.controlplane.sandbox.SandboxLimits;
@@ -44,9 +48,16 @@ public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneConfig config;
     private final HostAgentClient hostAgent;
     private final Reconciler reconciler;
+    private final AutoPauser autoPauser;
 
     private ControlPlane(
-            Database database, Javalin http, ControlPlaneConfig config, HostAgentClient hostAgent, Reconciler reconciler) {
+            Database database,
+            Javalin http,
+            ControlPlaneConfig config,
+            HostAgentClient hostAgent,
+            Reconciler reconciler,
+            AutoPauser autoPauser) {
+        this.autoPauser = autoPauser;
         this.database = database;
         this.http = http;
         this.config = config;
@@ -62,6 +73,7 @@ public final class ControlPlane implements AutoCloseable {
         var database = Database.open(config.databaseUrl(), config.dataDir());
         HostAgentClient hostAgent = null;
         Reconciler reconciler = null;
+        AutoPauser autoPauser = null;
         try {
             var jdbi = database.jdbi();
             var jwt = new JwtService(jwtSecret, clock);
@@ -78,9 +90,10 @@ public final class ControlPlane implements AutoCloseable {
             var apiKeyRoutes = new ApiKeyRoutes(apiKeys);
             var sandboxStore = new SandboxStore(jdbi);
             hostAgent = config.sandboxes().hostAgent().map(HostAgentClient::new).orElse(null);
+            var templateStore = new TemplateStore(jdbi);
             var sandboxService = new SandboxService(
                     sandboxStore,
-                    jdbi,
+                    templateStore,
                     hostAgent,
                     new SandboxLimits(
                             Runtime.getRuntime().availableProcessors(), 128, config.sandboxes().maxMemoryMb(), 7 * 24 * 3600, 3600),
@@ -90,13 +103,16 @@ public final class ControlPlane implements AutoCloseable {
                     sandboxService,
                     new FileTransfer(sandboxService, config.sandboxes().maxUploadBytes(), config.dataDir().resolve("spool")),
                     new ExecStreamSocket(sandboxService, sandboxStore, authenticator));
+            var snapshotRoutes = new SnapshotRoutes(new SnapshotService(templateStore, sandboxService));
             if (hostAgent != null) {
+                autoPauser = new AutoPauser(sandboxStore, sandboxService, java.time.Duration.ofSeconds(1));
                 reconciler = new Reconciler(sandboxStore, hostAgent, java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()));
             }
             var app = HttpApp.create(config, new HttpMetrics(), routes -> {
                 authRoutes.register(routes);
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
+                snapshotRoutes.register(routes, authenticator);
             });
             app.start(config.host(), config.port());
             log.info(
@@ -106,8 +122,10 @@ public final class ControlPlane implements AutoCloseable {
                     config.embeddedDatabase() ? "embedded" : "external",
                     (System.nanoTime() - t0) / 1_000_000);
             if (reconciler != null) reconciler.start();
-            return new ControlPlane(database, app, config, hostAgent, reconciler);
+            if (autoPauser != null) autoPauser.start();
+            return new ControlPlane(database, app, config, hostAgent, reconciler, autoPauser);
         } catch (RuntimeException e) {
+            if (autoPauser != null) autoPauser.close();
             if (reconciler != null) reconciler.close();
             if (hostAgent != null) hostAgent.close();
             database.close();
@@ -126,6 +144,7 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (autoPauser != null) autoPauser.close();
             if (reconciler != null) reconciler.close();
             http.stop();
         } finally {

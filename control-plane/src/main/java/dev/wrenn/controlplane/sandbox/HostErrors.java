@@ -4,10 +4,10 @@ import dev.wrenn.controlplane.http.ApiException;
 import io.grpc.StatusRuntimeException;
 
 /** Host agent failures as API errors: the agent's message, the right status. */
-final class HostErrors {
+public final class HostErrors {
     private HostErrors() {}
 
-    static ApiException map(StatusRuntimeException e, String doing) {
+    public static ApiException map(StatusRuntimeException e, String doing) {
         var status = e.getStatus();
         String detail = status.getDescription() != null ? status.getDescription() : status.getCode().name();
         return switch (status.getCode()) {

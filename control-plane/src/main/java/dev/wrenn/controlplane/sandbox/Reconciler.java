@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * rows second, so a sandbox created in between is never mistaken for an orphan:
  * <ul>
  *   <li>a running row whose VM is gone (or failed) becomes {@code error} with reason {@code vm_lost};
- *   <li>a VM that no pending or running row owns is destroyed.
+ *   <li>a paused row whose saved state the host no longer holds becomes {@code error};
+ *   <li>a VM (running or paused) that no pending, running or paused row owns is destroyed.
  * </ul>
  */
 public final class Reconciler implements AutoCloseable {
@@ -67,9 +68,17 @@ public final class Reconciler implements AutoCloseable {
         }
         var owned = new HashSet<String>();
         int lost = 0;
-        for (var row : store.inStates(SandboxStatus.PENDING, SandboxStatus.RUNNING)) {
+        var paused = new HashSet<String>();
+        for (var vm : vms) if (vm.getState() == SandboxState.SANDBOX_STATE_PAUSED) paused.add(vm.getSandboxId());
+        for (var row : store.inStates(SandboxStatus.PENDING, SandboxStatus.RUNNING, SandboxStatus.PAUSED)) {
             owned.add(row.id());
             boolean settledBeforeListing = row.view().lastUpdated().isBefore(listedAt);
+            if (row.status() == SandboxStatus.PAUSED && settledBeforeListing && !paused.contains(row.id())) {
+                if (store.transition(row.id(), SandboxStatus.PAUSED, SandboxStatus.ERROR, "snapshot_lost: the host no longer holds its paused state")) {
+                    lost++;
+                    log.warn("sandbox {} lost its paused state; marked error", row.id());
+                }
+            }
             if (row.status() == SandboxStatus.RUNNING && settledBeforeListing && !alive.contains(row.id())) {
                 if (store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.ERROR, "vm_lost: the VM is no longer running on its host")) {
                     lost++;

@@ -6,13 +6,16 @@ import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.hostagent.v1.ExecRequest;
+import dev.wrenn.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.hostagent.v1.Sandbox;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Jdbi;
+import dev.wrenn.controlplane.snapshot.TemplateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +29,18 @@ public final class SandboxService {
     public static final String DEFAULT_TEMPLATE = "minimal";
 
     private final SandboxStore store;
-    private final Jdbi jdbi;
     private final HostAgentClient hostAgent;
     private final SandboxLimits limits;
+    private final TemplateStore templates;
     private final long createDeadlineMs;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Sandboxes whose VM is being torn down right now: commands failing meanwhile failed because of it. */
     private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
 
-    public SandboxService(SandboxStore store, Jdbi jdbi, HostAgentClient agent, SandboxLimits limits, long createDeadlineMs) {
+    public SandboxService(
+            SandboxStore store, TemplateStore templates, HostAgentClient agent, SandboxLimits limits, long createDeadlineMs) {
         this.store = store;
-        this.jdbi = jdbi;
+        this.templates = templates;
         this.hostAgent = agent;
         this.limits = limits;
         this.createDeadlineMs = createDeadlineMs;
@@ -63,27 +67,26 @@ public final class SandboxService {
         if (req.timeoutSec() < 0 || req.timeoutSec() > limits.maxTimeoutSec()) {
             throw ApiException.invalid("'timeout_sec' must be between 0 and " + limits.maxTimeoutSec());
         }
-        var template = templateType(teamId, req.template());
-        if (template == null) {
-            throw ApiException.invalid("template '" + req.template() + "' does not exist");
-        }
-        if (!template.equals("base")) {
-            throw ApiException.invalid("template '" + req.template() + "' is a snapshot; starting from snapshots is not available yet");
-        }
+        var template = templates.resolve(teamId, req.template())
+                .orElseThrow(() -> ApiException.invalid("template '" + req.template() + "' does not exist"));
+        // A snapshot template's vcpus and memory are baked into its frozen state.
+        int vcpus = template.vcpus() != null ? template.vcpus() : req.vcpus();
+        int memoryMb = template.memoryMb() != null ? template.memoryMb() : req.memoryMb();
 
         String id = Ids.sandbox();
         var lock = lockOf(id);
         lock.lock();
         try {
-            store.insertPending(id, teamId, req.template(), req.vcpus(), req.memoryMb(), req.timeoutSec(), agent().address());
+            store.insertPending(
+                    id, teamId, req.template(), template.hostName(), vcpus, memoryMb, req.timeoutSec(), agent().address());
             try {
                 var vm = agent().blocking()
                         .withDeadlineAfter(createDeadlineMs, TimeUnit.MILLISECONDS)
                         .createSandbox(CreateSandboxRequest.newBuilder()
                                 .setSandboxId(id)
-                                .setTemplate(req.template())
-                                .setVcpus(req.vcpus())
-                                .setMemoryMb(req.memoryMb())
+                                .setTemplate(template.hostName())
+                                .setVcpus(vcpus)
+                                .setMemoryMb(memoryMb)
                                 .build());
                 store.markRunning(id, SandboxStatus.PENDING, vm.getGuestIp(), vm.getHostIp());
                 log.info("sandbox {} running ({} ms, {})", id, vm.getTiming().getTotalMs(), vm.getAccel());
@@ -125,6 +128,79 @@ public final class SandboxService {
                 stopping.remove(id);
             }
             return null;
+        });
+    }
+
+    /** Saves the sandbox's state and releases its running resources; 409 unless running. */
+    public SandboxView pause(String teamId, String id) {
+        return withLock(id, () -> {
+            var row = requireRunning(teamId, id);
+            pauseLocked(row, "paused");
+            return store.get(teamId, id).orElseThrow().view();
+        });
+    }
+
+    /** Auto-pause of an idle sandbox; false when it was no longer running and idle by then. */
+    public boolean autoPause(SandboxStore.Row idle) {
+        return withLock(idle.id(), () -> {
+            var row = store.get(idle.teamId(), idle.id()).orElse(null);
+            if (row == null || row.status() != SandboxStatus.RUNNING
+                    || !row.view().lastActiveAt().equals(idle.view().lastActiveAt())) {
+                return false; // it moved, or someone used it since the scan
+            }
+            pauseLocked(row, "auto_paused: idle for " + row.view().timeoutSec() + " s");
+            return true;
+        });
+    }
+
+    private void pauseLocked(SandboxStore.Row row, String reason) {
+        try {
+            agent().blocking()
+                    .withDeadlineAfter(120, TimeUnit.SECONDS)
+                    .pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(row.id()).build());
+        } catch (StatusRuntimeException e) {
+            throw HostErrors.map(e, "pausing the sandbox");
+        }
+        store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED, reason);
+        log.info("sandbox {} paused ({})", row.id(), reason);
+    }
+
+    /** Restores a paused sandbox into a new VM; 409 unless paused. */
+    public SandboxView resume(String teamId, String id) {
+        return withLock(id, () -> {
+            var row = row(teamId, id);
+            if (row.status() != SandboxStatus.PAUSED) {
+                throw ApiException.conflict(
+                        "sandbox_not_paused", "sandbox '" + id + "' is " + row.status().wire() + ", not paused");
+            }
+            Sandbox vm;
+            try {
+                vm = agent().blocking()
+                        .withDeadlineAfter(createDeadlineMs, TimeUnit.MILLISECONDS)
+                        .resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+            } catch (StatusRuntimeException e) {
+                throw HostErrors.map(e, "resuming the sandbox");
+            }
+            store.markRunning(id, SandboxStatus.PAUSED, vm.getGuestIp(), vm.getHostIp());
+            return store.get(teamId, id).orElseThrow().view();
+        });
+    }
+
+    /**
+     * Runs {@code action} on a running sandbox under its lifecycle lock, then marks it stopped with
+     * the reason: for snapshots, which consume the sandbox.
+     */
+    public <T> T consume(String teamId, String id, String reason, java.util.function.Function<SandboxStore.Row, T> action) {
+        return withLock(id, () -> {
+            var row = requireRunning(teamId, id);
+            stopping.add(id);
+            try {
+                T result = action.apply(row);
+                store.transition(id, SandboxStatus.RUNNING, SandboxStatus.STOPPED, reason);
+                return result;
+            } finally {
+                stopping.remove(id);
+            }
         });
     }
 
@@ -190,17 +266,6 @@ public final class SandboxService {
 
     private SandboxStore.Row row(String teamId, String id) {
         return store.get(teamId, id).orElseThrow(() -> ApiException.notFound("sandbox '" + id + "' not found"));
-    }
-
-    private String templateType(String teamId, String name) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT type FROM templates WHERE name = :name AND (team_id IS NULL OR team_id = :team)"
-                                + " ORDER BY team_id NULLS LAST LIMIT 1")
-                .bind("name", name)
-                .bind("team", teamId)
-                .mapTo(String.class)
-                .findOne()
-                .orElse(null));
     }
 
     private void destroyQuietly(String id) {

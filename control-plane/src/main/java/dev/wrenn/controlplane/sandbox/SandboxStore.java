@@ -55,19 +55,29 @@ public final class SandboxStore {
                 .list());
     }
 
-    public Row insertPending(String id, String teamId, String template, int vcpus, int memoryMb, int timeoutSec, String hostId) {
+    public Row insertPending(
+            String id, String teamId, String template, String hostTemplate, int vcpus, int memoryMb, int timeoutSec, String hostId) {
         jdbi.useHandle(h -> h.createUpdate(
-                        "INSERT INTO sandboxes (id, team_id, template, status, vcpus, memory_mb, timeout_sec, host_id)"
-                                + " VALUES (:id, :team, :template, 'pending', :vcpus, :mem, :timeout, :host)")
+                        "INSERT INTO sandboxes (id, team_id, template, host_template, status, vcpus, memory_mb, timeout_sec,"
+                                + " host_id) VALUES (:id, :team, :template, :hostTemplate, 'pending', :vcpus, :mem, :timeout, :host)")
                 .bind("id", id)
                 .bind("team", teamId)
                 .bind("template", template)
+                .bind("hostTemplate", hostTemplate)
                 .bind("vcpus", vcpus)
                 .bind("mem", memoryMb)
                 .bind("timeout", timeoutSec)
                 .bind("host", hostId)
                 .execute());
         return get(teamId, id).orElseThrow();
+    }
+
+    /** Running sandboxes with auto-pause whose last activity is older than their timeout. */
+    public List<Row> idleBeyondTimeout() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM sandboxes WHERE status = 'running'"
+                        + " AND timeout_sec > 0 AND last_active_at < now() - make_interval(secs => timeout_sec)")
+                .map((rs, ctx) -> row(rs))
+                .list());
     }
 
     /** pending/paused to running, with the addresses the host agent reported. */

@@ -1,0 +1,43 @@
+package dev.wrenn.controlplane.snapshot;
+
+import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.http.JsonBody;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+/** {@code /v1/snapshots}: the team's snapshot templates, and the base images everyone shares. */
+public final class SnapshotRoutes {
+    private final SnapshotService snapshots;
+
+    public SnapshotRoutes(SnapshotService snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    public void register(RoutesConfig routes, Authenticator auth) {
+        routes.post("/v1/snapshots", auth.withApiKey(this::create));
+        routes.get("/v1/snapshots", auth.withApiKey(this::list));
+        routes.delete("/v1/snapshots/{name}", auth.withApiKey(this::delete));
+    }
+
+    private static String team(Context ctx) {
+        return Authenticator.principal(ctx).teamId();
+    }
+
+    private void create(Context ctx) {
+        var body = JsonBody.of(ctx);
+        String overwrite = ctx.queryParam("overwrite");
+        if (overwrite != null && !overwrite.equals("true")) throw ApiException.invalid("'overwrite' may only be \"true\"");
+        var template = snapshots.create(team(ctx), body.requiredString("sandbox_id"), body.optionalString("name"), overwrite != null);
+        ctx.status(201).json(template);
+    }
+
+    private void list(Context ctx) {
+        ctx.json(snapshots.list(team(ctx), ctx.queryParam("type")));
+    }
+
+    private void delete(Context ctx) {
+        snapshots.delete(team(ctx), ctx.pathParam("name"));
+        ctx.status(204);
+    }
+}

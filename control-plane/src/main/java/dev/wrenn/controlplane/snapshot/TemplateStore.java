@@ -1,0 +1,95 @@
+package dev.wrenn.controlplane.snapshot;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Template rows: base images (no team) and each team's snapshot templates. */
+public final class TemplateStore {
+    private final Jdbi jdbi;
+
+    public TemplateStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** A template row with its host-side name. */
+    public record Row(String id, String teamId, String name, String type, Integer vcpus, Integer memoryMb, long sizeBytes,
+            java.time.Instant createdAt, String hostName) {
+        public TemplateView view() {
+            return new TemplateView(name, type, vcpus, memoryMb, sizeBytes, createdAt);
+        }
+    }
+
+    /** The template a team means by {@code name}: its own snapshot first, then a base image. */
+    public Optional<Row> resolve(String teamId, String name) {
+        return jdbi.withHandle(h -> resolve(h, teamId, name));
+    }
+
+    static Optional<Row> resolve(Handle h, String teamId, String name) {
+        return h.createQuery("SELECT * FROM templates WHERE name = :name AND (team_id IS NULL OR team_id = :team)"
+                        + " ORDER BY team_id NULLS LAST LIMIT 1")
+                .bind("name", name)
+                .bind("team", teamId)
+                .map((rs, ctx) -> row(rs))
+                .findOne();
+    }
+
+    public List<Row> list(String teamId, String type) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM templates WHERE (team_id IS NULL OR team_id = :team)"
+                        + (type == null ? "" : " AND type = :type") + " ORDER BY type, name")
+                .bind("team", teamId)
+                .bind("type", type)
+                .map((rs, ctx) -> row(rs))
+                .list());
+    }
+
+    /** Live sandboxes (pending, running, paused) started from the host template. */
+    public int dependents(String hostName) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM sandboxes WHERE host_template = :h"
+                        + " AND status IN ('pending', 'running', 'paused')")
+                .bind("h", hostName)
+                .mapTo(Integer.class)
+                .one());
+    }
+
+    public void insert(Row r) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus, memory_mb, size_bytes,"
+                        + " host_name) VALUES (:id, :team, :name, :type, :vcpus, :mem, :size, :host)")
+                .bind("id", r.id())
+                .bind("team", r.teamId())
+                .bind("name", r.name())
+                .bind("type", r.type())
+                .bind("vcpus", r.vcpus())
+                .bind("mem", r.memoryMb())
+                .bind("size", r.sizeBytes())
+                .bind("host", r.hostName())
+                .execute());
+    }
+
+    public void delete(String id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM templates WHERE id = :id").bind("id", id).execute());
+    }
+
+    public void updateBaseSize(String name, long size) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE templates SET size_bytes = :s WHERE name = :n AND team_id IS NULL")
+                .bind("s", size)
+                .bind("n", name)
+                .execute());
+    }
+
+    static Row row(ResultSet rs) throws SQLException {
+        return new Row(
+                rs.getString("id"),
+                rs.getString("team_id"),
+                rs.getString("name"),
+                rs.getString("type"),
+                (Integer) rs.getObject("vcpus"),
+                (Integer) rs.getObject("memory_mb"),
+                rs.getLong("size_bytes"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getString("host_name"));
+    }
+}

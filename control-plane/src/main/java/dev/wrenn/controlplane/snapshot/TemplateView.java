@@ -1,0 +1,6 @@
+package dev.wrenn.controlplane.snapshot;
+
+import java.time.Instant;
+
+/** The contract's Template object. */
+public record TemplateView(String name, String type, Integer vcpus, Integer memoryMb, long sizeBytes, Instant createdAt) {}
