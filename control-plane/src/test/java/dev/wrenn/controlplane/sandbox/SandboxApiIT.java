@@ -26,8 +26,8 @@ class SandboxApiIT {
     static void start() {
         server = TestServer.withSandboxes(Map.of());
         var anon = server.client();
-        api = anon.withApiKey(Accounts.apiKey(anon, Accounts.signUp(anon)));
-        mallory = anon.withApiKey(Accounts.apiKey(anon, Accounts.signUp(anon)));
+        api = Accounts.newTeam(anon);
+        mallory = Accounts.newTeam(anon);
         var created = api.post("/v1/sandboxes", "{}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         id = created.json().get("id").asString();

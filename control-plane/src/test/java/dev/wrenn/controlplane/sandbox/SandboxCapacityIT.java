@@ -18,7 +18,7 @@ class SandboxCapacityIT {
     void twentyConcurrentCreatesAllComeUpOrAreClearlyRefused() throws Exception {
         try (var server = TestServer.withSandboxes(Map.of())) {
             var anon = server.client();
-            ApiClient api = anon.withApiKey(Accounts.apiKey(anon, Accounts.signUp(anon)));
+            ApiClient api = Accounts.newTeam(anon);
             var tasks = new ArrayList<Callable<ApiResponse>>();
             for (int i = 0; i < 20; i++) tasks.add(() -> api.post("/v1/sandboxes", "{\"memory_mb\":256}"));
             var up = new ArrayList<String>();

@@ -33,7 +33,7 @@ class SandboxReconcileIT {
     static void start() {
         server = TestServer.withSandboxes(Map.of("WRENN_RECONCILE_INTERVAL_SEC", "1"));
         var anon = server.client();
-        api = anon.withApiKey(Accounts.apiKey(anon, Accounts.signUp(anon)));
+        api = Accounts.newTeam(anon);
         channel = NettyChannelBuilder.forTarget(TestHostAgent.address()).usePlaintext().build();
         agent = HostAgentServiceGrpc.newBlockingStub(channel);
     }

@@ -27,7 +27,7 @@ class SandboxStreamsIT {
     static void start() {
         server = TestServer.withSandboxes(Map.of("WRENN_MAX_UPLOAD_BYTES", Integer.toString(1024 * 1024)));
         var anon = server.client();
-        api = anon.withApiKey(Accounts.apiKey(anon, Accounts.signUp(anon)));
+        api = Accounts.newTeam(anon);
         var created = api.post("/v1/sandboxes", "{}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         id = created.json().get("id").asString();

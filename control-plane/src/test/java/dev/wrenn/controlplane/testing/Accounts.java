@@ -27,6 +27,11 @@ public final class Accounts {
                 r.json().get("team_id").asString());
     }
 
+    /** A client acting for a brand-new team: signed up, holding one of its API keys. */
+    public static ApiClient newTeam(ApiClient anonymous) {
+        return anonymous.withApiKey(apiKey(anonymous, signUp(anonymous)));
+    }
+
     /** Signs up a new account and returns one of its team's API keys in plaintext. */
     public static String apiKey(ApiClient api, Account account) {
         var r = api.withBearer(account.token()).post("/v1/api-keys", "{\"name\":\"test\"}");
