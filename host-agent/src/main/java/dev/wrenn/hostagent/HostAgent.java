@@ -7,6 +7,7 @@ import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.ImageCatalog;
 import dev.wrenn.hostagent.sandbox.Reclaimer;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
+import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.hostagent.vm.AccelChoice;
 import dev.wrenn.hostagent.vm.AccelProbe;
 import dev.wrenn.hostagent.vm.QemuEngine;
@@ -48,7 +49,13 @@ public final class HostAgent implements AutoCloseable {
     public static HostAgent start(HostAgentConfig config) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(config.sandboxesDir());
-        Reclaimer.reclaim(config.prefix(), config.sandboxesDir());
+        // Guest RAM files (running, paused, templates) hold everything the guests hold, tokens included:
+        // only root may enter these trees, whatever mode QEMU gives the files inside.
+        Files.setPosixFilePermissions(config.sandboxesDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(config.dataDir().resolve("templates"));
+        Files.setPosixFilePermissions(config.dataDir().resolve("templates"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Reclaimer.Report reclaimed = Reclaimer.reclaim(config.prefix(), config.sandboxesDir());
 
         SlotAddressing addressing = SlotAddressing.parse(config.slotCidr());
         HostFirewall.checkRangeIsFree(config.prefix(), addressing);
@@ -62,7 +69,9 @@ public final class HostAgent implements AutoCloseable {
             SandboxManager manager = new SandboxManager(
                     new SandboxManager.Settings(config.prefix(), config.sandboxesDir(), addressing, config.readyTimeout(),
                             config.defaultVcpus(), config.defaultMemoryMb(), 64),
-                    engine, images, capacity);
+                    engine, images, capacity, new TemplateStore(config.dataDir().resolve("templates")));
+            manager.adopt(reclaimed.paused());
+            manager.collectTemplates();
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))
                     .executor(executor)

@@ -40,7 +40,11 @@ public final class AgentFixture implements AutoCloseable {
     }
 
     public static AgentFixture start(Path image) throws Exception {
-        Path data = Files.createTempDirectory("wrenn-it-");
+        return start(image, Files.createTempDirectory("wrenn-it-"));
+    }
+
+    /** With a given (empty) data dir, e.g. on a small file system. */
+    public static AgentFixture start(Path image, Path data) throws Exception {
         HostAgentConfig cfg = HostAgentConfig.defaults()
                 .withPort(0)
                 .withDataDir(data)

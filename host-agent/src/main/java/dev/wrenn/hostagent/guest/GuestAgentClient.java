@@ -81,6 +81,34 @@ public final class GuestAgentClient {
         return false;
     }
 
+    /** {@code POST /clock}: sets the guest's wall clock (stale after a resume or clone). */
+    public void setClock(long unixMs) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("unix_ms", unixMs);
+        postJson("/clock", body);
+    }
+
+    /** {@code POST /entropy}: mixes {@code seed} into the guest's pool and reseeds its CRNG. */
+    public void reseed(byte[] seed) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("seed", java.util.HexFormat.of().formatHex(seed));
+        postJson("/entropy", body);
+    }
+
+    /** {@code POST /token}: the guest trusts {@code newToken} from now on; returns a client that uses it. */
+    public GuestAgentClient rotateToken(String newToken) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("token", newToken);
+        postJson("/token", body);
+        return new GuestAgentClient(http, base.getHost(), base.getPort(), newToken);
+    }
+
+    private void postJson(String path, ObjectNode body) throws IOException, InterruptedException {
+        check(http.send(request(path).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
     public ExecResult exec(ExecCommand c) throws IOException, InterruptedException {
         long timeoutMs = c.timeoutMs() > 0 ? c.timeoutMs() : DEFAULT_EXEC_TIMEOUT_MS;
         ObjectNode body = commandJson(c, timeoutMs);

@@ -17,6 +17,13 @@ import java.util.List;
  * </pre>
  */
 public final class SlotNetwork {
+    /**
+     * The TAP's (the guest's gateway's) MAC, the same in every slot: a restored or cloned guest's ARP
+     * entry for its gateway stays valid in any slot (with random TAP MACs it relies on the new TAP's
+     * ARP request to refresh it).
+     */
+    public static final String GATEWAY_MAC = "02:77:72:6e:00:fe";
+
     private SlotNetwork() {}
 
     public static void create(NetworkSlot s, String prefix, Teardown td) throws IOException {
@@ -36,6 +43,7 @@ public final class SlotNetwork {
                 "link set " + s.nsVeth() + " up",
                 "route add default via " + s.hostIp(),
                 "tuntap add dev " + s.tap() + " mode tap",
+                "link set " + s.tap() + " address " + GATEWAY_MAC,
                 "addr add " + s.gatewayIp() + "/30 dev " + s.tap(),
                 "link set " + s.tap() + " up",
                 ""));

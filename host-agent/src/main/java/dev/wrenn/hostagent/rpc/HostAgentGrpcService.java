@@ -25,6 +25,16 @@ import dev.wrenn.hostagent.v1.ReadFileRequest;
 import dev.wrenn.hostagent.v1.ReadFileResponse;
 import dev.wrenn.hostagent.v1.SandboxState;
 import dev.wrenn.hostagent.v1.Timing;
+import dev.wrenn.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.hostagent.v1.SnapshotSandboxRequest;
+import dev.wrenn.hostagent.v1.Template;
+import dev.wrenn.hostagent.v1.TemplateType;
+import dev.wrenn.hostagent.v1.ListTemplatesRequest;
+import dev.wrenn.hostagent.v1.ListTemplatesResponse;
+import dev.wrenn.hostagent.v1.DeleteTemplateRequest;
+import dev.wrenn.hostagent.v1.DeleteTemplateResponse;
+import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.hostagent.v1.WriteFileRequest;
 import dev.wrenn.hostagent.v1.WriteFileResponse;
 import io.grpc.Status;
@@ -236,6 +246,57 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     }
 
     @Override
+    public void pauseSandbox(PauseSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+        unary(out, () -> toProto(manager.pause(r.getSandboxId())));
+    }
+
+    @Override
+    public void resumeSandbox(ResumeSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+        unary(out, () -> toProto(manager.resume(r.getSandboxId())));
+    }
+
+    @Override
+    public void snapshotSandbox(SnapshotSandboxRequest r, StreamObserver<Template> out) {
+        unary(out, () -> toProto(manager.snapshot(r.getSandboxId(), r.getName(), r.getOverwrite())));
+    }
+
+    @Override
+    public void listTemplates(ListTemplatesRequest r, StreamObserver<ListTemplatesResponse> out) {
+        unary(out, () -> {
+            var b = ListTemplatesResponse.newBuilder();
+            for (var e : manager.images().list().entrySet()) {
+                long created = java.nio.file.Files.getLastModifiedTime(e.getValue()).toMillis();
+                b.addTemplates(Template.newBuilder()
+                        .setName(e.getKey())
+                        .setType(TemplateType.TEMPLATE_TYPE_BASE)
+                        .setSizeBytes(TemplateStore.diskUsage(e.getValue()))
+                        .setCreatedAtUnixMs(created));
+            }
+            for (TemplateStore.Template t : manager.templates().list()) b.addTemplates(toProto(t));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void deleteTemplate(DeleteTemplateRequest r, StreamObserver<DeleteTemplateResponse> out) {
+        unary(out, () -> {
+            manager.deleteTemplate(r.getName());
+            return DeleteTemplateResponse.getDefaultInstance();
+        });
+    }
+
+    static Template toProto(TemplateStore.Template t) {
+        return Template.newBuilder()
+                .setName(t.name())
+                .setType(TemplateType.TEMPLATE_TYPE_SNAPSHOT)
+                .setVcpus(t.vcpus())
+                .setMemoryMb(t.memoryMb())
+                .setSizeBytes(t.sizeBytes())
+                .setCreatedAtUnixMs(t.createdAtMs())
+                .build();
+    }
+
+    @Override
     public void health(HealthRequest r, StreamObserver<HealthResponse> out) {
         unary(out, () -> {
             Capacity.Snapshot c = manager.capacity().snapshot();
@@ -270,6 +331,9 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     case STOPPING -> SandboxState.SANDBOX_STATE_STOPPING;
                     case STOPPED -> SandboxState.SANDBOX_STATE_STOPPED;
                     case FAILED -> SandboxState.SANDBOX_STATE_FAILED;
+                    // Internal transitions: shown as the state the sandbox is still in until they finish.
+                    case PAUSING -> SandboxState.SANDBOX_STATE_RUNNING;
+                    case PAUSED, RESUMING -> SandboxState.SANDBOX_STATE_PAUSED;
                 })
                 .setVcpus(s.vcpus())
                 .setMemoryMb(s.memoryMb())

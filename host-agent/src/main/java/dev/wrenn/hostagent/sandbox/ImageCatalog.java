@@ -52,6 +52,33 @@ public final class ImageCatalog {
         }
     }
 
+    /** True if {@code name} is a base image in the image directory. */
+    public boolean exists(String name) {
+        try {
+            get(name);
+            return true;
+        } catch (SandboxException e) {
+            return false;
+        }
+    }
+
+    /** Base image names and their directories. */
+    public Map<String, Path> list() throws IOException {
+        Map<String, Path> out = new java.util.TreeMap<>();
+        if (Files.isRegularFile(dir.resolve("vmlinux"))) {
+            out.put(DEFAULT_TEMPLATE, dir);
+            return out;
+        }
+        if (!Files.isDirectory(dir)) return out;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path d : s.toList()) {
+                String n = d.getFileName().toString();
+                if (Files.isRegularFile(d.resolve("vmlinux")) && n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) out.put(n, d);
+            }
+        }
+        return out;
+    }
+
     /** The default template if it is present, for the KVM probe; null otherwise. */
     public GuestImage defaultImageOrNull() {
         try {

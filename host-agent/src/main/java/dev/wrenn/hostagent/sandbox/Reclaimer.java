@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
 public final class Reclaimer {
     private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
 
-    public record Report(List<Long> processes, List<String> namespaces, List<String> links, List<String> tables, List<Path> dirs) {
+    /**
+     * @param dirs sandbox directories to delete (running or half-paused sandboxes of a dead agent)
+     * @param paused directories of completely paused sandboxes: kept, to be adopted as PAUSED
+     */
+    public record Report(List<Long> processes, List<String> namespaces, List<String> links, List<String> tables, List<Path> dirs,
+            List<Path> paused) {
         public boolean isEmpty() {
             return processes.isEmpty() && namespaces.isEmpty() && links.isEmpty() && tables.isEmpty() && dirs.isEmpty();
         }
@@ -30,7 +35,10 @@ public final class Reclaimer {
 
     /** Everything that carries {@code prefix}: what {@link #reclaim} would remove. */
     public static Report scan(String prefix, Path sandboxesDir) throws IOException {
-        return new Report(processes(prefix), namespaces(prefix), links(prefix), tables(prefix), dirs(prefix, sandboxesDir));
+        List<Path> all = dirs(prefix, sandboxesDir);
+        List<Path> paused = all.stream().filter(Reclaimer::isCompletePause).toList();
+        List<Path> dirs = all.stream().filter(d -> !paused.contains(d)).toList();
+        return new Report(processes(prefix), namespaces(prefix), links(prefix), tables(prefix), dirs, paused);
     }
 
     public static Report reclaim(String prefix, Path sandboxesDir) throws IOException {
@@ -45,9 +53,11 @@ public final class Reclaimer {
             warnIfFailed(HostCommand.run("nft", "delete", "table", famName[0], famName[1]));
         }
         for (Path d : found.dirs()) deleteTree(d);
+        for (Path d : found.paused()) tidyPaused(d);
         if (!found.isEmpty()) {
-            log.info("reclaimed leftovers of a previous run: {} process(es), {} netns, {} link(s), {} nft table(s), {} dir(s)",
-                    found.processes().size(), found.namespaces().size(), found.links().size(), found.tables().size(), found.dirs().size());
+            log.info("reclaimed leftovers of a previous run: {} process(es), {} netns, {} link(s), {} nft table(s), {} dir(s); kept {} paused",
+                    found.processes().size(), found.namespaces().size(), found.links().size(), found.tables().size(), found.dirs().size(),
+                    found.paused().size());
         }
         return found;
     }
@@ -99,6 +109,34 @@ public final class Reclaimer {
         if (!Files.isDirectory(sandboxesDir)) return List.of();
         try (Stream<Path> s = Files.list(sandboxesDir)) {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        }
+    }
+
+    /** A paused sandbox whose commit record names a snapshot dir with a state file (and a RAM file if needed). */
+    static boolean isCompletePause(Path dir) {
+        Path rec = dir.resolve(SandboxManager.PAUSED_RECORD);
+        if (!Files.isRegularFile(rec)) return false;
+        try {
+            var j = tools.jackson.databind.json.JsonMapper.builder().build().readTree(rec.toFile());
+            String snap = j.path("snapshot").asString("");
+            if (snap.isEmpty() || !Files.isRegularFile(dir.resolve(snap).resolve("state"))) return false;
+            if (!Files.isRegularFile(dir.resolve("rootfs.qcow2"))) return false;
+            return !"SHARED_FILE".equals(j.path("ram").asString("")) || Files.isRegularFile(dir.resolve("memory"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Removes from a kept paused dir what a crash mid-pause or mid-resume left: other snapshot dirs, sockets. */
+    static void tidyPaused(Path dir) throws IOException {
+        String keep = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(dir.resolve(SandboxManager.PAUSED_RECORD).toFile()).path("snapshot").asString("");
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                boolean stale = (n.startsWith("snap-") && !n.equals(keep)) || n.endsWith(".tmp") || n.endsWith(".sock") || n.equals("qemu.pid");
+                if (stale) deleteTree(p);
+            }
         }
     }
 

@@ -3,34 +3,57 @@ package dev.wrenn.hostagent.sandbox;
 import dev.wrenn.hostagent.guest.GuestAgentClient;
 import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
+import dev.wrenn.hostagent.vm.GuestImage;
 import dev.wrenn.hostagent.vm.Vm;
 import java.nio.file.Path;
 
-/** One sandbox: its resources, its teardown stack and its state. Mutated only by {@link SandboxManager}. */
+/**
+ * One sandbox: its resources, its teardown stacks and its state. Mutated only by {@link SandboxManager}.
+ *
+ * <p>Two stacks: {@link #teardown} holds what lives as long as the sandbox (registry entry, directory
+ * with disk, RAM and saved state); {@link #runtime} holds what one running incarnation holds (capacity,
+ * network slot, VMM process, HTTP pool) and is released by pause, rebuilt by resume.
+ */
 public final class Sandbox {
     public record Timing(long totalMs, long prepareMs, long bootMs) {}
 
     private final String id;
     private final String template;
+    private final GuestImage image;
     private final int vcpus;
     private final int memoryMb;
     private final long createdAtMs;
     private final Path dir;
     final Teardown teardown;
-    private volatile SandboxState state = SandboxState.STARTING;
+    volatile Teardown runtime;
+    private volatile SandboxState state;
     private volatile NetworkSlot slot;
     private volatile Vm vm;
     private volatile GuestAgentClient client;
     private volatile Timing timing = new Timing(0, 0, 0);
+    /** The guest agent's current token (rotated for clones). */
+    volatile String token;
+    /** Template RAM file this VM maps privately (a clone never resumed since), else null: own shared RAM file. */
+    volatile Path privateRam;
+    /**
+     * The guest agent has served /clock and /entropy once. Its first call of each costs ~2 s under TCG
+     * (a cold JVM path): paid before the first pause, so that resumes and clones never pay it.
+     */
+    volatile boolean guestWarm;
+    /** The template generation whose disk backs this sandbox's overlay, or null. */
+    volatile Path templateGen;
 
-    Sandbox(String id, String template, int vcpus, int memoryMb, Path dir, Teardown teardown) {
+    Sandbox(String id, String template, GuestImage image, int vcpus, int memoryMb, Path dir, Teardown teardown,
+            SandboxState initial, long createdAtMs) {
         this.id = id;
         this.template = template;
+        this.image = image;
         this.vcpus = vcpus;
         this.memoryMb = memoryMb;
         this.dir = dir;
         this.teardown = teardown;
-        this.createdAtMs = System.currentTimeMillis();
+        this.state = initial;
+        this.createdAtMs = createdAtMs;
     }
 
     synchronized boolean moveTo(SandboxState next) {
@@ -48,6 +71,12 @@ public final class Sandbox {
         this.client = client;
     }
 
+    void detach() {
+        this.vm = null;
+        this.client = null;
+        this.slot = null;
+    }
+
     void timing(Timing t) {
         this.timing = t;
     }
@@ -58,6 +87,10 @@ public final class Sandbox {
 
     public String template() {
         return template;
+    }
+
+    public GuestImage image() {
+        return image;
     }
 
     public int vcpus() {

@@ -1,12 +1,16 @@
 package dev.wrenn.hostagent.sandbox;
 
 import dev.wrenn.hostagent.guest.GuestAgentClient;
+import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
 import dev.wrenn.hostagent.network.SlotAddressing;
 import dev.wrenn.hostagent.network.SlotAllocator;
 import dev.wrenn.hostagent.network.SlotNetwork;
 import dev.wrenn.hostagent.vm.GuestImage;
+import dev.wrenn.hostagent.vm.QemuEngine;
+import dev.wrenn.hostagent.vm.Snapshottable;
+import dev.wrenn.hostagent.vm.Snapshottable.RamMode;
 import dev.wrenn.hostagent.vm.Vm;
 import dev.wrenn.hostagent.vm.VmEngine;
 import dev.wrenn.hostagent.vm.VmSpec;
@@ -14,26 +18,44 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
-/** Creates and destroys sandboxes; the registry of live ones. */
+/**
+ * Creates, pauses, resumes, snapshots and destroys sandboxes; the registry of live ones.
+ *
+ * <p>Paused state on disk, per sandbox dir: {@code memory} (shared RAM file, unless the RAM travels in
+ * the state file), {@code rootfs.qcow2}, {@code snap-<n>/state} and {@code paused.json}, the commit
+ * record naming the snapshot dir. A paused sandbox exists exactly when paused.json exists; it is
+ * written (tmp + rename + fsync) only after the state is complete and on disk.
+ */
 public final class SandboxManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,48}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.-]{8,256}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final String PAUSED_RECORD = "paused.json";
+    /** Free space a pause needs besides any RAM it streams (device state is ~100 KB). */
+    private static final long PAUSE_SPACE_MARGIN = 16L << 20;
 
     public record Settings(
             String prefix,
@@ -51,13 +73,19 @@ public final class SandboxManager implements AutoCloseable {
     private final ImageCatalog images;
     private final Capacity capacity;
     private final SlotAllocator slots;
+    private final TemplateStore templates;
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
 
     public SandboxManager(Settings settings, VmEngine engine, ImageCatalog images, Capacity capacity) {
+        this(settings, engine, images, capacity, new TemplateStore(settings.sandboxesDir().resolve("..").resolve("templates").normalize()));
+    }
+
+    public SandboxManager(Settings settings, VmEngine engine, ImageCatalog images, Capacity capacity, TemplateStore templates) {
         this.settings = settings;
         this.engine = engine;
         this.images = images;
         this.capacity = capacity;
+        this.templates = templates;
         this.slots = new SlotAllocator(settings.addressing().slotCount());
     }
 
@@ -69,69 +97,93 @@ public final class SandboxManager implements AutoCloseable {
         return capacity;
     }
 
+    public ImageCatalog images() {
+        return images;
+    }
+
+    public TemplateStore templates() {
+        return templates;
+    }
+
+    // ---- create ----------------------------------------------------------------------------------
+
     public Sandbox create(CreateRequest req) throws SandboxException, InterruptedException {
         long t0 = System.nanoTime();
         String id = req.id() == null || req.id().isEmpty() ? "sbx-" + HexFormat.of().formatHex(randomBytes(6)) : req.id();
         if (!ID.matcher(id).matches()) throw invalid("sandbox_id must match " + ID.pattern() + ", got '" + id + "'");
-        int vcpus = req.vcpus() == 0 ? settings.defaultVcpus() : req.vcpus();
-        int memoryMb = req.memoryMb() == 0 ? settings.defaultMemoryMb() : req.memoryMb();
-        if (vcpus < 1) throw invalid("vcpus must be >= 1");
-        if (memoryMb < settings.minMemoryMb()) throw invalid("memory_mb must be >= " + settings.minMemoryMb());
         String token = req.token() == null || req.token().isEmpty() ? HexFormat.of().formatHex(randomBytes(16)) : req.token();
         if (!TOKEN.matcher(token).matches()) throw invalid("token must match " + TOKEN.pattern());
-        GuestImage image = images.get(req.template());
+        TemplateStore.Template snap = templates.find(req.template());
+        GuestImage image = images.get(snap != null ? snap.baseImage() : req.template());
+        int vcpus = snap != null ? snap.vcpus() : req.vcpus() == 0 ? settings.defaultVcpus() : req.vcpus();
+        int memoryMb = snap != null ? snap.memoryMb() : req.memoryMb() == 0 ? settings.defaultMemoryMb() : req.memoryMb();
+        if (vcpus < 1) throw invalid("vcpus must be >= 1");
+        if (memoryMb < settings.minMemoryMb()) throw invalid("memory_mb must be >= " + settings.minMemoryMb());
+        if (snap != null && !(engine instanceof Snapshottable)) throw invalid("engine " + engine.name() + " cannot restore snapshots");
 
         String name = settings.prefix() + id;
         Path dir = settings.sandboxesDir().resolve(name);
         Teardown td = new Teardown("sandbox " + id);
-        Sandbox sb = new Sandbox(id, image.name(), vcpus, memoryMb, dir, td);
+        Sandbox sb = new Sandbox(id, snap != null ? snap.name() : image.name(), image, vcpus, memoryMb, dir, td,
+                SandboxState.STARTING, System.currentTimeMillis());
         if (sandboxes.putIfAbsent(id, sb) != null) {
             throw new SandboxException(SandboxException.Reason.ALREADY_EXISTS, "sandbox " + id + " already exists");
         }
         td.add("registry", () -> sandboxes.remove(id, sb));
+        Teardown rt = new Teardown("sandbox " + id + " runtime");
+        sb.runtime = rt;
         try {
             capacity.reserve(vcpus, memoryMb);
-            td.add("capacity", () -> capacity.release(vcpus, memoryMb));
+            rt.add("capacity", () -> capacity.release(vcpus, memoryMb));
 
             Files.createDirectories(dir);
             td.add("dir " + dir, () -> Reclaimer.deleteTree(dir));
 
             Path overlay = dir.resolve("rootfs.qcow2");
-            engine.createOverlay(image, overlay);
-            // The overlay lives in dir and goes with it.
+            if (snap != null) {
+                sb.templateGen = snap.gen().toAbsolutePath().normalize();
+                HostCommand.check("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
+                        "-b", snap.disk().toAbsolutePath().toString(), overlay.toString());
+            } else {
+                engine.createOverlay(image, overlay);
+            }
 
-            int index = slots.acquire();
-            td.add("slot " + index, () -> slots.release(index));
-            NetworkSlot slot = NetworkSlot.of(settings.prefix(), index, settings.addressing());
-            SlotNetwork.create(slot, settings.prefix(), td);
+            NetworkSlot slot = newSlot(rt);
             sb.attach(slot);
             long tPrepared = System.nanoTime();
 
-            VmSpec spec = new VmSpec(name, dir, image, overlay, vcpus, memoryMb, "wrenn.token=" + token,
-                    slot.netns(), slot.tap(), slot.guestMac());
-            Vm vm = engine.start(spec, td);
-            // One connection pool per sandbox, gone with it: slot addresses are reused, and a pooled
-            // keep-alive connection to a previous occupant of the slot would be reset by the new VM.
             HttpClient http = GuestAgentClient.newHttpClient();
-            td.add("guest agent client", http::shutdownNow);
-            GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
-            boolean ready = client.awaitReady(settings.readyTimeout(), () -> vm.isAlive() && sb.state() == SandboxState.STARTING);
-            if (!ready) {
-                String why = vm.isAlive()
-                        ? "guest agent did not answer on " + client.base() + " within " + settings.readyTimeout().toMillis() + " ms"
-                        : "VM exited during boot";
-                throw new SandboxException(SandboxException.Reason.BOOT_FAILED,
-                        "sandbox " + id + ": " + why + "\n" + vm.diagnostics(25));
+            rt.add("guest agent client", http::shutdownNow);
+            Vm vm;
+            GuestAgentClient client;
+            if (snap == null) {
+                VmSpec spec = new VmSpec(name, dir, image, overlay, vcpus, memoryMb, "wrenn.token=" + token,
+                        slot.netns(), slot.tap(), slot.guestMac());
+                vm = engine.start(spec, rt);
+                client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
+                awaitGuest(sb, vm, client, SandboxState.STARTING);
+            } else {
+                // Clone: the template's RAM mapped private (copy-on-write, faulted in lazily), device state loaded.
+                VmSpec spec = new VmSpec(name, dir, image, overlay, vcpus, memoryMb, "", slot.netns(), slot.tap(),
+                        slot.guestMac(), snap.memory(), false, true);
+                vm = ((Snapshottable) engine).restore(spec, snap.state(), RamMode.SHARED_FILE, rt, null);
+                client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, snap.token());
+                refreshWhenReady(sb, vm, client, SandboxState.STARTING);
+                // The template's token is baked into its memory: every clone gets its own.
+                client = client.rotateToken(token);
+                sb.privateRam = snap.memory();
+                sb.guestWarm = true;
             }
+            sb.token = token;
             long tReady = System.nanoTime();
             sb.attach(vm, client);
             sb.timing(new Sandbox.Timing(ms(tReady - t0), ms(tPrepared - t0), ms(tReady - tPrepared)));
             if (!sb.moveTo(SandboxState.RUNNING)) {
                 throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " was destroyed while starting");
             }
-            log.info("sandbox {} running: slot {} ({}), {} vcpu, {} MB, {} ms (prepare {} ms, boot {} ms, {})",
-                    id, slot.index(), slot.slotAddress(), vcpus, memoryMb, sb.timing().totalMs(),
-                    sb.timing().prepareMs(), sb.timing().bootMs(), engine.accel().accel().qemuName());
+            log.info("sandbox {} running{}: slot {} ({}), {} vcpu, {} MB, {} ms (prepare {} ms, boot {} ms, {})",
+                    id, snap != null ? " (clone of " + snap.name() + ")" : "", slot.index(), slot.slotAddress(), vcpus, memoryMb,
+                    sb.timing().totalMs(), sb.timing().prepareMs(), sb.timing().bootMs(), engine.accel().accel().qemuName());
             return sb;
         } catch (SandboxException | InterruptedException | RuntimeException e) {
             fail(sb);
@@ -142,26 +194,359 @@ public final class SandboxManager implements AutoCloseable {
         }
     }
 
+    private NetworkSlot newSlot(Teardown rt) throws IOException {
+        int index = slots.acquire();
+        rt.add("slot " + index, () -> slots.release(index));
+        NetworkSlot slot = NetworkSlot.of(settings.prefix(), index, settings.addressing());
+        SlotNetwork.create(slot, settings.prefix(), rt);
+        return slot;
+    }
+
+    private void awaitGuest(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected)
+            throws SandboxException, InterruptedException {
+        boolean ready = client.awaitReady(settings.readyTimeout(), () -> vm.isAlive() && sb.state() == expected);
+        if (!ready) {
+            String why = vm.isAlive()
+                    ? "guest agent did not answer on " + client.base() + " within " + settings.readyTimeout().toMillis() + " ms"
+                    : "VM exited during boot";
+            throw new SandboxException(SandboxException.Reason.BOOT_FAILED, "sandbox " + sb.id() + ": " + why + "\n" + vm.diagnostics(25));
+        }
+    }
+
+    /**
+     * After a restore the guest agent is already running: the first {@code /clock} doubles as the
+     * readiness probe (one round trip less than polling /health first). Connection failures are
+     * retried until the ready timeout, the VM's death or a state change; an answer with an error is not.
+     */
+    private void refreshWhenReady(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected)
+            throws SandboxException, InterruptedException, IOException {
+        long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+        while (true) {
+            try {
+                client.setClock(System.currentTimeMillis());
+                break;
+            } catch (dev.wrenn.hostagent.guest.GuestAgentException e) {
+                throw e;
+            } catch (IOException e) {
+                if (!vm.isAlive() || sb.state() != expected || System.nanoTime() > deadline) {
+                    throw new SandboxException(SandboxException.Reason.BOOT_FAILED, "sandbox " + sb.id()
+                            + ": guest agent did not answer after restore (" + e + ")\n" + vm.diagnostics(25), e);
+                }
+                Thread.sleep(20);
+            }
+        }
+        client.reseed(randomBytes(32));
+    }
+
+    /** After a resume or clone: the guest's clock is stale and its CRNG state is shared with its origin. */
+    private static void refreshGuest(GuestAgentClient client) throws IOException, InterruptedException {
+        client.setClock(System.currentTimeMillis());
+        client.reseed(randomBytes(32));
+    }
+
     private void fail(Sandbox sb) {
         sb.moveTo(SandboxState.FAILED);
-        List<Exception> errors = sb.teardown.runAll();
+        List<Exception> errors = new ArrayList<>();
+        if (sb.runtime != null) errors.addAll(sb.runtime.runAll());
+        errors.addAll(sb.teardown.runAll());
         if (!errors.isEmpty()) log.warn("cleanup after failed create of {} had {} error(s)", sb.id(), errors.size());
     }
+
+    // ---- pause / resume --------------------------------------------------------------------------
+
+    private Snapshottable snapshottable() throws SandboxException {
+        if (engine instanceof Snapshottable s) return s;
+        throw new SandboxException(SandboxException.Reason.WRONG_STATE, "engine " + engine.name() + " cannot pause");
+    }
+
+    public Sandbox pause(String id) throws SandboxException, InterruptedException {
+        Sandbox sb = get(id);
+        Snapshottable snap = snapshottable();
+        if (!sb.guestWarm && sb.state() == SandboxState.RUNNING) {
+            // Warm the guest agent's /clock and /entropy paths now, while it runs, so that every resume
+            // (and every clone of a template made from this state) finds them compiled.
+            try {
+                refreshGuest(sb.guest());
+                sb.guestWarm = true;
+            } catch (IOException e) {
+                throw new SandboxException(SandboxException.Reason.HOST_ERROR, "pause of " + id + ": guest agent: " + e.getMessage(), e);
+            }
+        }
+        if (!sb.moveTo(SandboxState.PAUSING)) {
+            throw new SandboxException(SandboxException.Reason.WRONG_STATE,
+                    "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not running");
+        }
+        long t0 = System.nanoTime();
+        RamMode mode = sb.privateRam != null ? RamMode.IN_STREAM : RamMode.SHARED_FILE;
+        Path tmp = sb.dir().resolve("snap-" + System.nanoTime() + ".tmp");
+        try {
+            long need = PAUSE_SPACE_MARGIN + (mode == RamMode.IN_STREAM ? (long) sb.memoryMb() << 20 : 0);
+            long free = Files.getFileStore(sb.dir()).getUsableSpace();
+            if (free < need) {
+                throw new Snapshottable.DiskFullException("no space left on the host's disk for the sandbox state: "
+                        + (free >> 20) + " MB free, " + (need >> 20) + " MB needed; the sandbox keeps running", null);
+            }
+            Files.createDirectories(tmp);
+            snap.save(sb.vm(), tmp.resolve("state"), mode);
+            Path done = sb.dir().resolve(tmp.getFileName().toString().replace(".tmp", ""));
+            Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
+            writePausedRecord(sb, done, mode);
+            deleteOtherSnapshots(sb.dir(), done);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            sb.moveTo(SandboxState.RUNNING);
+            if (e instanceof Snapshottable.DiskFullException) {
+                throw new SandboxException(SandboxException.Reason.CAPACITY, "pause of " + id + " failed: " + e.getMessage(), e);
+            }
+            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "pause of " + id + " failed (the sandbox keeps running): "
+                    + e.getMessage(), e);
+        }
+        long saved = System.nanoTime();
+        // From here the paused record is the truth: release what the running VM held.
+        List<Exception> errors = sb.runtime.runAll();
+        sb.runtime = null;
+        sb.detach();
+        if (!errors.isEmpty()) log.warn("pause of {}: releasing the runtime had {} error(s)", id, errors.size());
+        sb.moveTo(SandboxState.PAUSED);
+        log.info("sandbox {} paused ({}): state saved in {} ms, released in {} ms", id, mode, ms(saved - t0), ms(System.nanoTime() - saved));
+        return sb;
+    }
+
+    private void writePausedRecord(Sandbox sb, Path snapDir, RamMode mode) throws IOException {
+        ObjectNode j = JSON.createObjectNode();
+        j.put("id", sb.id());
+        j.put("template", sb.template());
+        j.put("image", sb.image().name());
+        j.put("vcpus", sb.vcpus());
+        j.put("memory_mb", sb.memoryMb());
+        j.put("created_at_unix_ms", sb.createdAtMs());
+        j.put("paused_at_unix_ms", System.currentTimeMillis());
+        j.put("token", sb.token);
+        j.put("snapshot", snapDir.getFileName().toString());
+        j.put("ram", mode.name());
+        if (sb.templateGen != null) j.put("template_gen", sb.templateGen.toString());
+        Path tmp = sb.dir().resolve(PAUSED_RECORD + ".tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(j));
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        QemuEngine.fsync(tmp);
+        Files.move(tmp, sb.dir().resolve(PAUSED_RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        QemuEngine.fsync(sb.dir());
+    }
+
+    private static void deleteOtherSnapshots(Path dir, Path keep) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().startsWith("snap-") && !p.equals(keep)) Reclaimer.deleteTree(p);
+            }
+        }
+    }
+
+    public Sandbox resume(String id) throws SandboxException, InterruptedException {
+        Sandbox sb = get(id);
+        Snapshottable snap = snapshottable();
+        if (!sb.moveTo(SandboxState.RESUMING)) {
+            throw new SandboxException(SandboxException.Reason.WRONG_STATE,
+                    "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not paused");
+        }
+        long t0 = System.nanoTime();
+        Teardown rt = new Teardown("sandbox " + id + " runtime");
+        boolean committed = false;
+        try {
+            JsonNode rec = JSON.readTree(sb.dir().resolve(PAUSED_RECORD).toFile());
+            RamMode mode = RamMode.valueOf(rec.path("ram").asString());
+            Path state = sb.dir().resolve(rec.path("snapshot").asString()).resolve("state");
+            capacity.reserve(sb.vcpus(), sb.memoryMb());
+            rt.add("capacity", () -> capacity.release(sb.vcpus(), sb.memoryMb()));
+            NetworkSlot slot = newSlot(rt);
+            long tPrepared = System.nanoTime();
+            HttpClient http = GuestAgentClient.newHttpClient();
+            rt.add("guest agent client", http::shutdownNow);
+            Path ram = sb.dir().resolve("memory");
+            // RAM carried in the stream lands in a fresh shared file: from now on this VM pauses the fast way.
+            if (mode == RamMode.IN_STREAM) Files.deleteIfExists(ram);
+            String name = settings.prefix() + id;
+            VmSpec spec = new VmSpec(name, sb.dir(), sb.image(), sb.dir().resolve("rootfs.qcow2"), sb.vcpus(), sb.memoryMb(), "",
+                    slot.netns(), slot.tap(), slot.guestMac(), ram, true, true);
+            Vm vm = snap.restore(spec, state, mode, rt, () -> {
+                // The guest is about to run and change its RAM file: the paused state is no longer valid.
+                Files.deleteIfExists(sb.dir().resolve(PAUSED_RECORD));
+                QemuEngine.fsync(sb.dir());
+            });
+            committed = true;
+            long tRestored = System.nanoTime();
+            GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, sb.token);
+            refreshWhenReady(sb, vm, client, SandboxState.RESUMING);
+            long tReady = System.nanoTime();
+            sb.runtime = rt;
+            sb.guestWarm = true;
+            sb.privateRam = null;
+            sb.attach(slot);
+            sb.attach(vm, client);
+            sb.timing(new Sandbox.Timing(ms(tReady - t0), ms(tPrepared - t0), ms(tReady - tPrepared)));
+            deleteOtherSnapshots(sb.dir(), null);
+            if (!sb.moveTo(SandboxState.RUNNING)) throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while resuming");
+            log.info("sandbox {} resumed ({}): slot {}, {} ms (prepare {} ms, restore {} ms, guest agent answering /clock + /entropy {} ms)",
+                    id, mode, slot.index(), sb.timing().totalMs(), sb.timing().prepareMs(), ms(tRestored - tPrepared),
+                    ms(tReady - tRestored));
+            return sb;
+        } catch (SandboxException | InterruptedException | IOException | RuntimeException e) {
+            rt.runAll();
+            sb.detach();
+            if (!committed && Files.exists(sb.dir().resolve(PAUSED_RECORD))) {
+                sb.moveTo(SandboxState.PAUSED);
+            } else {
+                sb.moveTo(SandboxState.FAILED);
+            }
+            if (e instanceof SandboxException se) throw se;
+            if (e instanceof InterruptedException ie) throw ie;
+            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "resume of " + id + " failed"
+                    + (sb.state() == SandboxState.PAUSED ? " (still paused)" : "") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Re-registers sandboxes a previous agent paused (found by the reclaimer) as PAUSED. */
+    public void adopt(List<Path> pausedDirs) {
+        for (Path dir : pausedDirs) {
+            try {
+                JsonNode rec = JSON.readTree(dir.resolve(PAUSED_RECORD).toFile());
+                String id = rec.path("id").asString();
+                GuestImage image = images.get(rec.path("image").asString());
+                Teardown td = new Teardown("sandbox " + id);
+                Sandbox sb = new Sandbox(id, rec.path("template").asString(), image, rec.path("vcpus").asInt(),
+                        rec.path("memory_mb").asInt(), dir, td, SandboxState.PAUSED, rec.path("created_at_unix_ms").asLong());
+                sb.token = rec.path("token").asString();
+                if (rec.hasNonNull("template_gen")) sb.templateGen = Path.of(rec.path("template_gen").asString());
+                if (sandboxes.putIfAbsent(id, sb) != null) continue;
+                td.add("registry", () -> sandboxes.remove(id, sb));
+                td.add("dir " + dir, () -> Reclaimer.deleteTree(dir));
+                log.info("adopted paused sandbox {} from {}", id, dir);
+            } catch (SandboxException | RuntimeException e) {
+                log.warn("cannot adopt paused sandbox in {}: {}", dir, e.getMessage());
+            }
+        }
+    }
+
+    // ---- templates ---------------------------------------------------------------------------------
+
+    public TemplateStore.Template snapshot(String id, String name, boolean overwrite) throws SandboxException, InterruptedException {
+        if (name == null || !name.matches(TemplateStore.NAME)) throw invalid("template name must match " + TemplateStore.NAME);
+        if (images.exists(name)) {
+            throw new SandboxException(SandboxException.Reason.ALREADY_EXISTS, "'" + name + "' is a base image");
+        }
+        if (!overwrite && templates.find(name) != null) {
+            throw new SandboxException(SandboxException.Reason.ALREADY_EXISTS, "template '" + name + "' already exists");
+        }
+        Sandbox sb = get(id);
+        if (sb.state() != SandboxState.RUNNING) {
+            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not running");
+        }
+        if (sb.privateRam != null) {
+            // A clone's RAM is a private mapping of its template: give it its own shared RAM file first.
+            pause(id);
+            resume(id);
+        }
+        pause(id);
+        if (!sb.moveTo(SandboxState.STOPPING)) {
+            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while snapshotting");
+        }
+        try {
+            JsonNode rec = JSON.readTree(sb.dir().resolve(PAUSED_RECORD).toFile());
+            Path state = sb.dir().resolve(rec.path("snapshot").asString()).resolve("state");
+            if (sb.templateGen != null) {
+                // A clone's disk is backed by its template's disk: fold that into the overlay so that the
+                // new template depends on the base image only (never on another template's generation).
+                HostCommand.check("qemu-img", "rebase", "-q", "-f", "qcow2", "-F", "raw",
+                        "-b", sb.image().rootfs().toAbsolutePath().toString(), sb.dir().resolve("rootfs.qcow2").toString());
+            }
+            TemplateStore.Template t = templates.publish(name, sb.image().name(), sb.vcpus(), sb.memoryMb(), sb.token,
+                    Map.of("memory", sb.dir().resolve("memory"), "state", state, "disk.qcow2", sb.dir().resolve("rootfs.qcow2")),
+                    this::templateGensInUse);
+            log.info("sandbox {} saved as template {} ({} MB on disk)", id, name, t.sizeBytes() >> 20);
+            return t;
+        } catch (IOException | RuntimeException e) {
+            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "snapshot of " + id + " as " + name + " failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                sb.teardown.close();
+                sb.moveTo(SandboxState.STOPPED);
+            } catch (Teardown.TeardownException e) {
+                sb.moveTo(SandboxState.FAILED);
+                sandboxes.remove(id, sb);
+            }
+            if (sb.templateGen != null) {
+                try {
+                    templates.gcAll(templateGensInUse());
+                } catch (IOException e) {
+                    log.warn("template gc: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    public void deleteTemplate(String name) throws SandboxException {
+        if (templates.find(name) == null) {
+            if (images.exists(name)) {
+                throw new SandboxException(SandboxException.Reason.WRONG_STATE, "'" + name + "' is a base image and cannot be deleted");
+            }
+            throw new SandboxException(SandboxException.Reason.NOT_FOUND, "no template '" + name + "'");
+        }
+        try {
+            templates.delete(name, templateGensInUse());
+        } catch (IOException e) {
+            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "deleting template " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes template generations nobody uses any more (and half-written ones): at start, after the
+     * paused sandboxes were adopted.
+     */
+    public void collectTemplates() {
+        try {
+            templates.gcAll(templateGensInUse());
+        } catch (IOException e) {
+            log.warn("template gc: {}", e.getMessage());
+        }
+    }
+
+    Set<Path> templateGensInUse() {
+        Set<Path> out = new HashSet<>();
+        for (Sandbox s : sandboxes.values()) {
+            Path g = s.templateGen;
+            if (g != null && !s.state().isTerminal()) out.add(g.toAbsolutePath().normalize());
+        }
+        return out;
+    }
+
+    // ---- destroy, lookup -----------------------------------------------------------------------------
 
     public void destroy(String id) throws SandboxException {
         Sandbox sb = get(id);
         if (!sb.moveTo(SandboxState.STOPPING)) {
-            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " is already " + sb.state().name().toLowerCase());
+            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " is " + sb.state().name().toLowerCase());
         }
-        try {
-            sb.teardown.close();
+        List<Exception> errors = new ArrayList<>();
+        if (sb.runtime != null) errors.addAll(sb.runtime.runAll());
+        errors.addAll(sb.teardown.runAll());
+        sb.detach();
+        if (sb.templateGen != null) {
+            try {
+                templates.gcAll(templateGensInUse());
+            } catch (IOException e) {
+                log.warn("template gc: {}", e.getMessage());
+            }
+        }
+        if (errors.isEmpty()) {
             sb.moveTo(SandboxState.STOPPED);
             log.info("sandbox {} destroyed", id);
-        } catch (Teardown.TeardownException e) {
-            sb.moveTo(SandboxState.FAILED);
-            sandboxes.remove(id, sb);
-            throw new SandboxException(SandboxException.Reason.HOST_ERROR, e.getMessage(), e);
+            return;
         }
+        sb.moveTo(SandboxState.FAILED);
+        sandboxes.remove(id, sb);
+        SandboxException ex = new SandboxException(SandboxException.Reason.HOST_ERROR,
+                "destroy of " + id + " had " + errors.size() + " failure(s): " + errors.getFirst().getMessage());
+        errors.forEach(ex::addSuppressed);
+        throw ex;
     }
 
     public Sandbox get(String id) throws SandboxException {
@@ -174,12 +559,16 @@ public final class SandboxManager implements AutoCloseable {
         return List.copyOf(sandboxes.values());
     }
 
-    /** Destroys every sandbox, in parallel. */
+    /**
+     * Destroys every sandbox that runs, in parallel. Paused sandboxes are kept on disk: the next agent
+     * adopts them (destroy them explicitly to remove them).
+     */
     @Override
     public void close() {
         try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> all = new ArrayList<>();
             for (Sandbox sb : list()) {
+                if (sb.state() == SandboxState.PAUSED) continue;
                 all.add(exec.submit(() -> {
                     try {
                         destroy(sb.id());
@@ -191,11 +580,19 @@ public final class SandboxManager implements AutoCloseable {
         }
     }
 
+    private static void deleteQuietly(Path p) {
+        try {
+            Reclaimer.deleteTree(p);
+        } catch (IOException ignored) {
+            // the reclaimer removes half-written snapshots at the next start
+        }
+    }
+
     private static SandboxException invalid(String message) {
         return new SandboxException(SandboxException.Reason.INVALID_ARGUMENT, message);
     }
 
-    private static byte[] randomBytes(int n) {
+    static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
         RANDOM.nextBytes(b);
         return b;

@@ -8,14 +8,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One {@code qemu-system-x86_64 -M microvm} process per sandbox, started inside the sandbox's
  * network namespace so that it can open the slot's TAP. Guest RAM lives in a shared file-backed
  * memory backend under the sandbox directory: that is what pause/resume will map again later.
  */
-public final class QemuEngine implements VmEngine {
+public final class QemuEngine implements VmEngine, Snapshottable {
     public static final String QEMU = "qemu-system-x86_64";
 
     private final AccelChoice accel;
@@ -53,7 +65,7 @@ public final class QemuEngine implements VmEngine {
                 "-cpu", accel == Accel.KVM ? "host" : "max",
                 "-smp", Integer.toString(s.vcpus()),
                 "-m", mem,
-                "-object", "memory-backend-file,id=ram0,size=" + mem + ",mem-path=" + s.dir().resolve("memory") + ",share=on",
+                "-object", "memory-backend-file,id=ram0,size=" + mem + ",mem-path=" + s.ramFile() + ",share=" + (s.sharedMemory() ? "on" : "off"),
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
                 "-kernel", s.image().kernel().toString(),
                 "-initrd", s.image().initrd().toString(),
@@ -66,6 +78,7 @@ public final class QemuEngine implements VmEngine {
                     "-drive", "id=root,file=" + s.disk() + ",format=qcow2,if=none,cache=unsafe,discard=unmap",
                     "-device", "virtio-blk-device,drive=root"));
         }
+        if (s.incoming()) a.addAll(List.of("-incoming", "defer"));
         if (s.tap() != null) {
             a.addAll(List.of(
                     "-netdev", "tap,id=net0,ifname=" + s.tap() + ",script=no,downscript=no",
@@ -88,18 +101,20 @@ public final class QemuEngine implements VmEngine {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        QemuVm vm = new QemuVm(p, spec.dir().resolve("console.log"), stderr);
+        QemuVm vm = new QemuVm(p, spec, spec.dir().resolve("console.log"), stderr);
         teardown.add("qemu pid " + p.pid(), vm::kill);
         return vm;
     }
 
     static final class QemuVm implements Vm {
         private final Process process;
+        final VmSpec spec;
         private final Path console;
         private final Path stderr;
 
-        QemuVm(Process process, Path console, Path stderr) {
+        QemuVm(Process process, VmSpec spec, Path console, Path stderr) {
             this.process = process;
+            this.spec = spec;
             this.console = console;
             this.stderr = stderr;
         }
@@ -133,6 +148,176 @@ public final class QemuEngine implements VmEngine {
             process.destroyForcibly();
             if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IOException("qemu pid " + process.pid() + " did not die");
         }
+    }
+
+    // ---- Snapshottable -------------------------------------------------------------------------
+
+    /** QEMU caps migration at 128 MiB/s by default; the "network" here is a local socket or pipe. */
+    private static final long MAX_BANDWIDTH = 64L << 30;
+    private static final Duration QMP_CONNECT = Duration.ofSeconds(10);
+    private static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(120);
+
+    @Override
+    public void save(Vm vm, Path stateFile, RamMode mode) throws IOException, InterruptedException {
+        QemuVm q = (QemuVm) vm;
+        try (QmpClient qmp = QmpClient.connect(q.spec.qmpSocket(), QMP_CONNECT)) {
+            qmp.execute("stop");
+            try {
+                configureMigration(qmp, mode);
+                streamOut(q, qmp, stateFile);
+                fsync(stateFile);
+                if (mode == RamMode.SHARED_FILE) fsync(q.spec.ramFile());
+                if (q.spec.disk() != null && Files.exists(q.spec.disk())) fsync(q.spec.disk());
+                fsync(stateFile.getParent());
+            } catch (IOException | RuntimeException e) {
+                try {
+                    qmp.execute("migrate_cancel");
+                } catch (IOException ignored) {
+                    // not migrating any more
+                }
+                try {
+                    qmp.execute("cont");
+                } catch (IOException ce) {
+                    e.addSuppressed(ce);
+                }
+                Files.deleteIfExists(stateFile);
+                if (isDiskFull(e)) {
+                    throw new DiskFullException("no space left on the host's disk for the sandbox state ("
+                            + stateFile.getParent() + "): the sandbox keeps running", e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static void configureMigration(QmpClient qmp, RamMode mode) throws IOException {
+        var caps = QmpClient.args();
+        var list = caps.putArray("capabilities");
+        var c = list.addObject();
+        c.put("capability", "x-ignore-shared");
+        c.put("state", mode == RamMode.SHARED_FILE);
+        qmp.execute("migrate-set-capabilities", caps);
+        var params = QmpClient.args();
+        params.put("max-bandwidth", MAX_BANDWIDTH);
+        qmp.execute("migrate-set-parameters", params);
+    }
+
+    /**
+     * Migrates to a unix socket this JVM listens on and writes what arrives to {@code stateFile}: the
+     * agent sees every write error itself (ENOSPC) and knows exactly when the last byte is on disk
+     * (QEMU's exec: channel SIGTERMs a writer that has not exited yet when the migration ends).
+     */
+    private static void streamOut(QemuVm q, QmpClient qmp, Path stateFile) throws IOException, InterruptedException {
+        Path sock = q.spec.dir().resolve("mig.sock");
+        Files.deleteIfExists(sock);
+        CompletableFuture<Long> written = new CompletableFuture<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Thread.ofVirtual().name("migrate-out-" + q.spec.name()).start(() -> {
+                try (SocketChannel in = server.accept();
+                        FileChannel out = FileChannel.open(stateFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+                    long total = 0;
+                    while (in.read(buf) >= 0) {
+                        buf.flip();
+                        while (buf.hasRemaining()) total += out.write(buf);
+                        buf.clear();
+                    }
+                    out.force(true);
+                    written.complete(total);
+                } catch (Throwable t) {
+                    written.completeExceptionally(t);
+                }
+            });
+            var args = QmpClient.args();
+            args.put("uri", "unix:" + sock);
+            qmp.execute("migrate", args);
+            long deadline = System.nanoTime() + MIGRATION_TIMEOUT.toNanos();
+            while (true) {
+                JsonNode st = qmp.execute("query-migrate");
+                String status = st.path("status").asString("");
+                if (status.equals("completed")) break;
+                if (status.equals("failed") || status.equals("cancelled")) {
+                    IOException writerError = writerError(written);
+                    IOException e = new IOException("migration " + status + ": " + st.path("error-desc").asString("")
+                            + (writerError == null ? "" : " (" + writerError.getMessage() + ")"), writerError);
+                    throw e;
+                }
+                if (written.isCompletedExceptionally()) {
+                    IOException writerError = writerError(written);
+                    throw new IOException("writing " + stateFile + ": " + writerError.getMessage(), writerError);
+                }
+                if (System.nanoTime() > deadline) throw new IOException("migration did not complete within " + MIGRATION_TIMEOUT);
+                Thread.sleep(2);
+            }
+            try {
+                written.get(MIGRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (TimeoutException e) {
+                throw new IOException("state writer did not finish", e);
+            }
+        } finally {
+            Files.deleteIfExists(sock);
+        }
+    }
+
+    private static IOException writerError(CompletableFuture<Long> written) throws InterruptedException {
+        try {
+            written.get(200, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            return null;
+        }
+    }
+
+    static boolean isDiskFull(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) return true;
+            for (Throwable s : c.getSuppressed()) if (isDiskFull(s)) return true;
+        }
+        return false;
+    }
+
+    public static void fsync(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public Vm restore(VmSpec spec, Path stateFile, RamMode mode, Teardown teardown, Hook beforeContinue)
+            throws IOException, InterruptedException {
+        if (!spec.incoming()) throw new IllegalArgumentException("restore needs an incoming VmSpec");
+        QemuVm vm = (QemuVm) start(spec, teardown);
+        try (QmpClient qmp = QmpClient.connect(spec.qmpSocket(), QMP_CONNECT)) {
+            configureMigration(qmp, mode);
+            var args = QmpClient.args();
+            args.put("uri", "exec:cat " + shellQuote(stateFile.toString()));
+            qmp.execute("migrate-incoming", args);
+            long deadline = System.nanoTime() + MIGRATION_TIMEOUT.toNanos();
+            while (true) {
+                String status = qmp.execute("query-status").path("status").asString("");
+                if (!status.equals("inmigrate")) break;
+                String mig = qmp.execute("query-migrate").path("status").asString("");
+                if (mig.equals("failed")) throw new IOException("loading " + stateFile + " failed\n" + vm.diagnostics(10));
+                if (System.nanoTime() > deadline) throw new IOException("loading " + stateFile + " did not complete");
+                Thread.sleep(2);
+            }
+            if (beforeContinue != null) beforeContinue.run();
+            qmp.execute("cont");
+        } catch (IOException e) {
+            if (!vm.isAlive()) throw new IOException("VM exited while loading " + stateFile + "\n" + vm.diagnostics(10), e);
+            throw e;
+        }
+        return vm;
+    }
+
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     public static String tail(Path file, int lines) {

@@ -2,7 +2,14 @@ package dev.wrenn.hostagent.vm;
 
 import java.nio.file.Path;
 
-/** Everything an engine needs to start one VM. The disk is the sandbox's own overlay. */
+/**
+ * Everything an engine needs to start one VM. The disk is the sandbox's own overlay.
+ *
+ * @param memoryFile the file that backs guest RAM; null: {@code <dir>/memory}
+ * @param sharedMemory map it shared (writes reach the file: pause keeps RAM there) or private
+ *     (copy-on-write over a template's RAM file, which is never modified)
+ * @param incoming start with {@code -incoming defer}: the VM is restored from saved state, not booted
+ */
 public record VmSpec(
         String name,
         Path dir,
@@ -13,4 +20,21 @@ public record VmSpec(
         String extraCmdline,
         String netns,
         String tap,
-        String mac) {}
+        String mac,
+        Path memoryFile,
+        boolean sharedMemory,
+        boolean incoming) {
+
+    public VmSpec(String name, Path dir, GuestImage image, Path disk, int vcpus, int memoryMb, String extraCmdline,
+            String netns, String tap, String mac) {
+        this(name, dir, image, disk, vcpus, memoryMb, extraCmdline, netns, tap, mac, null, true, false);
+    }
+
+    public Path ramFile() {
+        return memoryFile != null ? memoryFile : dir.resolve("memory");
+    }
+
+    public Path qmpSocket() {
+        return dir.resolve("qmp.sock");
+    }
+}

@@ -1,0 +1,66 @@
+package dev.wrenn.hostagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wrenn.hostagent.host.HostCommand;
+import dev.wrenn.hostagent.v1.ExecRequest;
+import dev.wrenn.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.hostagent.v1.SandboxState;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pause on a full disk: RESOURCE_EXHAUSTED with a clear message, and the sandbox keeps running with
+ * its processes and files. The agent's data dir is a small tmpfs filled up by the test. One boot.
+ */
+class SandboxPauseDiskFullIT {
+    @Test
+    void pauseOnAFullDiskFailsCleanlyAndTheSandboxKeepsRunning() throws Exception {
+        Path mnt = Files.createTempDirectory("wrenn-it-full-");
+        HostCommand.check("mount", "-t", "tmpfs", "-o", "size=900m", "wrenn-it-full", mnt.toString());
+        Path data = Files.createDirectory(mnt.resolve("data"));
+        try (AgentFixture f = AgentFixture.start(TestImages.dir(), data)) {
+            f.create("full-1");
+            exec(f, "echo kept > /root/kept && sync");
+            // Fill the file system to below what a pause needs (16 MB), leaving ~12 MB: the guest's RAM
+            // file is sparse, and a guest touching a new page on a really full disk would get SIGBUS.
+            Path filler = data.resolve("filler");
+            long free = Files.getFileStore(data).getUsableSpace();
+            try (RandomAccessFile raf = new RandomAccessFile(filler.toFile(), "rw")) {
+                byte[] mb = new byte[1 << 20];
+                for (long i = 0; i < (free >> 20) - 12; i++) raf.write(mb);
+            }
+            try {
+                f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-1").build());
+                throw new AssertionError("pause on a full disk succeeded");
+            } catch (StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                assertThat(e.getStatus().getDescription()).contains("no space left").contains("keeps running");
+            }
+            var sb = f.blocking.getSandbox(dev.wrenn.hostagent.v1.GetSandboxRequest.newBuilder().setSandboxId("full-1").build());
+            assertThat(sb.getState()).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
+            assertThat(exec(f, "cat /root/kept")).isEqualTo("kept");
+            // With space again, the same sandbox pauses and resumes.
+            Files.delete(filler);
+            f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-1").build());
+            f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId("full-1").build());
+            assertThat(exec(f, "cat /root/kept")).isEqualTo("kept");
+        } finally {
+            HostCommand.run("umount", "-l", mnt.toString());
+            Files.deleteIfExists(mnt);
+        }
+    }
+
+    static String exec(AgentFixture f, String script) {
+        var r = f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder().setSandboxId("full-1").setCmd("sh").addArgs("-c").addArgs(script).build());
+        assertThat(r.getExitCode()).isZero();
+        return r.getStdout().toStringUtf8().strip();
+    }
+}

@@ -1,0 +1,302 @@
+package dev.wrenn.hostagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.sandbox.TemplateStore;
+import dev.wrenn.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.hostagent.v1.DeleteTemplateRequest;
+import dev.wrenn.hostagent.v1.ExecRequest;
+import dev.wrenn.hostagent.v1.ExecResponse;
+import dev.wrenn.hostagent.v1.GetSandboxRequest;
+import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.hostagent.v1.ListTemplatesRequest;
+import dev.wrenn.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.hostagent.v1.Sandbox;
+import dev.wrenn.hostagent.v1.SandboxState;
+import dev.wrenn.hostagent.v1.SnapshotSandboxRequest;
+import dev.wrenn.hostagent.v1.Template;
+import dev.wrenn.hostagent.v1.TemplateType;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Pause, resume, templates and clones on real VMs (TCG). One cold boot for the whole class: the
+ * template and its clone are restores, not boots. Methods run in order and share the sandboxes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxSnapshotIT {
+    static AgentFixture f;
+    static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /root/count; sleep 0.2; done";
+
+    @BeforeAll
+    static void boot() throws Exception {
+        f = AgentFixture.start();
+        f.create("snap-a");
+        ExecResponse r = exec("snap-a", "sh", "-c", "setsid sh -c '" + COUNTER + "' </dev/null >/dev/null 2>&1 & echo started");
+        assertThat(r.getExitCode()).isZero();
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        if (f != null) f.close();
+    }
+
+    static ExecResponse exec(String id, String cmd, String... args) {
+        return f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder().setSandboxId(id).setCmd(cmd).addAllArgs(List.of(args)).build());
+    }
+
+    static String out(String id, String script) {
+        ExecResponse r = exec(id, "sh", "-c", script);
+        assertThat(r.getExitCode()).as(r.getStderr().toStringUtf8()).isZero();
+        return r.getStdout().toStringUtf8().strip();
+    }
+
+    static int count(String id) {
+        return Integer.parseInt(out(id, "sleep 0.5; cat /root/count"));
+    }
+
+    static Sandbox pause(String id) {
+        return f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+    }
+
+    static Sandbox resume(String id) {
+        return f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+    }
+
+    static Status.Code code(Runnable r) {
+        try {
+            r.run();
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void pauseKeepsProcessesAndFilesAndReleasesTheVm() throws Exception {
+        int before = count("snap-a");
+        out("snap-a", "echo written-before-pause > /root/before && sync");
+        Sandbox running = f.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("snap-a").build());
+        long t0 = System.nanoTime();
+        Sandbox paused = pause("snap-a");
+        long pauseMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(paused.getState()).isEqualTo(SandboxState.SANDBOX_STATE_PAUSED);
+        assertThat(paused.getVmmPid()).isZero();
+        assertThat(ProcessHandle.of(running.getVmmPid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(f.blocking.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList())
+                .anyMatch(s -> s.getSandboxId().equals("snap-a") && s.getState() == SandboxState.SANDBOX_STATE_PAUSED);
+        assertThat(f.agent.sandboxes().capacity().snapshot().usedMemoryMb()).isZero();
+        // Not running: exec, pause fail; resume of a running one fails later.
+        assertThat(code(() -> exec("snap-a", "true"))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(code(() -> pause("snap-a"))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        Thread.sleep(1500);
+        long t1 = System.nanoTime();
+        Sandbox resumed = resume("snap-a");
+        exec("snap-a", "true");
+        long resumeMs = (System.nanoTime() - t1) / 1_000_000;
+        System.out.printf("pause %d ms, resume to first exec %d ms%n", pauseMs, resumeMs);
+        assertThat(resumed.getState()).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
+        assertThat(out("snap-a", "cat /root/before")).isEqualTo("written-before-pause");
+        int after = count("snap-a");
+        assertThat(after).isGreaterThan(before);
+        // The clock was reset to the host's (it lagged by the paused time otherwise).
+        long guestMs = Long.parseLong(out("snap-a", "date +%s")) * 1000;
+        assertThat(Math.abs(guestMs - System.currentTimeMillis())).isLessThan(3000);
+        assertThat(code(() -> resume("snap-a"))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
+    @Test
+    @Order(2)
+    void twentyCyclesKeepEveryWrite() {
+        for (int i = 0; i < 20; i++) {
+            out("snap-a", "echo " + i + " >> /root/cycles");
+            pause("snap-a");
+            resume("snap-a");
+        }
+        String all = out("snap-a", "cat /root/cycles");
+        assertThat(all.lines().toList()).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 20).mapToObj(Integer::toString).toList());
+        int c1 = count("snap-a");
+        assertThat(count("snap-a")).isGreaterThan(c1);
+    }
+
+    @Test
+    @Order(3)
+    void templateAndCloneNeverTouchTheTemplate() throws Exception {
+        out("snap-a", "echo template-file > /root/tpl && sync");
+        Template t = f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).snapshotSandbox(
+                SnapshotSandboxRequest.newBuilder().setSandboxId("snap-a").setName("tpl-it").build());
+        assertThat(t.getType()).isEqualTo(TemplateType.TEMPLATE_TYPE_SNAPSHOT);
+        assertThat(t.getMemoryMb()).isEqualTo(512);
+        assertThat(t.getSizeBytes()).isPositive();
+        // The sandbox is gone.
+        assertThat(code(() -> f.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("snap-a").build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(() -> f.blocking.snapshotSandbox(SnapshotSandboxRequest.newBuilder().setSandboxId("nope").setName("tpl-it").build())))
+                .isEqualTo(Status.Code.ALREADY_EXISTS);
+        List<Template> all = f.blocking.listTemplates(ListTemplatesRequest.getDefaultInstance()).getTemplatesList();
+        assertThat(all).anyMatch(x -> x.getName().equals("tpl-it") && x.getType() == TemplateType.TEMPLATE_TYPE_SNAPSHOT);
+        assertThat(all).anyMatch(x -> x.getType() == TemplateType.TEMPLATE_TYPE_BASE && x.getSizeBytes() > 0);
+
+        Map<Path, String> sums = templateSums();
+        assertThat(sums).hasSize(5); // memory, state, disk.qcow2, template.json, current
+        long t0 = System.nanoTime();
+        Sandbox clone = f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(CreateSandboxRequest.newBuilder()
+                .setSandboxId("clone-1").setTemplate("tpl-it").setMemoryMb(128).setVcpus(2).build());
+        exec("clone-1", "true");
+        System.out.printf("create from template to first exec %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertThat(clone.getMemoryMb()).isEqualTo(512);
+        assertThat(clone.getVcpus()).isEqualTo(1);
+        assertThat(clone.getTemplate()).isEqualTo("tpl-it");
+        assertThat(out("clone-1", "cat /root/tpl /root/before")).isEqualTo("template-file\nwritten-before-pause");
+        // The counting process was in the template's memory: it counts on in the clone.
+        int c = count("clone-1");
+        assertThat(count("clone-1")).isGreaterThan(c);
+        out("clone-1", "echo clone-write > /root/clone && dd if=/dev/urandom of=/root/blob bs=1M count=8 2>/dev/null && sync");
+
+        // Pause/resume of a clone (its RAM is a private mapping: it travels in the state file).
+        pause("clone-1");
+        resume("clone-1");
+        assertThat(out("clone-1", "cat /root/clone")).isEqualTo("clone-write");
+        c = count("clone-1");
+        assertThat(count("clone-1")).isGreaterThan(c);
+        // ... and again, now from its own shared RAM file.
+        pause("clone-1");
+        resume("clone-1");
+        assertThat(out("clone-1", "cat /root/clone")).isEqualTo("clone-write");
+        assertThat(templateSums()).isEqualTo(sums);
+    }
+
+    @Test
+    @Order(4)
+    void overwriteWithATemplateOfACloneKeepsOlderClonesWorking() throws Exception {
+        Path oldGen;
+        try (Stream<Path> s = Files.list(f.dataDir.resolve("templates").resolve("tpl-it"))) {
+            oldGen = s.filter(p -> p.getFileName().toString().startsWith("gen-")).findFirst().orElseThrow();
+        }
+        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
+                CreateSandboxRequest.newBuilder().setSandboxId("clone-2").setTemplate("tpl-it").build());
+        out("clone-2", "echo second-generation > /root/gen2 && sync");
+        f.blocking.withDeadlineAfter(180, TimeUnit.SECONDS).snapshotSandbox(
+                SnapshotSandboxRequest.newBuilder().setSandboxId("clone-2").setName("tpl-it").setOverwrite(true).build());
+        // clone-1 (paused/resumed, its disk backed by the old generation) still works; the old generation stays.
+        assertThat(oldGen).exists();
+        assertThat(out("clone-1", "cat /root/clone")).isEqualTo("clone-write");
+        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
+                CreateSandboxRequest.newBuilder().setSandboxId("clone-3").setTemplate("tpl-it").build());
+        assertThat(out("clone-3", "cat /root/gen2 /root/tpl")).isEqualTo("second-generation\ntemplate-file");
+        f.destroy("clone-3");
+    }
+
+    @Test
+    @Order(5)
+    void destroyWhilePausedRemovesEverything() throws Exception {
+        Sandbox before = f.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("clone-1").build());
+        pause("clone-1");
+        Path dir = f.agent.config().sandboxesDir().resolve(AgentFixture.PREFIX + "clone-1");
+        assertThat(dir).exists();
+        f.destroy("clone-1");
+        assertThat(dir).doesNotExist();
+        var scan = Reclaimer.scan(AgentFixture.PREFIX, f.agent.config().sandboxesDir());
+        assertThat(scan.processes()).isEmpty();
+        assertThat(scan.namespaces()).isEmpty();
+        assertThat(scan.links()).noneMatch(l -> l.equals(AgentFixture.PREFIX + "h" + before.getSlot()));
+        assertThat(scan.dirs()).isEmpty();
+        assertThat(scan.paused()).isEmpty();
+        assertThat(f.agent.sandboxes().capacity().snapshot().usedMemoryMb()).isZero();
+        // The old template generation went with its last clone.
+        try (Stream<Path> s = Files.list(f.dataDir.resolve("templates").resolve("tpl-it"))) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("gen-")).count()).isEqualTo(1);
+        }
+        // The current generation (made from a clone) does not depend on the deleted one: its disk was rebased.
+        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
+                CreateSandboxRequest.newBuilder().setSandboxId("clone-4").setTemplate("tpl-it").build());
+        assertThat(out("clone-4", "cat /root/gen2 /root/tpl /root/before")).isEqualTo("second-generation\ntemplate-file\nwritten-before-pause");
+        f.destroy("clone-4");
+    }
+
+    @Test
+    @Order(6)
+    void deleteTemplate() {
+        assertThat(code(() -> f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("minimal").build())))
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(code(() -> f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("no-such").build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("tpl-it").build());
+        assertThat(f.dataDir.resolve("templates").resolve("tpl-it")).doesNotExist();
+        assertThat(code(() -> f.blocking.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("x").setTemplate("tpl-it").build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    static Map<Path, String> templateSums() throws Exception {
+        Map<Path, String> out = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.walk(f.dataDir.resolve("templates"))) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) out.put(p, TemplateStore.sha256(p));
+        }
+        return out;
+    }
+
+    @Test
+    @Order(7)
+    void pausedSandboxSurvivesAnAgentKilledWithSigkill() throws Exception {
+        String prefix = "wrp-";
+        String cidr = "10.220.0.0/16";
+        Path data = Files.createTempDirectory("wrenn-it-pause-crash-");
+        Path log = data.resolve("agent.log");
+        try {
+            try (SandboxCleanupIT.AgentProcess first = SandboxCleanupIT.AgentProcess.start(data, log, prefix, cidr)) {
+                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", first.port).usePlaintext().build();
+                try {
+                    var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(180, TimeUnit.SECONDS);
+                    stub.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("crash-p").build());
+                    stub.exec(ExecRequest.newBuilder().setSandboxId("crash-p").setCmd("sh")
+                            .addAllArgs(List.of("-c", "echo survives > /root/data")).build());
+                    stub.pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("crash-p").build());
+                } finally {
+                    ch.shutdownNow();
+                }
+                first.process.destroyForcibly();
+                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            try (SandboxCleanupIT.AgentProcess second = SandboxCleanupIT.AgentProcess.start(data, log, prefix, cidr)) {
+                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", second.port).usePlaintext().build();
+                try {
+                    var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(180, TimeUnit.SECONDS);
+                    assertThat(stub.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList())
+                            .anyMatch(s -> s.getSandboxId().equals("crash-p") && s.getState() == SandboxState.SANDBOX_STATE_PAUSED);
+                    stub.resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId("crash-p").build());
+                    ExecResponse r = stub.exec(ExecRequest.newBuilder().setSandboxId("crash-p").setCmd("cat").addArgs("/root/data").build());
+                    assertThat(r.getStdout().toString(StandardCharsets.UTF_8).strip()).isEqualTo("survives");
+                    stub.destroySandbox(dev.wrenn.hostagent.v1.DestroySandboxRequest.newBuilder().setSandboxId("crash-p").build());
+                } finally {
+                    ch.shutdownNow();
+                }
+            }
+            assertThat(Reclaimer.scan(prefix, data.resolve("host-agent").resolve("sandboxes")).isEmpty()).isTrue();
+        } finally {
+            Reclaimer.deleteTree(data);
+        }
+    }
+}

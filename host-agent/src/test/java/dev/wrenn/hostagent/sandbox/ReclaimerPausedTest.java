@@ -1,0 +1,71 @@
+package dev.wrenn.hostagent.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The start-up sweep keeps completely paused sandboxes and nothing else (no VM, no root needed). */
+class ReclaimerPausedTest {
+    @TempDir
+    Path sandboxes;
+
+    private Path sandbox(String name) throws Exception {
+        Path d = Files.createDirectories(sandboxes.resolve(name));
+        Files.writeString(d.resolve("rootfs.qcow2"), "disk");
+        Files.writeString(d.resolve("memory"), "ram");
+        return d;
+    }
+
+    private static void record(Path d, String snap, String ram) throws Exception {
+        Files.writeString(d.resolve(SandboxManager.PAUSED_RECORD),
+                "{\"id\":\"x\",\"snapshot\":\"" + snap + "\",\"ram\":\"" + ram + "\"}");
+    }
+
+    @Test
+    void completePauseIsKeptAndTidied() throws Exception {
+        Path d = sandbox("wrt-ok");
+        Files.createDirectories(d.resolve("snap-1"));
+        Files.writeString(d.resolve("snap-1").resolve("state"), "s");
+        Files.createDirectories(d.resolve("snap-2.tmp")); // a later pause that never committed
+        Files.createDirectories(d.resolve("snap-0"));     // an older snapshot
+        Files.writeString(d.resolve("qmp.sock"), "");
+        record(d, "snap-1", "SHARED_FILE");
+        assertThat(Reclaimer.isCompletePause(d)).isTrue();
+        Reclaimer.tidyPaused(d);
+        assertThat(d.resolve("snap-1").resolve("state")).exists();
+        assertThat(d.resolve("snap-2.tmp")).doesNotExist();
+        assertThat(d.resolve("snap-0")).doesNotExist();
+        assertThat(d.resolve("qmp.sock")).doesNotExist();
+        assertThat(d.resolve("memory")).exists();
+        assertThat(d.resolve("rootfs.qcow2")).exists();
+    }
+
+    @Test
+    void uncommittedOrBrokenPausesAreNotKept() throws Exception {
+        Path running = sandbox("wrt-run");
+        Files.createDirectories(running.resolve("snap-5.tmp"));
+        Files.writeString(running.resolve("snap-5.tmp").resolve("state"), "half");
+        assertThat(Reclaimer.isCompletePause(running)).isFalse();
+
+        Path missingState = sandbox("wrt-nostate");
+        record(missingState, "snap-9", "SHARED_FILE");
+        assertThat(Reclaimer.isCompletePause(missingState)).isFalse();
+
+        Path missingRam = sandbox("wrt-noram");
+        Files.createDirectories(missingRam.resolve("snap-1"));
+        Files.writeString(missingRam.resolve("snap-1").resolve("state"), "s");
+        record(missingRam, "snap-1", "SHARED_FILE");
+        Files.delete(missingRam.resolve("memory"));
+        assertThat(Reclaimer.isCompletePause(missingRam)).isFalse();
+        // RAM carried in the state file: no RAM file needed.
+        record(missingRam, "snap-1", "IN_STREAM");
+        assertThat(Reclaimer.isCompletePause(missingRam)).isTrue();
+
+        Path garbage = sandbox("wrt-garbage");
+        Files.writeString(garbage.resolve(SandboxManager.PAUSED_RECORD), "{not json");
+        assertThat(Reclaimer.isCompletePause(garbage)).isFalse();
+    }
+}
