@@ -129,10 +129,13 @@ class SandboxFilesIT {
                     assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(s.getDescription()).contains("declared size 10");
                 });
-        Thread.sleep(500);
-        assertThat(codeOf(() -> fx.blocking.readFile(ReadFileRequest.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setPath("/tmp/short.bin").build()).hasNext()))
-                .isEqualTo(Status.Code.NOT_FOUND);
+        // The short file never appears, not even a little later.
+        org.awaitility.Awaitility.await()
+                .during(java.time.Duration.ofMillis(500))
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> codeOf(() -> fx.blocking.readFile(ReadFileRequest.newBuilder()
+                                .setSandboxId(sb.getSandboxId()).setPath("/tmp/short.bin").build()).hasNext())
+                        == Status.Code.NOT_FOUND);
     }
 
     @Test

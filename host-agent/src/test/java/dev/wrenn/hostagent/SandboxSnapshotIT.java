@@ -111,6 +111,7 @@ class SandboxSnapshotIT {
         // Not running: exec, pause fail; resume of a running one fails later.
         assertThat(code(() -> exec("snap-a", "true"))).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(code(() -> pause("snap-a"))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        // Stay paused a while, so that a guest clock left stale by the pause would visibly lag below.
         Thread.sleep(1500);
         long t1 = System.nanoTime();
         Sandbox resumed = resume("snap-a");

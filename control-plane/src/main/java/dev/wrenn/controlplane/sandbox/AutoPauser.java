@@ -14,49 +14,31 @@ public final class AutoPauser implements AutoCloseable {
 
     private final SandboxStore store;
     private final SandboxService sandboxes;
-    private final Duration interval;
-    private volatile boolean running = true;
-    private Thread thread;
+    private final Periodic loop;
 
     public AutoPauser(SandboxStore store, SandboxService sandboxes, Duration interval) {
         this.store = store;
         this.sandboxes = sandboxes;
-        this.interval = interval;
+        this.loop = new Periodic("wrenn-auto-pause", interval, this::pauseIdle);
     }
 
     public void start() {
-        thread = Thread.ofVirtual().name("wrenn-auto-pause").start(() -> {
-            while (running) {
-                try {
-                    for (var idle : store.idleBeyondTimeout()) {
-                        try {
-                            sandboxes.autoPause(idle);
-                        } catch (RuntimeException e) {
-                            log.warn("auto-pause of {} failed: {}", idle.id(), e.getMessage());
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    log.warn("auto-pause scan failed: {}", e.toString());
-                }
-                try {
-                    Thread.sleep(interval);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        loop.start();
+    }
+
+    /** One scan: pauses every sandbox idle beyond its timeout. */
+    void pauseIdle() {
+        for (var idle : store.idleBeyondTimeout()) {
+            try {
+                sandboxes.autoPause(idle);
+            } catch (RuntimeException e) {
+                log.warn("auto-pause of {} failed: {}", idle.id(), e.getMessage());
             }
-        });
+        }
     }
 
     @Override
     public void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
     }
 }

@@ -26,31 +26,16 @@ public final class Reconciler implements AutoCloseable {
 
     private final SandboxStore store;
     private final HostAgentClient agent;
-    private final Duration interval;
-    private volatile boolean running = true;
-    private Thread thread;
+    private final Periodic loop;
 
     public Reconciler(SandboxStore store, HostAgentClient agent, Duration interval) {
         this.store = store;
         this.agent = agent;
-        this.interval = interval;
+        this.loop = new Periodic("wrenn-reconciler", interval, this::reconcileOnce);
     }
 
     public void start() {
-        thread = Thread.ofVirtual().name("wrenn-reconciler").start(() -> {
-            while (running) {
-                try {
-                    reconcileOnce();
-                } catch (RuntimeException e) {
-                    log.warn("reconcile pass failed: {}", e.toString());
-                }
-                try {
-                    Thread.sleep(interval);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        loop.start();
     }
 
     /** One pass; returns what it changed, for tests and logs. */
@@ -107,14 +92,6 @@ public final class Reconciler implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
     }
 }
