@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "wrenn 0.1.0",
         description = "Self-hostable microVM sandboxes for AI agents.",
+        footer = {"", "Also: ./wrenn image build [--out DIR] [--force]   builds the guest image from Debian packages."},
         subcommands = {
             ServerCommand.class,
             QuickstartCommand.class,
