@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxSnapshotIT {
     static AgentFixture f;
-    static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /root/count; sleep 0.2; done";
+    static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done";
 
     @BeforeAll
     static void boot() throws Exception {
@@ -73,6 +73,7 @@ class SandboxSnapshotIT {
     }
 
     static int count(String id) {
+        // The counter replaces the file by rename, so a read never sees it half-written.
         return Integer.parseInt(out(id, "sleep 0.5; cat /root/count"));
     }
 

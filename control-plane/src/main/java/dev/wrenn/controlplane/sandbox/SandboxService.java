@@ -74,9 +74,7 @@ public final class SandboxService {
         int memoryMb = template.memoryMb() != null ? template.memoryMb() : req.memoryMb();
 
         String id = Ids.sandbox();
-        var lock = lockOf(id);
-        lock.lock();
-        try {
+        return withLock(id, () -> {
             store.insertPending(
                     id, teamId, req.template(), template.hostName(), vcpus, memoryMb, req.timeoutSec(), agent().address());
             try {
@@ -97,10 +95,7 @@ public final class SandboxService {
                 throw HostErrors.map(e, "creating the sandbox");
             }
             return store.get(teamId, id).orElseThrow().view();
-        } finally {
-            lock.unlock();
-            locks.remove(id, lock);
-        }
+        });
     }
 
     public SandboxView get(String teamId, String id) {

@@ -49,7 +49,7 @@ class SandboxPauseIT {
     void nothingIsLostAcrossPauseAndResume() {
         String id = create("{}");
         try {
-            sh(id, "nohup sh -c 'i=0; while true; do i=$((i+1)); echo $i > /root/count; sleep 0.2; done' >/dev/null 2>&1 &");
+            sh(id, "nohup sh -c 'i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done' >/dev/null 2>&1 &");
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !sh(id, "cat /root/count 2>/dev/null").isBlank());
             for (int cycle = 1; cycle <= 20; cycle++) {
                 sh(id, "echo written-before-pause-" + cycle + " > /root/file-" + cycle);

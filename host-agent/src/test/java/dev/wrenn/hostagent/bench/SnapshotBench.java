@@ -68,7 +68,7 @@ public final class SnapshotBench {
                     add(figures, "host PSS of an idle cold-booted sandbox's QEMU (MB)", pssMb(s.getVmmPid()));
                 }
                 String base = cold.getFirst();
-                exec(stub, base, "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /root/count; sleep 0.2; done </dev/null >/dev/null 2>&1 &");
+                exec(stub, base, "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done </dev/null >/dev/null 2>&1 &");
                 for (int r = 0; r < runs; r++) {
                     exec(stub, base, "sh", "-c", "echo " + r + " >> /root/runs");
                     long t0 = System.nanoTime();
