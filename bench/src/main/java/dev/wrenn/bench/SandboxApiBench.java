@@ -57,7 +57,7 @@ public final class SandboxApiBench {
                                 "WRENN_HOST", "127.0.0.1", "WRENN_PORT", "0", "WRENN_DATA_DIR", data.toString(),
                                 // The raw runs create VMs behind the API's back: keep the reconciler off them.
                                 "WRENN_RECONCILE_INTERVAL_SEC", "86400"))
-                        .withHostAgent("127.0.0.1:" + agent.port()))) {
+                        .withHostAgent("127.0.0.1:" + agent.port(), java.util.Optional.empty()))) {
             var channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext()
                     .maxInboundMessageSize(8 << 20).build();
             var grpc = HostAgentServiceGrpc.newBlockingStub(channel);

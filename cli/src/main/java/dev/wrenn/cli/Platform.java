@@ -29,15 +29,23 @@ final class Platform implements AutoCloseable {
                 .withDataDir(config.dataDir())
                 .withImageDir(images)
                 .withPort(0)
-                .withBindAddress("127.0.0.1");
+                .withBindAddress("127.0.0.1")
+                // Even on loopback, only this process may drive the agent: a fresh secret per start.
+                .withToken(newToken());
         var agent = HostAgent.start(agentConfig);
         try {
-            var cp = ControlPlane.start(config.withHostAgent("127.0.0.1:" + agent.port()));
+            var cp = ControlPlane.start(config.withHostAgent("127.0.0.1:" + agent.port(), agentConfig.token()));
             return new Platform(agent, cp);
         } catch (RuntimeException e) {
             agent.close();
             throw e;
         }
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     /** Builds the guest image when it is missing, with the repository's builder. */

@@ -89,7 +89,9 @@ public final class ControlPlane implements AutoCloseable {
                     config.oauthRedirectUrl());
             var apiKeyRoutes = new ApiKeyRoutes(apiKeys);
             var sandboxStore = new SandboxStore(jdbi);
-            hostAgent = config.sandboxes().hostAgent().map(HostAgentClient::new).orElse(null);
+            hostAgent = config.sandboxes().hostAgent()
+                    .map(a -> new HostAgentClient(a, config.sandboxes().hostAgentToken()))
+                    .orElse(null);
             var templateStore = new TemplateStore(jdbi);
             var sandboxService = new SandboxService(
                     sandboxStore,

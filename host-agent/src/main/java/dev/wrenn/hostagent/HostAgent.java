@@ -47,6 +47,11 @@ public final class HostAgent implements AutoCloseable {
     }
 
     public static HostAgent start(HostAgentConfig config) throws IOException {
+        if (config.token().isEmpty() && !config.loopbackOnly()) {
+            throw new IllegalArgumentException("the host agent listens on " + config.bindAddress()
+                    + " but has no token: set WRENN_HOST_AGENT_TOKEN (and the same on the control plane),"
+                    + " or bind to 127.0.0.1");
+        }
         long t0 = System.nanoTime();
         Files.createDirectories(config.sandboxesDir());
         // Guest RAM files (running, paused, templates) hold everything the guests hold, tokens included:
@@ -76,7 +81,7 @@ public final class HostAgent implements AutoCloseable {
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))
                     .executor(executor)
                     .maxInboundMessageSize(8 << 20)
-                    .addService(new HostAgentGrpcService(manager, VERSION))
+                    .addService(withToken(config, new HostAgentGrpcService(manager, VERSION)))
                     .build()
                     .start();
             log.info("host agent {} listening on {}:{} (engine qemu, accel {}, images {}, data {}, slots {}, prefix {}) in {} ms",
@@ -87,6 +92,12 @@ public final class HostAgent implements AutoCloseable {
             firewall.close();
             throw e;
         }
+    }
+
+    private static io.grpc.ServerServiceDefinition withToken(HostAgentConfig config, io.grpc.BindableService service) {
+        return config.token()
+                .map(t -> io.grpc.ServerInterceptors.intercept(service, new dev.wrenn.hostagent.rpc.TokenInterceptor(t)))
+                .orElseGet(service::bindService);
     }
 
     public int port() {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param slotCidr private range carved into /30 network slots
  * @param memoryBudgetMb guest memory all sandboxes together may use
  * @param vcpuOvercommit how many vCPUs per host core all sandboxes together may have
+ * @param token shared secret every gRPC call must carry ({@code authorization: Bearer <token>}); required
+ *     unless the agent listens on loopback only
  */
 public record HostAgentConfig(
         String bindAddress,
@@ -28,7 +30,8 @@ public record HostAgentConfig(
         int vcpuOvercommit,
         long memoryBudgetMb,
         int defaultVcpus,
-        int defaultMemoryMb) {
+        int defaultMemoryMb,
+        java.util.Optional<String> token) {
 
     public static final int DEFAULT_PORT = 50051;
 
@@ -46,9 +49,10 @@ public record HostAgentConfig(
     public static HostAgentConfig defaults() {
         Path data = defaultDataDir();
         long hostMb = hostMemoryMb();
-        return new HostAgentConfig("0.0.0.0", DEFAULT_PORT, data, data.resolve("images"), "wrn-", "10.214.0.0/16",
+        var token = java.util.Optional.ofNullable(System.getenv("WRENN_HOST_AGENT_TOKEN")).filter(t -> !t.isBlank());
+        return new HostAgentConfig("127.0.0.1", DEFAULT_PORT, data, data.resolve("images"), "wrn-", "10.214.0.0/16",
                 AccelProbe.Mode.AUTO, Duration.ofSeconds(6), Duration.ofSeconds(60),
-                Runtime.getRuntime().availableProcessors(), 4, Math.max(512, hostMb * 3 / 4), 1, 512);
+                Runtime.getRuntime().availableProcessors(), 4, Math.max(512, hostMb * 3 / 4), 1, 512, token);
     }
 
     public Path sandboxesDir() {
@@ -57,43 +61,58 @@ public record HostAgentConfig(
 
     public HostAgentConfig withPort(int p) {
         return new HostAgentConfig(bindAddress, p, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
     }
 
     /** Where gRPC listens: "0.0.0.0" for a multi-host setup, "127.0.0.1" when embedded in one process. */
     public HostAgentConfig withBindAddress(String address) {
         return new HostAgentConfig(address, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+    }
+
+    /** The shared secret callers must present; see {@link #token()}. */
+    public HostAgentConfig withToken(String secret) {
+        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, java.util.Optional.of(secret));
+    }
+
+    /** True when only this machine can connect. */
+    public boolean loopbackOnly() {
+        try {
+            return java.net.InetAddress.getByName(bindAddress).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     public HostAgentConfig withDataDir(Path d) {
         return new HostAgentConfig(bindAddress, port, d, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
     }
 
     public HostAgentConfig withImageDir(Path d) {
         return new HostAgentConfig(bindAddress, port, dataDir, d, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
     }
 
     public HostAgentConfig withNetwork(String newPrefix, String cidr) {
         return new HostAgentConfig(bindAddress, port, dataDir, imageDir, newPrefix, cidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
     }
 
     public HostAgentConfig withAccel(AccelProbe.Mode mode) {
         return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, mode, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
     }
 
     public HostAgentConfig withMemoryBudgetMb(long mb) {
         return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, mb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, mb, defaultVcpus, defaultMemoryMb, token);
     }
 
     public HostAgentConfig withReadyTimeout(Duration t) {
         return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, t,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb);
+                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
     }
 
     static long hostMemoryMb() {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentFixture implements AutoCloseable {
     public static final String PREFIX = "wrt-";
+    public static final String TOKEN = "agent-fixture-token-" + java.util.UUID.randomUUID();
     public static final String CIDR = "10.215.0.0/16";
 
     public final Path dataDir;
@@ -29,7 +30,10 @@ public final class AgentFixture implements AutoCloseable {
     private AgentFixture(Path dataDir, HostAgent agent) {
         this.dataDir = dataDir;
         this.agent = agent;
+        var headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TOKEN);
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext()
+                .intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
                 .maxInboundMessageSize(8 << 20).build();
         this.blocking = HostAgentServiceGrpc.newBlockingStub(channel);
         this.async = HostAgentServiceGrpc.newStub(channel);
@@ -50,7 +54,11 @@ public final class AgentFixture implements AutoCloseable {
                 .withDataDir(data)
                 .withImageDir(image)
                 .withNetwork(PREFIX, CIDR)
-                .withReadyTimeout(Duration.ofSeconds(90));
+                .withReadyTimeout(Duration.ofSeconds(90))
+                // Listening on every address (with a token), so the isolation tests probe a port
+                // that only the firewall keeps sandboxes from.
+                .withBindAddress("0.0.0.0")
+                .withToken(TOKEN);
         return new AgentFixture(data, HostAgent.start(cfg));
     }
 

@@ -45,9 +45,11 @@ public record ControlPlaneConfig(
      *
      * @param hostAgent {@code host:port} of the host agent's gRPC server; empty means no sandboxes
      *     can run (the single-node server fills it with its own in-process agent)
+     * @param hostAgentToken the secret the host agent requires on every call, when it requires one
      */
     public record Sandboxes(
             Optional<String> hostAgent,
+            Optional<String> hostAgentToken,
             long maxUploadBytes,
             int createTimeoutSec,
             int reconcileIntervalSec,
@@ -68,9 +70,10 @@ public record ControlPlaneConfig(
                 host, port, newDataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, sandboxes);
     }
 
-    public ControlPlaneConfig withHostAgent(String address) {
+    public ControlPlaneConfig withHostAgent(String address, Optional<String> token) {
         var s = new Sandboxes(
                 Optional.of(address),
+                token,
                 sandboxes.maxUploadBytes(),
                 sandboxes.createTimeoutSec(),
                 sandboxes.reconcileIntervalSec(),
@@ -105,6 +108,7 @@ public record ControlPlaneConfig(
                 github,
                 new Sandboxes(
                         reader.string("WRENN_HOST_AGENT"),
+                        reader.string("WRENN_HOST_AGENT_TOKEN"),
                         reader.positiveLong("WRENN_MAX_UPLOAD_BYTES").orElse(100L * 1024 * 1024),
                         reader.positiveLong("WRENN_CREATE_TIMEOUT_SEC").orElse(300L).intValue(),
                         reader.positiveLong("WRENN_RECONCILE_INTERVAL_SEC").orElse(10L).intValue(),

@@ -13,12 +13,18 @@ public final class HostAgentClient implements AutoCloseable {
     private final String address;
     private final ManagedChannel channel;
 
-    public HostAgentClient(String address) {
+    public HostAgentClient(String address, java.util.Optional<String> token) {
         this.address = address;
-        this.channel = NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
-                .maxInboundMessageSize(8 * 1024 * 1024)
-                .build();
+        var builder = NettyChannelBuilder.forTarget(address).usePlaintext().maxInboundMessageSize(8 * 1024 * 1024);
+        token.ifPresent(t -> builder.intercept(bearer(t)));
+        this.channel = builder.build();
+    }
+
+    /** Adds {@code authorization: Bearer <token>} to every call, as the host agent requires. */
+    public static io.grpc.ClientInterceptor bearer(String token) {
+        var headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     /** Identifies the host in sandbox rows. */

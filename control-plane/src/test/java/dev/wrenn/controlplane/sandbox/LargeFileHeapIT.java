@@ -46,7 +46,8 @@ class LargeFileHeapIT {
                 "WRENN_DATA_DIR", data.toString(),
                 "WRENN_DATABASE_URL", TestPostgres.newDatabaseUrl(),
                 "WRENN_JWT_SECRET", TestServer.JWT_SECRET,
-                "WRENN_HOST_AGENT", TestHostAgent.address()));
+                "WRENN_HOST_AGENT", TestHostAgent.address(),
+                "WRENN_HOST_AGENT_TOKEN", TestHostAgent.TOKEN));
         pb.redirectErrorStream(true);
         Process cp = pb.start();
         try {

@@ -34,7 +34,10 @@ class SandboxReconcileIT {
         server = TestServer.withSandboxes(Map.of("WRENN_RECONCILE_INTERVAL_SEC", "1"));
         var anon = server.client();
         api = Accounts.newTeam(anon);
-        channel = NettyChannelBuilder.forTarget(TestHostAgent.address()).usePlaintext().build();
+        channel = NettyChannelBuilder.forTarget(TestHostAgent.address())
+                .usePlaintext()
+                .intercept(dev.wrenn.controlplane.host.HostAgentClient.bearer(TestHostAgent.TOKEN))
+                .build();
         agent = HostAgentServiceGrpc.newBlockingStub(channel);
     }
 
@@ -53,6 +56,26 @@ class SandboxReconcileIT {
     static boolean onAgent(String id) {
         return agent.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList().stream()
                 .anyMatch(s -> s.getSandboxId().equals(id));
+    }
+
+    @Test
+    void theHostAgentRefusesCallsWithoutItsToken() {
+        var anonymous = NettyChannelBuilder.forTarget(TestHostAgent.address()).usePlaintext().build();
+        var wrong = NettyChannelBuilder.forTarget(TestHostAgent.address())
+                .usePlaintext()
+                .intercept(dev.wrenn.controlplane.host.HostAgentClient.bearer("wrong"))
+                .build();
+        try {
+            for (var ch : new ManagedChannel[] {anonymous, wrong}) {
+                var e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                        StatusRuntimeException.class,
+                        () -> HostAgentServiceGrpc.newBlockingStub(ch).listSandboxes(ListSandboxesRequest.getDefaultInstance()));
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+            }
+        } finally {
+            anonymous.shutdownNow();
+            wrong.shutdownNow();
+        }
     }
 
     @Test

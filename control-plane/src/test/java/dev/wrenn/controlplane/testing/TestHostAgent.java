@@ -15,6 +15,8 @@ import java.util.List;
 public final class TestHostAgent {
     public static final String PREFIX = "wct-";
     public static final String CIDR = "10.216.0.0/16";
+    /** The test agent requires a token, so every test also proves the control plane presents it. */
+    public static final String TOKEN = "test-host-agent-token-" + java.util.UUID.randomUUID();
     private static HostAgent agent;
 
     private TestHostAgent() {}
@@ -28,6 +30,7 @@ public final class TestHostAgent {
                         .withDataDir(data)
                         .withImageDir(imageDir())
                         .withNetwork(PREFIX, CIDR)
+                        .withToken(TOKEN)
                         .withReadyTimeout(Duration.ofSeconds(120)));
                 var a = agent;
                 Runtime.getRuntime().addShutdownHook(new Thread(a::close));

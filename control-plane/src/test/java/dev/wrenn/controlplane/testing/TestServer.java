@@ -41,6 +41,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer withSandboxes(Map<String, String> overrides) {
         var env = new HashMap<String, String>();
         env.put("WRENN_HOST_AGENT", TestHostAgent.address());
+        env.put("WRENN_HOST_AGENT_TOKEN", TestHostAgent.TOKEN);
         env.putAll(overrides);
         return start(env);
     }
