@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wrenn.hostagent.sandbox.Reclaimer;
 import dev.wrenn.hostagent.sandbox.TemplateStore;
+import dev.wrenn.hostagent.snapshot.MemoryDiff;
 import dev.wrenn.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.hostagent.v1.DeleteTemplateRequest;
 import dev.wrenn.hostagent.v1.ExecRequest;
@@ -178,21 +179,89 @@ class SandboxSnapshotIT {
         assertThat(count("clone-1")).isGreaterThan(c);
         out("clone-1", "echo clone-write > /root/clone && dd if=/dev/urandom of=/root/blob bs=1M count=8 2>/dev/null && sync");
 
-        // Pause/resume of a clone (its RAM is a private mapping: it travels in the state file).
+        // Pause/resume of a clone: its RAM is a private mapping of the template's; a pause stores only
+        // the pages it changed, as memory generation 1 over the template's RAM file.
         pause("clone-1");
+        Path dir = cloneDir("clone-1");
+        List<Path> diffs = diffs(dir);
+        assertThat(diffs).hasSize(1);
+        assertThat(dir.resolve("memory")).doesNotExist();
+        MemoryDiff.Header h1 = MemoryDiff.readHeader(diffs.getFirst());
+        assertThat(h1.generation()).isEqualTo(1);
+        assertThat(h1.base()).isEqualTo(templateGen("tpl-it").resolve("memory"));
+        long ramBytes = 512L << 20;
+        System.out.printf("paused clone: memory generation 1 holds %d pages (%d MB), sandbox dir %d MB%n",
+                h1.storedPages(), Files.size(diffs.getFirst()) >> 20, TemplateStore.diskUsage(dir) >> 20);
+        assertThat(h1.storedPages()).isPositive();
+        assertThat(Files.size(diffs.getFirst())).isLessThan(ramBytes / 4);
+        assertThat(TemplateStore.diskUsage(dir)).isLessThan(ramBytes / 4);
         resume("clone-1");
         assertThat(out("clone-1", "cat /root/clone")).isEqualTo("clone-write");
         c = count("clone-1");
         assertThat(count("clone-1")).isGreaterThan(c);
-        // ... and again, now from its own shared RAM file.
+        // ... and again: generation 2 holds only what changed since generation 1.
+        out("clone-1", "echo second > /root/second");
         pause("clone-1");
+        List<Path> two = diffs(dir);
+        assertThat(two).hasSize(2).contains(diffs.getFirst());
+        MemoryDiff.Header h2 = MemoryDiff.readHeader(newest(two));
+        assertThat(h2.generation()).isEqualTo(2);
+        assertThat(h2.parents()).containsExactly(diffs.getFirst());
+        assertThat(h2.storedPages()).isLessThan(h1.storedPages());
         resume("clone-1");
-        assertThat(out("clone-1", "cat /root/clone")).isEqualTo("clone-write");
+        assertThat(out("clone-1", "cat /root/clone /root/second")).isEqualTo("clone-write\nsecond");
         assertThat(templateSums()).isEqualTo(sums);
     }
 
     @Test
     @Order(4)
+    void aClonesGenerationsAreCompactedBeforeTheChainGrowsLong() throws Exception {
+        Path dir = cloneDir("clone-1");
+        List<Integer> generations = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            out("clone-1", "echo " + i + " >> /root/clone-cycles");
+            pause("clone-1");
+            generations.add(MemoryDiff.readHeader(newest(diffs(dir))).generation());
+            assertThat(diffs(dir)).hasSize(generations.getLast());
+            resume("clone-1");
+        }
+        // Generations 3 and 4, then the four are folded into one generation 1.
+        assertThat(generations).containsExactly(3, 4, 1, 2);
+        assertThat(out("clone-1", "cat /root/clone /root/second /root/clone-cycles")).isEqualTo("clone-write\nsecond\n0\n1\n2\n3");
+        int c = count("clone-1");
+        assertThat(count("clone-1")).isGreaterThan(c);
+    }
+
+    static Path cloneDir(String id) {
+        return f.agent.config().sandboxesDir().resolve(AgentFixture.PREFIX + id).toAbsolutePath().normalize();
+    }
+
+    static List<Path> diffs(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("mem-.*\\.diff")).map(p -> p.toAbsolutePath().normalize()).toList();
+        }
+    }
+
+    static Path newest(List<Path> diffs) throws Exception {
+        Path best = null;
+        int g = -1;
+        for (Path p : diffs) {
+            int pg = MemoryDiff.readHeader(p).generation();
+            if (pg > g) {
+                g = pg;
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    static Path templateGen(String name) throws Exception {
+        Path t = f.dataDir.resolve("templates").resolve(name).toAbsolutePath().normalize();
+        return t.resolve(Files.readString(t.resolve("current")).strip());
+    }
+
+    @Test
+    @Order(5)
     void overwriteWithATemplateOfACloneKeepsOlderClonesWorking() throws Exception {
         Path oldGen;
         try (Stream<Path> s = Files.list(f.dataDir.resolve("templates").resolve("tpl-it"))) {
@@ -213,7 +282,7 @@ class SandboxSnapshotIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void destroyWhilePausedRemovesEverything() throws Exception {
         Sandbox before = f.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("clone-1").build());
         pause("clone-1");
@@ -228,19 +297,100 @@ class SandboxSnapshotIT {
         assertThat(scan.dirs()).isEmpty();
         assertThat(scan.paused()).isEmpty();
         assertThat(f.agent.sandboxes().capacity().snapshot().usedMemoryMb()).isZero();
-        // The old template generation went with its last clone.
+        // The old template generation outlives its last clone: the current one (made from a clone of
+        // it) is a memory generation over its RAM and a disk overlay over its disk.
+        Path current = templateGen("tpl-it");
         try (Stream<Path> s = Files.list(f.dataDir.resolve("templates").resolve("tpl-it"))) {
-            assertThat(s.filter(p -> p.getFileName().toString().startsWith("gen-")).count()).isEqualTo(1);
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("gen-")).count()).isEqualTo(2);
         }
-        // The current generation (made from a clone) does not depend on the deleted one: its disk was rebased.
+        TemplateStore.Template t = TemplateStore.readGen(current);
+        assertThat(t.dependsOn()).hasSize(1);
+        assertThat(current.resolve("memory")).doesNotExist();
+        assertThat(t.memoryChain()).containsExactly(current.resolve("memory.diff"));
+        assertThat(t.memoryBase()).isEqualTo(t.dependsOn().getFirst().resolve("memory"));
+        System.out.printf("template made from a clone: %d MB on disk (memory generation %d pages)%n",
+                TemplateStore.diskUsage(current) >> 20, MemoryDiff.readHeader(current.resolve("memory.diff")).storedPages());
+        assertThat(TemplateStore.diskUsage(current)).isLessThan(128L << 20);
+        // The current generation (made from a clone) stores only its differences from the old one.
         f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
                 CreateSandboxRequest.newBuilder().setSandboxId("clone-4").setTemplate("tpl-it").build());
         assertThat(out("clone-4", "cat /root/gen2 /root/tpl /root/before")).isEqualTo("second-generation\ntemplate-file\nwritten-before-pause");
         f.destroy("clone-4");
     }
 
+    static Template snapshot(String id, String name) {
+        return f.blocking.withDeadlineAfter(180, TimeUnit.SECONDS).snapshotSandbox(
+                SnapshotSandboxRequest.newBuilder().setSandboxId(id).setName(name).build());
+    }
+
+    static void createFrom(String id, String template) {
+        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
+                CreateSandboxRequest.newBuilder().setSandboxId(id).setTemplate(template).build());
+    }
+
+    static boolean listed(String name) {
+        return f.blocking.listTemplates(ListTemplatesRequest.getDefaultInstance()).getTemplatesList().stream()
+                .anyMatch(t -> t.getName().equals(name));
+    }
+
     @Test
-    @Order(6)
+    @Order(7)
+    void templatesOfClonesChainUpAndAreFlattenedBeforeTheChainGrowsLong() throws Exception {
+        String parent = "tpl-it"; // its current generation was made from a clone: memory chain of 1
+        List<Integer> depths = new java.util.ArrayList<>();
+        StringBuilder expected = new StringBuilder("template-file\nsecond-generation");
+        StringBuilder files = new StringBuilder("/root/tpl /root/gen2");
+        for (int level = 2; level <= 5; level++) {
+            String id = "chain-" + level;
+            createFrom(id, parent);
+            out(id, "echo level-" + level + " > /root/level-" + level + " && sync");
+            snapshot(id, id);
+            Path gen = templateGen(id);
+            TemplateStore.Template t = TemplateStore.readGen(gen);
+            depths.add(t.memoryChain().size());
+            if (t.memoryChain().isEmpty()) {
+                // Flattened: its own RAM file, its disk rebased onto the base image, no dependencies.
+                assertThat(gen.resolve("memory")).exists();
+                assertThat(t.dependsOn()).isEmpty();
+            } else {
+                assertThat(MemoryDiff.readHeader(gen.resolve("memory.diff")).generation()).isEqualTo(t.memoryChain().size());
+                assertThat(t.dependsOn()).hasSize(t.memoryChain().size());
+            }
+            expected.append("\nlevel-").append(level);
+            files.append(" /root/level-").append(level);
+            createFrom(id + "-check", id);
+            assertThat(out(id + "-check", "cat " + files)).isEqualTo(expected.toString());
+            f.destroy(id + "-check");
+            parent = id;
+        }
+        assertThat(depths).containsExactly(2, 3, 4, 0);
+
+        // A template others depend on can be deleted: it is no longer listed, its files stay while a
+        // dependent needs them, and the dependents keep working.
+        Path gen3 = templateGen("chain-3");
+        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-3").build());
+        assertThat(listed("chain-3")).isFalse();
+        assertThat(gen3).exists();
+        createFrom("chain-4-check", "chain-4");
+        assertThat(out("chain-4-check", "cat /root/level-3 /root/level-4")).isEqualTo("level-3\nlevel-4");
+        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-4").build());
+        assertThat(gen3).exists(); // chain-4-check's memory still builds on it
+        f.destroy("chain-4-check");
+        assertThat(gen3).doesNotExist();
+        assertThat(f.dataDir.resolve("templates").resolve("chain-4")).doesNotExist();
+        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-2").build());
+        // chain-5 was flattened: it needs none of them.
+        createFrom("chain-5-check", "chain-5");
+        assertThat(out("chain-5-check", "cat " + files)).isEqualTo(expected.toString());
+        f.destroy("chain-5-check");
+        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-5").build());
+        try (Stream<Path> s = Files.list(f.dataDir.resolve("templates"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("tpl-it");
+        }
+    }
+
+    @Test
+    @Order(8)
     void deleteTemplate() {
         assertThat(code(() -> f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("minimal").build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
@@ -261,7 +411,7 @@ class SandboxSnapshotIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void pausedSandboxSurvivesAnAgentKilledWithSigkill() throws Exception {
         String prefix = "wrp-";
         String cidr = "10.220.0.0/16";

@@ -112,7 +112,10 @@ public final class Reclaimer {
         }
     }
 
-    /** A paused sandbox whose commit record names a snapshot dir with a state file (and a RAM file if needed). */
+    /**
+     * A paused sandbox whose commit record names a snapshot dir with a state file, and whose RAM is all
+     * there: its own RAM file, or (a clone) the base and every memory generation the record lists.
+     */
     static boolean isCompletePause(Path dir) {
         Path rec = dir.resolve(SandboxManager.PAUSED_RECORD);
         if (!Files.isRegularFile(rec)) return false;
@@ -121,20 +124,36 @@ public final class Reclaimer {
             String snap = j.path("snapshot").asString("");
             if (snap.isEmpty() || !Files.isRegularFile(dir.resolve(snap).resolve("state"))) return false;
             if (!Files.isRegularFile(dir.resolve("rootfs.qcow2"))) return false;
-            return !"SHARED_FILE".equals(j.path("ram").asString("")) || Files.isRegularFile(dir.resolve("memory"));
+            return switch (j.path("ram").asString("")) {
+                case "SHARED_FILE" -> Files.isRegularFile(dir.resolve("memory"));
+                case "PRIVATE" -> {
+                    boolean ok = Files.isRegularFile(Path.of(j.path("memory_base").asString("/nonexistent")));
+                    for (var c : j.path("memory_chain")) ok &= Files.isRegularFile(Path.of(c.asString()));
+                    yield ok;
+                }
+                default -> false;
+            };
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    /** Removes from a kept paused dir what a crash mid-pause or mid-resume left: other snapshot dirs, sockets. */
+    /**
+     * Removes from a kept paused dir what a crash mid-pause or mid-resume left: other snapshot dirs,
+     * memory generations the record does not list, temporary files, sockets.
+     */
     static void tidyPaused(Path dir) throws IOException {
-        String keep = tools.jackson.databind.json.JsonMapper.builder().build()
-                .readTree(dir.resolve(SandboxManager.PAUSED_RECORD).toFile()).path("snapshot").asString("");
+        var rec = tools.jackson.databind.json.JsonMapper.builder().build().readTree(dir.resolve(SandboxManager.PAUSED_RECORD).toFile());
+        String keep = rec.path("snapshot").asString("");
+        java.util.Set<Path> chain = new java.util.HashSet<>();
+        for (var c : rec.path("memory_chain")) chain.add(Path.of(c.asString()).toAbsolutePath().normalize());
+        boolean shared = "SHARED_FILE".equals(rec.path("ram").asString(""));
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                boolean stale = (n.startsWith("snap-") && !n.equals(keep)) || n.endsWith(".tmp") || n.endsWith(".sock") || n.equals("qemu.pid");
+                boolean stale = (n.startsWith("snap-") && !n.equals(keep)) || n.endsWith(".tmp") || n.endsWith(".sock")
+                        || n.equals("qemu.pid") || (n.equals("memory") && !shared)
+                        || (n.endsWith(".diff") && !chain.contains(p.toAbsolutePath().normalize()));
                 if (stale) deleteTree(p);
             }
         }

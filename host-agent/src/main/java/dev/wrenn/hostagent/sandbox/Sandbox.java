@@ -33,8 +33,15 @@ public final class Sandbox {
     private volatile Timing timing = new Timing(0, 0, 0);
     /** The guest agent's current token (rotated for clones). */
     volatile String token;
-    /** Template RAM file this VM maps privately (a clone never resumed since), else null: own shared RAM file. */
-    volatile Path privateRam;
+    /**
+     * A clone's RAM: the base RAM file its VM maps privately (copy-on-write), or null for a sandbox
+     * with its own shared RAM file.
+     */
+    volatile Path memoryBase;
+    /** A clone's memory diff generations on top of {@link #memoryBase}, oldest first: the template's, then its own. */
+    volatile java.util.List<Path> memoryChain = java.util.List.of();
+    /** How many generations of {@link #memoryChain} belong to the template (this sandbox never rewrites those). */
+    volatile int templateGenerations;
     /**
      * The guest agent has served /clock and /entropy once. Its first call of each costs ~2 s under TCG
      * (a cold JVM path): paid before the first pause, so that resumes and clones never pay it.

@@ -7,6 +7,8 @@ import dev.wrenn.hostagent.network.NetworkSlot;
 import dev.wrenn.hostagent.network.SlotAddressing;
 import dev.wrenn.hostagent.network.SlotAllocator;
 import dev.wrenn.hostagent.network.SlotNetwork;
+import dev.wrenn.hostagent.snapshot.MemoryImage;
+import dev.wrenn.hostagent.snapshot.ProcessRam;
 import dev.wrenn.hostagent.vm.GuestImage;
 import dev.wrenn.hostagent.vm.QemuEngine;
 import dev.wrenn.hostagent.vm.Snapshottable;
@@ -42,10 +44,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Creates, pauses, resumes, snapshots and destroys sandboxes; the registry of live ones.
  *
- * <p>Paused state on disk, per sandbox dir: {@code memory} (shared RAM file, unless the RAM travels in
- * the state file), {@code rootfs.qcow2}, {@code snap-<n>/state} and {@code paused.json}, the commit
- * record naming the snapshot dir. A paused sandbox exists exactly when paused.json exists; it is
- * written (tmp + rename + fsync) only after the state is complete and on disk.
+ * <p>Paused state on disk, per sandbox dir: the RAM ({@code memory}, the shared RAM file of a
+ * cold-booted sandbox, or for a clone the {@code mem-<n>.diff} generations on top of its template's
+ * memory), {@code rootfs.qcow2}, {@code snap-<n>/state} and {@code paused.json}, the commit record
+ * naming all of it. A paused sandbox exists exactly when paused.json exists; it is written (tmp +
+ * rename + fsync) only after the state is complete and on disk.
  */
 public final class SandboxManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
@@ -54,8 +57,12 @@ public final class SandboxManager implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     public static final String PAUSED_RECORD = "paused.json";
-    /** Free space a pause needs besides any RAM it streams (device state is ~100 KB). */
+    /** Free space a pause needs besides any RAM diff it writes (device state is ~100 KB). */
     private static final long PAUSE_SPACE_MARGIN = 16L << 20;
+    /** A clone's own memory generations are compacted into one when a pause would make more. */
+    static final int MAX_OWN_GENERATIONS = 4;
+    /** A template's memory chain (and disk backing chain) is flattened when it would grow longer. */
+    static final int MAX_TEMPLATE_GENERATIONS = 4;
 
     public record Settings(
             String prefix,
@@ -142,6 +149,9 @@ public final class SandboxManager implements AutoCloseable {
             Path overlay = dir.resolve("rootfs.qcow2");
             if (snap != null) {
                 sb.templateGen = snap.gen().toAbsolutePath().normalize();
+                sb.memoryBase = snap.memoryBase();
+                sb.memoryChain = snap.memoryChain();
+                sb.templateGenerations = snap.memoryChain().size();
                 HostCommand.check("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
                         "-b", snap.disk().toAbsolutePath().toString(), overlay.toString());
             } else {
@@ -163,15 +173,15 @@ public final class SandboxManager implements AutoCloseable {
                 client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
                 awaitGuest(sb, vm, client, SandboxState.STARTING);
             } else {
-                // Clone: the template's RAM mapped private (copy-on-write, faulted in lazily), device state loaded.
+                // Clone: the template's RAM mapped private (copy-on-write, faulted in lazily), its diff
+                // generations written on top, device state loaded.
                 VmSpec spec = new VmSpec(name, dir, image, overlay, vcpus, memoryMb, "", slot.netns(), slot.tap(),
-                        slot.guestMac(), snap.memory(), false, true);
-                vm = ((Snapshottable) engine).restore(spec, snap.state(), RamMode.SHARED_FILE, rt, null);
+                        slot.guestMac(), snap.memoryBase(), false, true);
+                vm = ((Snapshottable) engine).restore(spec, snap.state(), RamMode.SHARED_FILE, rt, v -> applyMemory(sb, v), null);
                 client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, snap.token());
                 refreshWhenReady(sb, vm, client, SandboxState.STARTING);
                 // The template's token is baked into its memory: every clone gets its own.
                 client = client.rotateToken(token);
-                sb.privateRam = snap.memory();
                 sb.guestWarm = true;
             }
             sb.token = token;
@@ -277,26 +287,41 @@ public final class SandboxManager implements AutoCloseable {
                     "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not running");
         }
         long t0 = System.nanoTime();
-        RamMode mode = sb.privateRam != null ? RamMode.IN_STREAM : RamMode.SHARED_FILE;
+        RamMode mode = sb.memoryBase != null ? RamMode.PRIVATE : RamMode.SHARED_FILE;
         Path tmp = sb.dir().resolve("snap-" + System.nanoTime() + ".tmp");
+        // A clone's RAM: the pages it changed since its last restore become the next generation (all its
+        // own generations are folded into one when there would be too many).
+        List<Path> oldChain = sb.memoryChain;
+        int keep = oldChain.size() - sb.templateGenerations >= MAX_OWN_GENERATIONS ? sb.templateGenerations : oldChain.size();
+        Path diff = sb.dir().resolve("mem-" + System.nanoTime() + ".diff");
+        long[] stored = {0};
         try {
-            long need = PAUSE_SPACE_MARGIN + (mode == RamMode.IN_STREAM ? (long) sb.memoryMb() << 20 : 0);
             long free = Files.getFileStore(sb.dir()).getUsableSpace();
-            if (free < need) {
+            if (free < PAUSE_SPACE_MARGIN) {
                 throw new Snapshottable.DiskFullException("no space left on the host's disk for the sandbox state: "
-                        + (free >> 20) + " MB free, " + (need >> 20) + " MB needed; the sandbox keeps running", null);
+                        + (free >> 20) + " MB free, " + (PAUSE_SPACE_MARGIN >> 20) + " MB needed; the sandbox keeps running", null);
             }
             Files.createDirectories(tmp);
-            snap.save(sb.vm(), tmp.resolve("state"), mode);
+            snap.save(sb.vm(), tmp.resolve("state"), mode, mode == RamMode.SHARED_FILE ? null : v -> {
+                try (MemoryImage img = MemoryImage.open(sb.memoryBase, oldChain);
+                        ProcessRam ram = ProcessRam.open(v.pid(), sb.memoryBase, (long) sb.memoryMb() << 20)) {
+                    stored[0] = img.capture(ram, keep, diff).storedPages();
+                }
+            });
+            List<Path> newChain = new ArrayList<>(oldChain.subList(0, keep));
+            if (mode == RamMode.PRIVATE) newChain.add(diff.toAbsolutePath().normalize());
             Path done = sb.dir().resolve(tmp.getFileName().toString().replace(".tmp", ""));
             Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
-            writePausedRecord(sb, done, mode);
-            deleteOtherSnapshots(sb.dir(), done);
+            writePausedRecord(sb, done, mode, newChain);
+            sb.memoryChain = List.copyOf(newChain);
+            deleteOtherSnapshots(sb.dir(), done, newChain);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
+            deleteQuietly(diff);
             sb.moveTo(SandboxState.RUNNING);
             if (e instanceof Snapshottable.DiskFullException) {
-                throw new SandboxException(SandboxException.Reason.CAPACITY, "pause of " + id + " failed: " + e.getMessage(), e);
+                throw new SandboxException(SandboxException.Reason.CAPACITY, "pause of " + id + " failed: no space left on the host's disk ("
+                        + e.getMessage() + "); the sandbox keeps running", e);
             }
             throw new SandboxException(SandboxException.Reason.HOST_ERROR, "pause of " + id + " failed (the sandbox keeps running): "
                     + e.getMessage(), e);
@@ -308,11 +333,23 @@ public final class SandboxManager implements AutoCloseable {
         sb.detach();
         if (!errors.isEmpty()) log.warn("pause of {}: releasing the runtime had {} error(s)", id, errors.size());
         sb.moveTo(SandboxState.PAUSED);
-        log.info("sandbox {} paused ({}): state saved in {} ms, released in {} ms", id, mode, ms(saved - t0), ms(System.nanoTime() - saved));
+        log.info("sandbox {} paused ({}{}): state saved in {} ms, released in {} ms", id, mode,
+                mode == RamMode.PRIVATE ? ", memory generation " + sb.memoryChain.size() + " with " + stored[0] + " changed page(s)"
+                        + (keep < oldChain.size() ? ", own generations compacted" : "") : "",
+                ms(saved - t0), ms(System.nanoTime() - saved));
         return sb;
     }
 
-    private void writePausedRecord(Sandbox sb, Path snapDir, RamMode mode) throws IOException {
+    /** Writes a clone's memory generations over the base its new VM maps: before the state is loaded. */
+    private static void applyMemory(Sandbox sb, Vm vm) throws IOException {
+        if (sb.memoryChain.isEmpty()) return;
+        try (MemoryImage img = MemoryImage.open(sb.memoryBase, sb.memoryChain);
+                ProcessRam ram = ProcessRam.open(vm.pid(), sb.memoryBase, (long) sb.memoryMb() << 20)) {
+            img.applyTo(ram);
+        }
+    }
+
+    private void writePausedRecord(Sandbox sb, Path snapDir, RamMode mode, List<Path> memoryChain) throws IOException {
         ObjectNode j = JSON.createObjectNode();
         j.put("id", sb.id());
         j.put("template", sb.template());
@@ -324,6 +361,12 @@ public final class SandboxManager implements AutoCloseable {
         j.put("token", sb.token);
         j.put("snapshot", snapDir.getFileName().toString());
         j.put("ram", mode.name());
+        if (mode == RamMode.PRIVATE) {
+            j.put("memory_base", sb.memoryBase.toString());
+            var chain = j.putArray("memory_chain");
+            memoryChain.forEach(p -> chain.add(p.toString()));
+            j.put("template_generations", sb.templateGenerations);
+        }
         if (sb.templateGen != null) j.put("template_gen", sb.templateGen.toString());
         Path tmp = sb.dir().resolve(PAUSED_RECORD + ".tmp");
         Files.write(tmp, JSON.writeValueAsBytes(j));
@@ -333,10 +376,14 @@ public final class SandboxManager implements AutoCloseable {
         QemuEngine.fsync(sb.dir());
     }
 
-    private static void deleteOtherSnapshots(Path dir, Path keep) throws IOException {
+    /** Deletes snapshot dirs other than {@code keep} and memory generations not in {@code chain}. */
+    private static void deleteOtherSnapshots(Path dir, Path keep, List<Path> chain) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                if (p.getFileName().toString().startsWith("snap-") && !p.equals(keep)) Reclaimer.deleteTree(p);
+                String n = p.getFileName().toString();
+                boolean staleSnap = n.startsWith("snap-") && !p.equals(keep);
+                boolean staleDiff = n.startsWith("mem-") && n.endsWith(".diff") && !chain.contains(p.toAbsolutePath().normalize());
+                if (staleSnap || staleDiff) Reclaimer.deleteTree(p);
             }
         }
     }
@@ -361,13 +408,12 @@ public final class SandboxManager implements AutoCloseable {
             long tPrepared = System.nanoTime();
             HttpClient http = GuestAgentClient.newHttpClient();
             rt.add("guest agent client", http::shutdownNow);
-            Path ram = sb.dir().resolve("memory");
-            // RAM carried in the stream lands in a fresh shared file: from now on this VM pauses the fast way.
-            if (mode == RamMode.IN_STREAM) Files.deleteIfExists(ram);
+            boolean shared = mode == RamMode.SHARED_FILE;
+            Path ram = shared ? sb.dir().resolve("memory") : sb.memoryBase;
             String name = settings.prefix() + id;
             VmSpec spec = new VmSpec(name, sb.dir(), sb.image(), sb.dir().resolve("rootfs.qcow2"), sb.vcpus(), sb.memoryMb(), "",
-                    slot.netns(), slot.tap(), slot.guestMac(), ram, true, true);
-            Vm vm = snap.restore(spec, state, mode, rt, () -> {
+                    slot.netns(), slot.tap(), slot.guestMac(), ram, shared, true);
+            Vm vm = snap.restore(spec, state, mode, rt, shared ? null : v -> applyMemory(sb, v), v -> {
                 // The guest is about to run and change its RAM file: the paused state is no longer valid.
                 Files.deleteIfExists(sb.dir().resolve(PAUSED_RECORD));
                 QemuEngine.fsync(sb.dir());
@@ -379,11 +425,10 @@ public final class SandboxManager implements AutoCloseable {
             long tReady = System.nanoTime();
             sb.runtime = rt;
             sb.guestWarm = true;
-            sb.privateRam = null;
             sb.attach(slot);
             sb.attach(vm, client);
             sb.timing(new Sandbox.Timing(ms(tReady - t0), ms(tPrepared - t0), ms(tReady - tPrepared)));
-            deleteOtherSnapshots(sb.dir(), null);
+            deleteOtherSnapshots(sb.dir(), null, sb.memoryChain);
             if (!sb.moveTo(SandboxState.RUNNING)) throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while resuming");
             log.info("sandbox {} resumed ({}): slot {}, {} ms (prepare {} ms, restore {} ms, guest agent answering /clock + /entropy {} ms)",
                     id, mode, slot.index(), sb.timing().totalMs(), sb.timing().prepareMs(), ms(tRestored - tPrepared),
@@ -416,6 +461,13 @@ public final class SandboxManager implements AutoCloseable {
                         rec.path("memory_mb").asInt(), dir, td, SandboxState.PAUSED, rec.path("created_at_unix_ms").asLong());
                 sb.token = rec.path("token").asString();
                 if (rec.hasNonNull("template_gen")) sb.templateGen = Path.of(rec.path("template_gen").asString());
+                if (rec.hasNonNull("memory_base")) {
+                    sb.memoryBase = Path.of(rec.path("memory_base").asString());
+                    List<Path> chain = new ArrayList<>();
+                    rec.path("memory_chain").forEach(c -> chain.add(Path.of(c.asString())));
+                    sb.memoryChain = List.copyOf(chain);
+                    sb.templateGenerations = rec.path("template_generations").asInt();
+                }
                 if (sandboxes.putIfAbsent(id, sb) != null) continue;
                 td.add("registry", () -> sandboxes.remove(id, sb));
                 td.add("dir " + dir, () -> Reclaimer.deleteTree(dir));
@@ -440,11 +492,6 @@ public final class SandboxManager implements AutoCloseable {
         if (sb.state() != SandboxState.RUNNING) {
             throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not running");
         }
-        if (sb.privateRam != null) {
-            // A clone's RAM is a private mapping of its template: give it its own shared RAM file first.
-            pause(id);
-            resume(id);
-        }
         pause(id);
         if (!sb.moveTo(SandboxState.STOPPING)) {
             throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while snapshotting");
@@ -452,16 +499,46 @@ public final class SandboxManager implements AutoCloseable {
         try {
             JsonNode rec = JSON.readTree(sb.dir().resolve(PAUSED_RECORD).toFile());
             Path state = sb.dir().resolve(rec.path("snapshot").asString()).resolve("state");
-            if (sb.templateGen != null) {
-                // A clone's disk is backed by its template's disk: fold that into the overlay so that the
-                // new template depends on the base image only (never on another template's generation).
+            Path disk = sb.dir().resolve("rootfs.qcow2");
+            Map<String, Path> files = new java.util.HashMap<>(Map.of("state", state, "disk.qcow2", disk));
+            Path memoryBase = null;
+            List<Path> parents = List.of();
+            List<Path> dependsOn = List.of();
+            String how;
+            if (sb.memoryBase == null) {
+                files.put("memory", sb.dir().resolve("memory"));
+                how = "own RAM file";
+            } else if (sb.templateGenerations + 1 <= MAX_TEMPLATE_GENERATIONS) {
+                // Only what differs from the parent template: the clone's own memory generations folded
+                // into one on top of the template's chain; the disk overlay keeps the template's disk as
+                // backing file.
+                Path diff = sb.dir().resolve("template-memory.diff");
+                try (MemoryImage img = MemoryImage.open(sb.memoryBase, sb.memoryChain)) {
+                    img.compact(sb.templateGenerations, diff);
+                }
+                files.put("memory.diff", diff);
+                memoryBase = sb.memoryBase;
+                parents = sb.memoryChain.subList(0, sb.templateGenerations);
+                List<Path> deps = new ArrayList<>();
+                deps.add(sb.templateGen);
+                deps.addAll(TemplateStore.readGen(sb.templateGen).dependsOn());
+                dependsOn = deps;
+                how = "memory generation " + (sb.templateGenerations + 1) + " over " + sb.templateGen.getParent().getFileName();
+            } else {
+                // The chain would grow too long: flatten memory into a new full RAM file and the disk
+                // onto the base image, so that the new template depends on no other template.
+                Path full = sb.dir().resolve("memory");
+                try (MemoryImage img = MemoryImage.open(sb.memoryBase, sb.memoryChain)) {
+                    img.materialize(full);
+                }
                 HostCommand.check("qemu-img", "rebase", "-q", "-f", "qcow2", "-F", "raw",
-                        "-b", sb.image().rootfs().toAbsolutePath().toString(), sb.dir().resolve("rootfs.qcow2").toString());
+                        "-b", sb.image().rootfs().toAbsolutePath().toString(), disk.toString());
+                files.put("memory", full);
+                how = "chain compacted: own RAM file, disk rebased onto the base image";
             }
             TemplateStore.Template t = templates.publish(name, sb.image().name(), sb.vcpus(), sb.memoryMb(), sb.token,
-                    Map.of("memory", sb.dir().resolve("memory"), "state", state, "disk.qcow2", sb.dir().resolve("rootfs.qcow2")),
-                    this::templateGensInUse);
-            log.info("sandbox {} saved as template {} ({} MB on disk)", id, name, t.sizeBytes() >> 20);
+                    files, memoryBase, parents, dependsOn, this::templateGensInUse);
+            log.info("sandbox {} saved as template {} ({}; {} MB on disk)", id, name, how, t.sizeBytes() >> 20);
             return t;
         } catch (IOException | RuntimeException e) {
             throw new SandboxException(SandboxException.Reason.HOST_ERROR, "snapshot of " + id + " as " + name + " failed: " + e.getMessage(), e);

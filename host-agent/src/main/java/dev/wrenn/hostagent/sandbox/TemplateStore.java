@@ -26,19 +26,26 @@ import tools.jackson.databind.node.ObjectNode;
  * Snapshot templates under {@code <data-dir>/templates/<name>/}. Each version of a template is a
  * generation directory {@code gen-<n>/} (memory, state, disk.qcow2, template.json, all 0444) and the
  * file {@code current} names the live one (replaced by rename). Overwriting writes a new generation
- * and switches the pointer; a generation still used by a clone (its RAM mapping, its disk's backing
- * file) stays until no sandbox refers to it.
+ * and switches the pointer. A template made from a clone stores only its differences from the
+ * template it came from: a memory diff generation ({@code memory.diff}) and a qcow2 overlay whose
+ * backing file is the parent's disk; its template.json lists the generation dirs it depends on. A
+ * generation stays while a sandbox or a kept generation depends on it.
  */
 public final class TemplateStore {
     public static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final List<String> FILES = List.of("memory", "state", "disk.qcow2");
+    /** Memory is either a full RAM file or a diff generation; the other two are always there. */
+    static final List<String> FILES = List.of("memory", "memory.diff", "state", "disk.qcow2");
 
+    /**
+     * @param memoryBase the full RAM file at the root of this template's memory (its own {@code memory},
+     *     or an ancestor's)
+     * @param memoryChain diff generations on top of it, oldest first (empty for a template with its own RAM file)
+     * @param dependsOn ancestor generation dirs whose files this one uses (memory base and chain, disk backing files)
+     */
     public record Template(String name, Path gen, String baseImage, int vcpus, int memoryMb, long createdAtMs,
-            long sizeBytes, String token, Map<String, String> sha256) {
-        public Path memory() {
-            return gen.resolve("memory");
-        }
+            long sizeBytes, String token, Map<String, String> sha256, Path memoryBase, List<Path> memoryChain,
+            List<Path> dependsOn) {
 
         public Path state() {
             return gen.resolve("state");
@@ -76,8 +83,20 @@ public final class TemplateStore {
         JsonNode j = JSON.readTree(gen.resolve("template.json").toFile());
         Map<String, String> sums = new LinkedHashMap<>();
         j.path("sha256").properties().forEach(e -> sums.put(e.getKey(), e.getValue().asString("")));
+        JsonNode mem = j.path("memory");
+        Path base = mem.hasNonNull("base") ? Path.of(mem.path("base").asString()) : gen.resolve("memory");
+        List<Path> chain = new ArrayList<>();
+        mem.path("chain").forEach(c -> chain.add(Path.of(c.asString())));
+        List<Path> deps = new ArrayList<>();
+        j.path("depends_on").forEach(c -> deps.add(Path.of(c.asString())));
         return new Template(name, gen, j.path("base_image").asString(""), j.path("vcpus").asInt(), j.path("memory_mb").asInt(),
-                j.path("created_at_unix_ms").asLong(), j.path("size_bytes").asLong(), j.path("token").asString(""), sums);
+                j.path("created_at_unix_ms").asLong(), j.path("size_bytes").asLong(), j.path("token").asString(""), sums,
+                base, List.copyOf(chain), List.copyOf(deps));
+    }
+
+    /** The template generation in {@code gen} (current or not). */
+    public static Template readGen(Path gen) throws IOException {
+        return read(gen.getParent().getFileName().toString(), gen);
     }
 
     public synchronized List<Template> list() throws IOException {
@@ -94,23 +113,33 @@ public final class TemplateStore {
 
     /**
      * Makes {@code files} (name in {@link #FILES} -> source, moved, same file system) the new current
-     * generation of {@code name}. {@code inUse} says which generation dirs live sandboxes still need.
+     * generation of {@code name}. With {@code memory} in {@code files} the template has its own RAM
+     * file; with {@code memory.diff} it is a generation on top of {@code memoryBase} +
+     * {@code memoryParents}, and {@code dependsOn} lists the generation dirs those (and the disk's
+     * backing files) live in. {@code inUse} says which generation dirs live sandboxes still need.
      */
     public synchronized Template publish(String name, String baseImage, int vcpus, int memoryMb, String token,
-            Map<String, Path> files, Supplier<Set<Path>> inUse) throws IOException {
+            Map<String, Path> files, Path memoryBase, List<Path> memoryParents, List<Path> dependsOn,
+            Supplier<Set<Path>> inUse) throws IOException {
         Path dir = root.resolve(name);
         Files.createDirectories(dir);
         long now = System.currentTimeMillis();
         String genName = "gen-" + now + "-" + System.nanoTime() % 100000;
         Path tmp = dir.resolve(genName + ".tmp");
+        Path gen = dir.resolve(genName);
         Files.createDirectories(tmp);
         try {
             Map<String, String> sums = new LinkedHashMap<>();
+            List<String> present = new ArrayList<>();
             for (String f : FILES) {
+                if (!files.containsKey(f)) continue;
                 Path to = tmp.resolve(f);
                 Files.move(files.get(f), to, StandardCopyOption.ATOMIC_MOVE);
                 sums.put(f, sha256(to));
+                present.add(f);
             }
+            boolean ownRam = files.containsKey("memory");
+            if (ownRam == files.containsKey("memory.diff")) throw new IllegalArgumentException("exactly one of memory, memory.diff");
             long size = diskUsage(tmp);
             ObjectNode j = JSON.createObjectNode();
             j.put("name", name);
@@ -119,22 +148,31 @@ public final class TemplateStore {
             j.put("memory_mb", memoryMb);
             j.put("created_at_unix_ms", now);
             j.put("size_bytes", size);
-            j.put("disk_format", "qcow2 overlay over the base image's rootfs (read-only backing chain)");
+            j.put("disk_format", "qcow2 overlay; backing chain: " + String.join(" <- ", backingChain(tmp.resolve("disk.qcow2"))));
+            ObjectNode mem = j.putObject("memory");
+            mem.put("base", ownRam ? gen.resolve("memory").toString() : memoryBase.toAbsolutePath().normalize().toString());
+            var chain = mem.putArray("chain");
+            if (!ownRam) {
+                memoryParents.forEach(p -> chain.add(p.toAbsolutePath().normalize().toString()));
+                chain.add(gen.resolve("memory.diff").toString());
+            }
+            var deps = j.putArray("depends_on");
+            dependsOn.forEach(p -> deps.add(p.toAbsolutePath().normalize().toString()));
             j.put("token", token);
             j.set("sha256", JSON.valueToTree(sums));
             Files.write(tmp.resolve("template.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
-            for (String f : List.of("memory", "state", "disk.qcow2", "template.json")) {
+            present.add("template.json");
+            for (String f : present) {
                 QemuEngine.fsync(tmp.resolve(f));
                 Files.setPosixFilePermissions(tmp.resolve(f), PosixFilePermissions.fromString("r--r--r--"));
             }
-            Path gen = dir.resolve(genName);
             Files.move(tmp, gen, StandardCopyOption.ATOMIC_MOVE);
             Path ptrTmp = dir.resolve("current.tmp");
             Files.writeString(ptrTmp, genName + "\n");
             QemuEngine.fsync(ptrTmp);
             Files.move(ptrTmp, dir.resolve("current"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             QemuEngine.fsync(dir);
-            gc(name, inUse.get());
+            gcAll(inUse.get());
             return read(name, gen);
         } catch (IOException | RuntimeException e) {
             Reclaimer.deleteTree(tmp);
@@ -142,37 +180,66 @@ public final class TemplateStore {
         }
     }
 
-    /** Removes the template: it is no longer listed; generations clones still use go when they do. */
+    /** The qcow2 file's backing chain, itself first (qemu-img info --backing-chain). */
+    static List<String> backingChain(Path qcow2) throws IOException {
+        String out = HostCommand.check("qemu-img", "info", "-U", "--backing-chain", "--output=json", qcow2.toString());
+        List<String> files = new ArrayList<>();
+        for (JsonNode n : JSON.readTree(out)) files.add(n.path("filename").asString(""));
+        return files;
+    }
+
+    /** Removes the template: it is no longer listed; generations still depended on go when the last dependent does. */
     public synchronized boolean delete(String name, Set<Path> inUse) throws IOException {
         if (find(name) == null) return false;
         Files.deleteIfExists(root.resolve(name).resolve("current"));
-        gc(name, inUse);
+        QemuEngine.fsync(root.resolve(name));
+        gcAll(inUse);
         return true;
     }
 
-    /** Deletes every generation of {@code name} that is neither current nor in use; the dir when empty. */
-    public synchronized void gc(String name, Set<Path> inUse) throws IOException {
-        Path dir = root.resolve(name);
-        if (!Files.isDirectory(dir)) return;
-        Path ptr = dir.resolve("current");
-        String current = Files.isRegularFile(ptr) ? Files.readString(ptr).strip() : null;
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path g : s.toList()) {
-                String n = g.getFileName().toString();
-                if (!n.startsWith("gen-") || n.equals(current) || inUse.contains(g.toAbsolutePath().normalize())) continue;
-                Reclaimer.deleteTree(g);
-            }
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            if (s.findAny().isEmpty()) Files.deleteIfExists(dir);
-        }
-    }
-
-    /** All template dirs, for garbage collection after a sandbox goes. */
+    /**
+     * Deletes every generation dir (and half-written {@code *.tmp} one) that is not kept: kept are the
+     * current generations, {@code inUse} (what live sandboxes need), and everything a kept generation
+     * depends on, transitively. Empty template dirs go too.
+     */
     public synchronized void gcAll(Set<Path> inUse) throws IOException {
         if (!Files.isDirectory(root)) return;
+        List<Path> gens = new ArrayList<>();
+        java.util.Deque<Path> todo = new java.util.ArrayDeque<>();
         try (Stream<Path> s = Files.list(root)) {
-            for (Path d : s.toList()) gc(d.getFileName().toString(), inUse);
+            for (Path d : s.toList()) {
+                if (!Files.isDirectory(d)) continue;
+                Path ptr = d.resolve("current");
+                String current = Files.isRegularFile(ptr) ? Files.readString(ptr).strip() : null;
+                try (Stream<Path> g = Files.list(d)) {
+                    for (Path gen : g.toList()) {
+                        String n = gen.getFileName().toString();
+                        if (!n.startsWith("gen-")) continue;
+                        Path abs = gen.toAbsolutePath().normalize();
+                        gens.add(abs);
+                        if (n.equals(current) || inUse.contains(abs)) todo.add(abs);
+                    }
+                }
+            }
+        }
+        Set<Path> keep = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            Path g = todo.poll();
+            if (!keep.add(g) || g.getFileName().toString().endsWith(".tmp")) continue;
+            try {
+                for (Path dep : readGen(g).dependsOn()) todo.add(dep.toAbsolutePath().normalize());
+            } catch (IOException | RuntimeException e) {
+                // unreadable record: keep the generation, depend on nothing more
+            }
+        }
+        for (Path g : gens) if (!keep.contains(g)) Reclaimer.deleteTree(g);
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path d : s.toList()) {
+                if (!Files.isDirectory(d)) continue;
+                try (Stream<Path> in = Files.list(d)) {
+                    if (in.allMatch(x -> x.getFileName().toString().equals("current.tmp"))) Reclaimer.deleteTree(d);
+                }
+            }
         }
     }
 

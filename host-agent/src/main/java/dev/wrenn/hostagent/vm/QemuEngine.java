@@ -60,13 +60,16 @@ public final class QemuEngine implements VmEngine, Snapshottable {
         a.addAll(List.of(
                 QEMU,
                 "-name", s.name(),
-                "-machine", "microvm,acpi=on,x-option-roms=off,isa-serial=on,rtc=on,memory-backend=ram0",
+                "-machine", "microvm,acpi=on,x-option-roms=off,isa-serial=on,rtc=on,memory-backend=ram0,suppress-vmdesc=on",
                 "-accel", accel == Accel.KVM ? "kvm" : "tcg,thread=multi",
                 "-cpu", accel == Accel.KVM ? "host" : "max",
                 "-smp", Integer.toString(s.vcpus()),
                 "-m", mem,
                 "-object", "memory-backend-file,id=ram0,size=" + mem + ",mem-path=" + s.ramFile() + ",share=" + (s.sharedMemory() ? "on" : "off"),
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+                // Saved states are only ever loaded by this same QEMU with the same command line; the
+                // device-state-only files of private-RAM VMs (xen-save-devices-state) carry neither.
+                "-global", "migration.send-configuration=off",
                 "-kernel", s.image().kernel().toString(),
                 "-initrd", s.image().initrd().toString(),
                 "-append", cmdline(s),
@@ -158,14 +161,23 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     private static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(120);
 
     @Override
-    public void save(Vm vm, Path stateFile, RamMode mode) throws IOException, InterruptedException {
+    public void save(Vm vm, Path stateFile, RamMode mode, Hook whileStopped) throws IOException, InterruptedException {
         QemuVm q = (QemuVm) vm;
         try (QmpClient qmp = QmpClient.connect(q.spec.qmpSocket(), QMP_CONNECT)) {
             qmp.execute("stop");
             try {
-                configureMigration(qmp, mode);
-                streamOut(q, qmp, stateFile);
+                if (mode == RamMode.SHARED_FILE) {
+                    configureMigration(qmp, mode);
+                    streamOut(q, qmp, stateFile);
+                } else {
+                    // Device state only, whatever the RAM mapping: the caller captures the private RAM.
+                    var args = QmpClient.args();
+                    args.put("filename", stateFile.toString());
+                    args.put("live", false);
+                    qmp.execute("xen-save-devices-state", args);
+                }
                 fsync(stateFile);
+                if (whileStopped != null) whileStopped.run(vm);
                 if (mode == RamMode.SHARED_FILE) fsync(q.spec.ramFile());
                 if (q.spec.disk() != null && Files.exists(q.spec.disk())) fsync(q.spec.disk());
                 fsync(stateFile.getParent());
@@ -181,12 +193,21 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                     e.addSuppressed(ce);
                 }
                 Files.deleteIfExists(stateFile);
-                if (isDiskFull(e)) {
+                if (isDiskFull(e) || (e instanceof QmpClient.QmpException && hasNoSpace(stateFile))) {
                     throw new DiskFullException("no space left on the host's disk for the sandbox state ("
                             + stateFile.getParent() + "): the sandbox keeps running", e);
                 }
                 throw e;
             }
+        }
+    }
+
+    /** QEMU's own file errors do not always name the errno: is the file system (nearly) full? */
+    private static boolean hasNoSpace(Path stateFile) {
+        try {
+            return Files.getFileStore(stateFile.getParent()).getUsableSpace() < (1L << 20);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -289,11 +310,14 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     }
 
     @Override
-    public Vm restore(VmSpec spec, Path stateFile, RamMode mode, Teardown teardown, Hook beforeContinue)
+    public Vm restore(VmSpec spec, Path stateFile, RamMode mode, Teardown teardown, Hook beforeLoad, Hook beforeContinue)
             throws IOException, InterruptedException {
         if (!spec.incoming()) throw new IllegalArgumentException("restore needs an incoming VmSpec");
         QemuVm vm = (QemuVm) start(spec, teardown);
         try (QmpClient qmp = QmpClient.connect(spec.qmpSocket(), QMP_CONNECT)) {
+            // QEMU has mapped guest RAM once QMP answers; with -incoming it has not written to it (no ROM
+            // reset while in migration), so pages written now are what the guest finds.
+            if (beforeLoad != null) beforeLoad.run(vm);
             configureMigration(qmp, mode);
             var args = QmpClient.args();
             args.put("uri", "exec:cat " + shellQuote(stateFile.toString()));
@@ -307,7 +331,7 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                 if (System.nanoTime() > deadline) throw new IOException("loading " + stateFile + " did not complete");
                 Thread.sleep(2);
             }
-            if (beforeContinue != null) beforeContinue.run();
+            if (beforeContinue != null) beforeContinue.run(vm);
             qmp.execute("cont");
         } catch (IOException e) {
             if (!vm.isAlive()) throw new IOException("VM exited while loading " + stateFile + "\n" + vm.diagnostics(10), e);

@@ -60,12 +60,37 @@ class ReclaimerPausedTest {
         record(missingRam, "snap-1", "SHARED_FILE");
         Files.delete(missingRam.resolve("memory"));
         assertThat(Reclaimer.isCompletePause(missingRam)).isFalse();
-        // RAM carried in the state file: no RAM file needed.
+        // An unknown RAM mode is not a complete pause.
         record(missingRam, "snap-1", "IN_STREAM");
-        assertThat(Reclaimer.isCompletePause(missingRam)).isTrue();
+        assertThat(Reclaimer.isCompletePause(missingRam)).isFalse();
 
         Path garbage = sandbox("wrt-garbage");
         Files.writeString(garbage.resolve(SandboxManager.PAUSED_RECORD), "{not json");
         assertThat(Reclaimer.isCompletePause(garbage)).isFalse();
+    }
+
+    @Test
+    void aPausedCloneNeedsItsBaseAndEveryGenerationAndLosesStrayOnes() throws Exception {
+        Path base = Files.writeString(sandboxes.resolve("template-memory"), "base");
+        Path d = sandbox("wrt-clone");
+        Files.delete(d.resolve("memory")); // a clone has no RAM file of its own
+        Files.createDirectories(d.resolve("snap-1"));
+        Files.writeString(d.resolve("snap-1").resolve("state"), "s");
+        Path g1 = Files.writeString(d.resolve("mem-1.diff"), "g1");
+        Path g2 = Files.writeString(d.resolve("mem-2.diff"), "g2");
+        Path stray = Files.writeString(d.resolve("mem-3.diff"), "a pause that never committed");
+        Files.writeString(d.resolve(SandboxManager.PAUSED_RECORD), "{\"id\":\"x\",\"snapshot\":\"snap-1\",\"ram\":\"PRIVATE\","
+                + "\"memory_base\":\"" + base + "\",\"memory_chain\":[\"" + g1 + "\",\"" + g2 + "\"]}");
+        assertThat(Reclaimer.isCompletePause(d)).isTrue();
+        Reclaimer.tidyPaused(d);
+        assertThat(g1).exists();
+        assertThat(g2).exists();
+        assertThat(stray).doesNotExist();
+
+        Files.delete(g1);
+        assertThat(Reclaimer.isCompletePause(d)).isFalse();
+        Files.writeString(g1, "g1");
+        Files.delete(base);
+        assertThat(Reclaimer.isCompletePause(d)).isFalse();
     }
 }
