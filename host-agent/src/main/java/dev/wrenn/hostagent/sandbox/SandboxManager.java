@@ -320,8 +320,7 @@ public final class SandboxManager implements AutoCloseable {
             deleteQuietly(diff);
             sb.moveTo(SandboxState.RUNNING);
             if (e instanceof Snapshottable.DiskFullException) {
-                throw new SandboxException(SandboxException.Reason.CAPACITY, "pause of " + id + " failed: no space left on the host's disk ("
-                        + e.getMessage() + "); the sandbox keeps running", e);
+                throw new SandboxException(SandboxException.Reason.CAPACITY, "pause of " + id + " failed: " + e.getMessage(), e);
             }
             throw new SandboxException(SandboxException.Reason.HOST_ERROR, "pause of " + id + " failed (the sandbox keeps running): "
                     + e.getMessage(), e);
