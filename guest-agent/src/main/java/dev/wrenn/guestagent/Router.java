@@ -71,6 +71,31 @@ final class Router implements HttpHandler {
                 }
                 Exchanges.sendNoContent(ex);
             }
+            case "/restored" -> {
+                // After a resume or clone, in one round trip (the guest's code paths are cold under
+                // TCG after a restore): wall clock, entropy, and optionally a new token.
+                requireMethod(method, "POST");
+                Map<String, Object> body = Exchanges.readJsonObject(ex);
+                if (body.get("unix_ms") == null) throw ApiError.badRequest("'unix_ms' is required");
+                long unixMs = Exchanges.optionalLong(body, "unix_ms", 0);
+                byte[] seed = parseSeed(Exchanges.requireString(body, "seed"));
+                Object newToken = body.get("token");
+                if (newToken != null && !(newToken instanceof String)) throw ApiError.badRequest("'token' must be a string");
+                try {
+                    clock.set(unixMs);
+                } catch (SecurityException e) {
+                    throw new ApiError("permission_denied", e.getMessage());
+                }
+                boolean reseeded = entropy.mix(seed);
+                if (newToken != null) {
+                    try {
+                        tokens.set((String) newToken);
+                    } catch (IOException e) {
+                        throw new ApiError("internal", "cannot persist the token: " + e.getMessage());
+                    }
+                }
+                Exchanges.sendJson(ex, 200, Map.of("reseeded", reseeded));
+            }
             case "/clock" -> {
                 requireMethod(method, "POST");
                 Map<String, Object> body = Exchanges.readJsonObject(ex);
@@ -85,14 +110,7 @@ final class Router implements HttpHandler {
             }
             case "/entropy" -> {
                 requireMethod(method, "POST");
-                String hex = Exchanges.requireString(Exchanges.readJsonObject(ex), "seed");
-                byte[] seed;
-                try {
-                    seed = java.util.HexFormat.of().parseHex(hex);
-                } catch (IllegalArgumentException e) {
-                    throw ApiError.badRequest("'seed' must be hex");
-                }
-                if (seed.length < 16) throw ApiError.badRequest("'seed' must carry at least 16 bytes");
+                byte[] seed = parseSeed(Exchanges.requireString(Exchanges.readJsonObject(ex), "seed"));
                 boolean reseeded = entropy.mix(seed);
                 Exchanges.sendJson(ex, 200, Map.of("reseeded", reseeded));
             }
@@ -138,5 +156,16 @@ final class Router implements HttpHandler {
 
     private static void requireMethod(String method, String expected) {
         if (!expected.equals(method)) throw new ApiError("method_not_allowed", "use " + expected);
+    }
+
+    private static byte[] parseSeed(String hex) {
+        byte[] seed;
+        try {
+            seed = java.util.HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'seed' must be hex");
+        }
+        if (seed.length < 16) throw ApiError.badRequest("'seed' must carry at least 16 bytes");
+        return seed;
     }
 }

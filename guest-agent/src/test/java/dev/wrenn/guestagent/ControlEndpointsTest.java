@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** /health, authentication, /token and /clock. */
+/** /health, authentication, /token, /clock, /entropy and /restored. */
 class ControlEndpointsTest {
     @TempDir
     Path dir;
@@ -80,6 +80,27 @@ class ControlEndpointsTest {
         assertThat(h.entropyCalls.getFirst()).hasSize(32).startsWith((byte) 0x00, (byte) 0x11);
         assertThat(h.post("/entropy", Map.of("seed", "abcd")).statusCode()).isEqualTo(400);
         assertThat(h.post("/entropy", Map.of("seed", "not hex at all, not hex at all!!")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void restoredSetsClockEntropyAndTokenInOneCall() throws Exception {
+        String seed = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        var r = h.post("/restored", Map.of("unix_ms", 1_800_000_000_456L, "seed", seed));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r)).containsEntry("reseeded", true);
+        assertThat(h.clockCalls).containsExactly(1_800_000_000_456L);
+        assertThat(h.entropyCalls).hasSize(1);
+        assertThat(h.post("/restored", Map.of("seed", seed)).statusCode()).isEqualTo(400);
+        assertThat(h.post("/restored", Map.of("unix_ms", 1L, "seed", "abcd")).statusCode()).isEqualTo(400);
+        assertThat(h.post("/restored", Map.of("unix_ms", 1L, "seed", seed, "token", 5)).statusCode()).isEqualTo(400);
+        assertThat(h.clockCalls).hasSize(1); // refused requests change nothing
+        // With a token: the old one stops working at once.
+        assertThat(h.post("/restored", Map.of("unix_ms", 2L, "seed", seed, "token", "c0ffee00")).statusCode()).isEqualTo(200);
+        assertThat(h.get("/health").statusCode()).isEqualTo(401);
+        var withNew = h.http.send(
+                HttpRequest.newBuilder(h.uri("/health")).header("Authorization", "Bearer c0ffee00").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withNew.statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class Training {
                 call(base + "/health", "GET", token, null);
                 call(base + "/clock", "POST", token, "{\"unix_ms\":" + System.currentTimeMillis() + "}");
                 call(base + "/entropy", "POST", token, "{\"seed\":\"" + token + token + "\"}");
+                call(base + "/restored", "POST", token, "{\"unix_ms\":" + System.currentTimeMillis() + ",\"seed\":\"" + token + token + "\"}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"echo hi; echo err >&2\"],\"env\":{\"A\":\"b\"},\"timeout_ms\":10000}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"printf '\\\\377'; exit 3\"]}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"sleep 5\"],\"timeout_ms\":50}");

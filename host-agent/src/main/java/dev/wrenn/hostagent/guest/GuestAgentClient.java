@@ -95,6 +95,20 @@ public final class GuestAgentClient {
         postJson("/entropy", body);
     }
 
+    /**
+     * {@code POST /restored}: after a resume or clone, in one round trip: sets the wall clock, mixes
+     * {@code seed} into the guest's entropy and (when {@code newToken} is not null) switches the
+     * guest to the new token. Returns the client to use from now on.
+     */
+    public GuestAgentClient restored(long unixMs, byte[] seed, String newToken) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("unix_ms", unixMs);
+        body.put("seed", java.util.HexFormat.of().formatHex(seed));
+        if (newToken != null) body.put("token", newToken);
+        postJson("/restored", body);
+        return newToken == null ? this : new GuestAgentClient(http, base.getHost(), base.getPort(), newToken);
+    }
+
     /** {@code POST /token}: the guest trusts {@code newToken} from now on; returns a client that uses it. */
     public GuestAgentClient rotateToken(String newToken) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();

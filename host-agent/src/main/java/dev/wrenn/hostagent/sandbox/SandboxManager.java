@@ -179,9 +179,8 @@ public final class SandboxManager implements AutoCloseable {
                         slot.guestMac(), snap.memoryBase(), false, true);
                 vm = ((Snapshottable) engine).restore(spec, snap.state(), RamMode.SHARED_FILE, rt, v -> applyMemory(sb, v), null);
                 client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, snap.token());
-                refreshWhenReady(sb, vm, client, SandboxState.STARTING);
-                // The template's token is baked into its memory: every clone gets its own.
-                client = client.rotateToken(token);
+                // The template's token is baked into its memory: every clone gets its own (same request).
+                client = refreshWhenReady(sb, vm, client, SandboxState.STARTING, token);
                 sb.guestWarm = true;
             }
             sb.token = token;
@@ -224,17 +223,18 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     /**
-     * After a restore the guest agent is already running: the first {@code /clock} doubles as the
-     * readiness probe (one round trip less than polling /health first). Connection failures are
-     * retried until the ready timeout, the VM's death or a state change; an answer with an error is not.
+     * After a restore the guest agent is already running: one {@code POST /restored} (clock, entropy,
+     * optionally a new token) doubles as the readiness probe (no /health round trip). Connection
+     * failures are retried until the ready timeout, the VM's death or a state change; an answer with
+     * an error is not. Returns the client to use from now on.
      */
-    private void refreshWhenReady(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected)
+    private GuestAgentClient refreshWhenReady(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected, String newToken)
             throws SandboxException, InterruptedException, IOException {
         long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+        byte[] seed = randomBytes(32);
         while (true) {
             try {
-                client.setClock(System.currentTimeMillis());
-                break;
+                return client.restored(System.currentTimeMillis(), seed, newToken);
             } catch (dev.wrenn.hostagent.guest.GuestAgentException e) {
                 throw e;
             } catch (IOException e) {
@@ -245,13 +245,11 @@ public final class SandboxManager implements AutoCloseable {
                 Thread.sleep(20);
             }
         }
-        client.reseed(randomBytes(32));
     }
 
-    /** After a resume or clone: the guest's clock is stale and its CRNG state is shared with its origin. */
+    /** Warms the guest's restore path (its first call costs ~2 s under TCG) while it still runs. */
     private static void refreshGuest(GuestAgentClient client) throws IOException, InterruptedException {
-        client.setClock(System.currentTimeMillis());
-        client.reseed(randomBytes(32));
+        client.restored(System.currentTimeMillis(), randomBytes(32), null);
     }
 
     private void fail(Sandbox sb) {
@@ -420,7 +418,7 @@ public final class SandboxManager implements AutoCloseable {
             committed = true;
             long tRestored = System.nanoTime();
             GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, sb.token);
-            refreshWhenReady(sb, vm, client, SandboxState.RESUMING);
+            client = refreshWhenReady(sb, vm, client, SandboxState.RESUMING, null);
             long tReady = System.nanoTime();
             sb.runtime = rt;
             sb.guestWarm = true;
@@ -429,7 +427,7 @@ public final class SandboxManager implements AutoCloseable {
             sb.timing(new Sandbox.Timing(ms(tReady - t0), ms(tPrepared - t0), ms(tReady - tPrepared)));
             deleteOtherSnapshots(sb.dir(), null, sb.memoryChain);
             if (!sb.moveTo(SandboxState.RUNNING)) throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while resuming");
-            log.info("sandbox {} resumed ({}): slot {}, {} ms (prepare {} ms, restore {} ms, guest agent answering /clock + /entropy {} ms)",
+            log.info("sandbox {} resumed ({}): slot {}, {} ms (prepare {} ms, restore {} ms, guest agent answering /restored {} ms)",
                     id, mode, slot.index(), sb.timing().totalMs(), sb.timing().prepareMs(), ms(tRestored - tPrepared),
                     ms(tReady - tRestored));
             return sb;
