@@ -49,6 +49,7 @@ public final class ControlPlane implements AutoCloseable {
     private final HostAgentClient hostAgent;
     private final Reconciler reconciler;
     private final AutoPauser autoPauser;
+    private final dev.wrenn.controlplane.sandbox.SandboxService sandboxes;
 
     private ControlPlane(
             Database database,
@@ -56,8 +57,10 @@ public final class ControlPlane implements AutoCloseable {
             ControlPlaneConfig config,
             HostAgentClient hostAgent,
             Reconciler reconciler,
-            AutoPauser autoPauser) {
+            AutoPauser autoPauser,
+            dev.wrenn.controlplane.sandbox.SandboxService sandboxes) {
         this.autoPauser = autoPauser;
+        this.sandboxes = sandboxes;
         this.database = database;
         this.http = http;
         this.config = config;
@@ -108,7 +111,8 @@ public final class ControlPlane implements AutoCloseable {
             var snapshotRoutes = new SnapshotRoutes(new SnapshotService(templateStore, sandboxService));
             if (hostAgent != null) {
                 autoPauser = new AutoPauser(sandboxStore, sandboxService, java.time.Duration.ofSeconds(1));
-                reconciler = new Reconciler(sandboxStore, hostAgent, java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()));
+                reconciler = new Reconciler(sandboxStore, hostAgent, java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()),
+                        sandboxService::tryWithLock);
             }
             var app = HttpApp.create(config, new HttpMetrics(), routes -> {
                 authRoutes.register(routes);
@@ -125,7 +129,7 @@ public final class ControlPlane implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000);
             if (reconciler != null) reconciler.start();
             if (autoPauser != null) autoPauser.start();
-            return new ControlPlane(database, app, config, hostAgent, reconciler, autoPauser);
+            return new ControlPlane(database, app, config, hostAgent, reconciler, autoPauser, sandboxService);
         } catch (RuntimeException e) {
             if (autoPauser != null) autoPauser.close();
             if (reconciler != null) reconciler.close();
@@ -141,6 +145,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public ControlPlaneConfig config() {
         return config;
+    }
+
+    /** The sandbox lifecycle service (for embedding: the CLI's single-node platform, tests). */
+    public dev.wrenn.controlplane.sandbox.SandboxService sandboxes() {
+        return sandboxes;
     }
 
     @Override

@@ -76,6 +76,7 @@ public final class HostAgent implements AutoCloseable {
                             config.defaultVcpus(), config.defaultMemoryMb(), 64),
                     engine, images, capacity, new TemplateStore(config.dataDir().resolve("templates")));
             manager.adopt(reclaimed.paused());
+            manager.adoptRunning(reclaimed.running());
             manager.collectTemplates();
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))

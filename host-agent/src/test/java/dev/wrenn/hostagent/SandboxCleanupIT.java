@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.sandbox.Reclaimer;
 import dev.wrenn.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.hostagent.v1.SandboxState;
+import dev.wrenn.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.hostagent.v1.GetSandboxRequest;
+import dev.wrenn.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.hostagent.v1.ExecRequest;
 import dev.wrenn.hostagent.v1.HealthRequest;
 import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
@@ -24,7 +30,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Nothing of a sandbox survives destroy, nor a kill -9 of the agent followed by a restart. */
+/**
+ * Nothing of a sandbox survives destroy. After a kill -9 of the agent and a restart, running
+ * sandboxes whose VMM lives on are adopted, and everything else of the dead agent is reclaimed.
+ */
 class SandboxCleanupIT {
 
     /** What a sandbox leaves on the host if it leaks: checked by name, not by trusting the agent. */
@@ -130,17 +139,21 @@ class SandboxCleanupIT {
     }
 
     @Test
-    void killedAgentsLeftoversAreReclaimedOnRestart() throws Exception {
+    void aKilledAgentsRunningSandboxesAreAdoptedAndItsOrphansReclaimed() throws Exception {
         String prefix = "wrk-";
         Path data = Files.createTempDirectory("wrenn-it-crash-");
         Path log = data.resolve("agent.log");
         Path sandboxes = data.resolve("host-agent").resolve("sandboxes");
-        Sandbox sb;
+        Sandbox kept;
+        Sandbox lost;
         try (AgentProcess first = AgentProcess.start(data, log, prefix, "10.219.0.0/16")) {
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", first.port).usePlaintext().build();
             try {
-                sb = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(150, TimeUnit.SECONDS)
-                        .createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("crash-1").build());
+                var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(300, TimeUnit.SECONDS);
+                kept = stub.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("crash-1").build());
+                stub.exec(ExecRequest.newBuilder().setSandboxId("crash-1").setCmd("sh")
+                        .addAllArgs(List.of("-c", "echo before-crash > /root/f; sleep 1000 >/dev/null 2>&1 &")).build());
+                lost = stub.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("crash-2").build());
             } finally {
                 ch.shutdownNow();
             }
@@ -148,11 +161,52 @@ class SandboxCleanupIT {
             assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(first.process.exitValue()).isEqualTo(137);
         }
-        // The orphan is really there: the VMM outlived its agent.
-        assertThat(leftovers(prefix, sb, sandboxes)).contains("qemu pid " + sb.getVmmPid(), "netns " + prefix + "ns" + sb.getSlot());
+        // The VMMs outlived their agent. One of them dies too before the restart (its sandbox is lost),
+        // and there is an orphan namespace and a directory without any record.
+        assertThat(leftovers(prefix, kept, sandboxes)).contains("qemu pid " + kept.getVmmPid(), "netns " + prefix + "ns" + kept.getSlot());
+        ProcessHandle victim = ProcessHandle.of(lost.getVmmPid()).orElseThrow();
+        victim.destroyForcibly();
+        victim.onExit().get(10, TimeUnit.SECONDS);
+        HostCommand.check("ip", "netns", "add", prefix + "ns77");
+        // And the survivor's guest is stopped, as the first step of a pause leaves it.
+        try (var qmp = dev.wrenn.hostagent.vm.QmpClient.connect(sandboxes.resolve(prefix + "crash-1").resolve("qmp.sock"),
+                java.time.Duration.ofSeconds(10))) {
+            qmp.execute("stop");
+            assertThat(qmp.execute("query-status").path("status").asString()).isEqualTo("paused");
+        }
+        Files.createDirectories(sandboxes.resolve(prefix + "stray"));
 
         try (AgentProcess second = AgentProcess.start(data, log, prefix, "10.219.0.0/16")) {
-            assertThat(leftovers(prefix, sb, sandboxes)).isEmpty();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", second.port).usePlaintext().build();
+            try {
+                var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(120, TimeUnit.SECONDS);
+                var listed = stub.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList();
+                // The running sandbox was adopted: same VMM, same slot, its files and processes intact.
+                assertThat(listed).singleElement().satisfies(s -> {
+                    assertThat(s.getSandboxId()).isEqualTo("crash-1");
+                    assertThat(s.getState()).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
+                    assertThat(s.getVmmPid()).isEqualTo(kept.getVmmPid());
+                    assertThat(s.getSlot()).isEqualTo(kept.getSlot());
+                });
+                var r = stub.exec(ExecRequest.newBuilder().setSandboxId("crash-1").setCmd("sh")
+                        .addAllArgs(List.of("-c", "cat /root/f; pgrep -x sleep >/dev/null && echo still-sleeping")).build());
+                assertThat(r.getStdout().toStringUtf8()).isEqualTo("before-crash\nstill-sleeping\n");
+                // The lost one and the orphans are gone.
+                assertThat(leftovers(prefix, lost, sandboxes)).isEmpty();
+                assertThat(HostCommand.check("ip", "netns", "list")).doesNotContain(prefix + "ns77");
+                assertThat(sandboxes.resolve(prefix + "stray")).doesNotExist();
+                // The adopted sandbox is a sandbox like any other: it pauses, resumes and is destroyed.
+                stub.pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("crash-1").build());
+                stub.resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId("crash-1").build());
+                r = stub.exec(ExecRequest.newBuilder().setSandboxId("crash-1").setCmd("cat").addArgs("/root/f").build());
+                assertThat(r.getStdout().toStringUtf8()).isEqualTo("before-crash\n");
+                var now = stub.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("crash-1").build());
+                stub.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId("crash-1").build());
+                assertThat(leftovers(prefix, kept, sandboxes)).isEmpty();
+                assertThat(leftovers(prefix, now, sandboxes)).isEmpty();
+            } finally {
+                ch.shutdownNow();
+            }
         }
         // A clean stop removes the agent's own firewall tables too.
         assertThat(Reclaimer.scan(prefix, sandboxes).tables()).isEmpty();

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a paused row whose saved state the host no longer holds becomes {@code error};
  *   <li>a VM (running or paused) that no pending, running or paused row owns is destroyed.
  * </ul>
+ * A row is only marked under its sandbox's lifecycle lock, and skipped while a lifecycle operation
+ * (pause, resume, snapshot, destroy) holds it: the host and the row disagree until it completes.
  */
 public final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -27,10 +29,18 @@ public final class Reconciler implements AutoCloseable {
     private final SandboxStore store;
     private final HostAgentClient agent;
     private final Periodic loop;
+    private final Guard guard;
 
-    public Reconciler(SandboxStore store, HostAgentClient agent, Duration interval) {
+    /** Runs an action under a sandbox's lifecycle lock unless an operation holds it (then false). */
+    @FunctionalInterface
+    public interface Guard {
+        boolean tryWithLock(String id, Runnable action);
+    }
+
+    public Reconciler(SandboxStore store, HostAgentClient agent, Duration interval, Guard guard) {
         this.store = store;
         this.agent = agent;
+        this.guard = guard;
         this.loop = new Periodic("wrenn-reconciler", interval, this::reconcileOnce);
     }
 
@@ -52,23 +62,27 @@ public final class Reconciler implements AutoCloseable {
             }
         }
         var owned = new HashSet<String>();
-        int lost = 0;
+        int[] lost = {0};
         var paused = new HashSet<String>();
         for (var vm : vms) if (vm.getState() == SandboxState.SANDBOX_STATE_PAUSED) paused.add(vm.getSandboxId());
         for (var row : store.inStates(SandboxStatus.PENDING, SandboxStatus.RUNNING, SandboxStatus.PAUSED)) {
             owned.add(row.id());
             boolean settledBeforeListing = row.view().lastUpdated().isBefore(listedAt);
             if (row.status() == SandboxStatus.PAUSED && settledBeforeListing && !paused.contains(row.id())) {
-                if (store.transition(row.id(), SandboxStatus.PAUSED, SandboxStatus.ERROR, "snapshot_lost: the host no longer holds its paused state")) {
-                    lost++;
-                    log.warn("sandbox {} lost its paused state; marked error", row.id());
-                }
+                guard.tryWithLock(row.id(), () -> {
+                    if (store.transition(row.id(), SandboxStatus.PAUSED, SandboxStatus.ERROR, "snapshot_lost: the host no longer holds its paused state")) {
+                        lost[0]++;
+                        log.warn("sandbox {} lost its paused state; marked error", row.id());
+                    }
+                });
             }
             if (row.status() == SandboxStatus.RUNNING && settledBeforeListing && !alive.contains(row.id())) {
-                if (store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.ERROR, "vm_lost: the VM is no longer running on its host")) {
-                    lost++;
-                    log.warn("sandbox {} lost its VM; marked error", row.id());
-                }
+                guard.tryWithLock(row.id(), () -> {
+                    if (store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.ERROR, "vm_lost: the VM is no longer running on its host")) {
+                        lost[0]++;
+                        log.warn("sandbox {} lost its VM; marked error", row.id());
+                    }
+                });
             }
         }
         int orphans = 0;
@@ -85,7 +99,7 @@ public final class Reconciler implements AutoCloseable {
                 }
             }
         }
-        return new Result(lost, orphans);
+        return new Result(lost[0], orphans);
     }
 
     public record Result(int lostVms, int destroyedOrphans) {}

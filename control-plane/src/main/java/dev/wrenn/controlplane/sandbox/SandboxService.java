@@ -284,6 +284,23 @@ public final class SandboxService {
         }
     }
 
+    /**
+     * Runs {@code action} under the sandbox's lifecycle lock if no lifecycle operation holds it now;
+     * returns false (and does nothing) if one does. For the reconciler: while a pause, resume,
+     * snapshot or destroy is in flight, the host and the row legitimately disagree.
+     */
+    public boolean tryWithLock(String id, Runnable action) {
+        var lock = lockOf(id);
+        if (!lock.tryLock()) return false;
+        try {
+            action.run();
+            return true;
+        } finally {
+            lock.unlock();
+            if (!lock.hasQueuedThreads()) locks.remove(id, lock);
+        }
+    }
+
     private ReentrantLock lockOf(String id) {
         return locks.computeIfAbsent(id, k -> new ReentrantLock());
     }

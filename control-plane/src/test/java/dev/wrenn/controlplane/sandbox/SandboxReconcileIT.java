@@ -79,6 +79,29 @@ class SandboxReconcileIT {
     }
 
     @Test
+    void aSandboxInTheMiddleOfALifecycleOperationIsLeftAlone() throws Exception {
+        String id = create();
+        // Hold the sandbox's lifecycle lock as an API pause does while it waits for the host, and
+        // pause it on the host meanwhile: the row says running, the host says paused, for several
+        // reconcile intervals. The reconciler must not call that a lost VM.
+        server.controlPlane().sandboxes().withLock(id, () -> {
+            agent.pauseSandbox(dev.wrenn.hostagent.v1.PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+            try {
+                Thread.sleep(3500);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("running");
+            return null;
+        });
+        // Once no operation explains the disagreement, it is one: the reconciler (still running) acts.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("error"));
+        assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
+        assertThat(onAgent(id)).isFalse();
+    }
+
+    @Test
     void aSandboxWhoseVmDiedBecomesError() {
         String id = create();
         agent.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());

@@ -72,6 +72,10 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + controlPlane.port());
     }

@@ -51,7 +51,13 @@ public final class HostFirewall implements AutoCloseable {
     public static HostFirewall install(String prefix, SlotAddressing addressing) throws IOException {
         HostFirewall fw = new HostFirewall(prefix);
         String veths = "\"" + prefix + "h*\"";
+        // One nft transaction that replaces the tables if they exist (sandboxes adopted after a restart
+        // are never without isolation, not even for a moment).
         String rules = String.join("\n",
+                "table inet " + fw.table,
+                "delete table inet " + fw.table,
+                "table ip " + fw.natTable,
+                "delete table ip " + fw.natTable,
                 "table inet " + fw.table + " {",
                 "  chain input {",
                 "    type filter hook input priority -1; policy accept;",

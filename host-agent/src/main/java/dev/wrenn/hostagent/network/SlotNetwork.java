@@ -63,6 +63,17 @@ public final class SlotNetwork {
         // The namespace's nft table and the TAP vanish with the namespace.
     }
 
+    /**
+     * Takes over a slot a previous agent built (its sandbox is adopted after a restart): registers the
+     * same teardown as {@link #create}. Fails if the namespace or the host veth is gone.
+     */
+    public static void adopt(NetworkSlot s, Teardown td) throws IOException {
+        if (!HostCommand.run("ip", "netns", "exec", s.netns(), "true").ok()) throw new IOException("netns " + s.netns() + " is gone");
+        td.add("netns " + s.netns(), () -> deleteNetns(s.netns()));
+        if (!HostCommand.run("ip", "link", "show", s.hostVeth()).ok()) throw new IOException("link " + s.hostVeth() + " is gone");
+        td.add("veth " + s.hostVeth(), () -> deleteLink(s.hostVeth()));
+    }
+
     static void deleteNetns(String netns) throws IOException {
         HostCommand.Result r = HostCommand.run("ip", "netns", "del", netns);
         if (!r.ok() && !r.stderr().contains("No such file")) {

@@ -57,6 +57,11 @@ public final class SandboxManager implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     public static final String PAUSED_RECORD = "paused.json";
+    /**
+     * What a running sandbox is (slot, VMM pid, token, memory chain), so that an agent restarted after
+     * a crash adopts it instead of killing it. Written once the sandbox runs, removed when it pauses.
+     */
+    public static final String RUNNING_RECORD = "running.json";
     /** Free space a pause needs besides any RAM diff it writes (device state is ~100 KB). */
     private static final long PAUSE_SPACE_MARGIN = 16L << 20;
     /** A clone's own memory generations are compacted into one when a pause would make more. */
@@ -186,6 +191,7 @@ public final class SandboxManager implements AutoCloseable {
             sb.token = token;
             long tReady = System.nanoTime();
             sb.attach(vm, client);
+            writeRunningRecord(sb, slot, vm);
             sb.timing(new Sandbox.Timing(ms(tReady - t0), ms(tPrepared - t0), ms(tReady - tPrepared)));
             if (!sb.moveTo(SandboxState.RUNNING)) {
                 throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " was destroyed while starting");
@@ -328,6 +334,11 @@ public final class SandboxManager implements AutoCloseable {
         List<Exception> errors = sb.runtime.runAll();
         sb.runtime = null;
         sb.detach();
+        try {
+            Files.deleteIfExists(sb.dir().resolve(RUNNING_RECORD));
+        } catch (IOException e) {
+            errors.add(e); // harmless: the paused record wins at the next start
+        }
         if (!errors.isEmpty()) log.warn("pause of {}: releasing the runtime had {} error(s)", id, errors.size());
         sb.moveTo(SandboxState.PAUSED);
         log.info("sandbox {} paused ({}{}): state saved in {} ms, released in {} ms", id, mode,
@@ -365,12 +376,40 @@ public final class SandboxManager implements AutoCloseable {
             j.put("template_generations", sb.templateGenerations);
         }
         if (sb.templateGen != null) j.put("template_gen", sb.templateGen.toString());
-        Path tmp = sb.dir().resolve(PAUSED_RECORD + ".tmp");
+        writeRecord(sb.dir(), PAUSED_RECORD, j);
+    }
+
+    /** Records a running sandbox for adoption after an agent crash (see {@link #RUNNING_RECORD}). */
+    private void writeRunningRecord(Sandbox sb, NetworkSlot slot, Vm vm) throws IOException {
+        ObjectNode j = JSON.createObjectNode();
+        j.put("id", sb.id());
+        j.put("template", sb.template());
+        j.put("image", sb.image().name());
+        j.put("vcpus", sb.vcpus());
+        j.put("memory_mb", sb.memoryMb());
+        j.put("created_at_unix_ms", sb.createdAtMs());
+        j.put("token", sb.token);
+        j.put("slot", slot.index());
+        j.put("vmm_pid", vm.pid());
+        j.put("ram", sb.memoryBase == null ? RamMode.SHARED_FILE.name() : RamMode.PRIVATE.name());
+        if (sb.memoryBase != null) {
+            j.put("memory_base", sb.memoryBase.toString());
+            var chain = j.putArray("memory_chain");
+            sb.memoryChain.forEach(p -> chain.add(p.toString()));
+            j.put("template_generations", sb.templateGenerations);
+        }
+        if (sb.templateGen != null) j.put("template_gen", sb.templateGen.toString());
+        writeRecord(sb.dir(), RUNNING_RECORD, j);
+    }
+
+    /** tmp + fsync + rename + fsync dir; mode 0600 (records hold the guest token). */
+    private static void writeRecord(Path dir, String name, ObjectNode j) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp");
         Files.write(tmp, JSON.writeValueAsBytes(j));
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         QemuEngine.fsync(tmp);
-        Files.move(tmp, sb.dir().resolve(PAUSED_RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        QemuEngine.fsync(sb.dir());
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        QemuEngine.fsync(dir);
     }
 
     /** Deletes snapshot dirs other than {@code keep} and memory generations not in {@code chain}. */
@@ -411,7 +450,9 @@ public final class SandboxManager implements AutoCloseable {
             VmSpec spec = new VmSpec(name, sb.dir(), sb.image(), sb.dir().resolve("rootfs.qcow2"), sb.vcpus(), sb.memoryMb(), "",
                     slot.netns(), slot.tap(), slot.guestMac(), ram, shared, true);
             Vm vm = snap.restore(spec, state, mode, rt, shared ? null : v -> applyMemory(sb, v), v -> {
-                // The guest is about to run and change its RAM file: the paused state is no longer valid.
+                // The guest is about to run and change its RAM file: the paused state is no longer
+                // valid. From now on it is a running sandbox (adopted if this agent dies).
+                writeRunningRecord(sb, slot, v);
                 Files.deleteIfExists(sb.dir().resolve(PAUSED_RECORD));
                 QemuEngine.fsync(sb.dir());
             });
@@ -471,6 +512,81 @@ public final class SandboxManager implements AutoCloseable {
                 log.info("adopted paused sandbox {} from {}", id, dir);
             } catch (SandboxException | RuntimeException e) {
                 log.warn("cannot adopt paused sandbox in {}: {}", dir, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Takes over the running sandboxes of a previous agent that died (found by the reclaimer: a
+     * running record and its VMM still alive): same slot, same VMM, same token. A guest stopped by a
+     * pause that never committed is continued. One that cannot be taken over is destroyed.
+     */
+    public void adoptRunning(List<Path> runningDirs) {
+        for (Path dir : runningDirs) {
+            Teardown td = null;
+            Teardown rt = new Teardown("adopted runtime of " + dir.getFileName());
+            Sandbox sb = null;
+            try {
+                JsonNode rec = JSON.readTree(dir.resolve(RUNNING_RECORD).toFile());
+                String id = rec.path("id").asString();
+                GuestImage image = images.get(rec.path("image").asString());
+                td = new Teardown("sandbox " + id);
+                sb = new Sandbox(id, rec.path("template").asString(), image, rec.path("vcpus").asInt(), rec.path("memory_mb").asInt(),
+                        dir, td, SandboxState.STARTING, rec.path("created_at_unix_ms").asLong());
+                Sandbox registered = sb;
+                if (sandboxes.putIfAbsent(id, sb) != null) throw new IOException("sandbox " + id + " exists twice");
+                td.add("registry", () -> sandboxes.remove(id, registered));
+                td.add("dir " + dir, () -> Reclaimer.deleteTree(dir));
+                sb.token = rec.path("token").asString();
+                sb.guestWarm = true;
+                if (rec.hasNonNull("template_gen")) sb.templateGen = Path.of(rec.path("template_gen").asString());
+                boolean shared = !RamMode.PRIVATE.name().equals(rec.path("ram").asString());
+                if (!shared) {
+                    sb.memoryBase = Path.of(rec.path("memory_base").asString());
+                    List<Path> chain = new ArrayList<>();
+                    rec.path("memory_chain").forEach(c -> chain.add(Path.of(c.asString())));
+                    sb.memoryChain = List.copyOf(chain);
+                    sb.templateGenerations = rec.path("template_generations").asInt();
+                }
+                int vcpus = sb.vcpus();
+                int memoryMb = sb.memoryMb();
+                capacity.reserve(vcpus, memoryMb);
+                rt.add("capacity", () -> capacity.release(vcpus, memoryMb));
+                int index = rec.path("slot").asInt();
+                slots.claim(index);
+                rt.add("slot " + index, () -> slots.release(index));
+                NetworkSlot slot = NetworkSlot.of(settings.prefix(), index, settings.addressing());
+                SlotNetwork.adopt(slot, rt);
+                HttpClient http = GuestAgentClient.newHttpClient();
+                rt.add("guest agent client", http::shutdownNow);
+                VmSpec spec = new VmSpec(settings.prefix() + id, dir, image, dir.resolve("rootfs.qcow2"), vcpus, memoryMb, "",
+                        slot.netns(), slot.tap(), slot.guestMac(), shared ? dir.resolve("memory") : sb.memoryBase, shared, false);
+                Vm vm = engine.adopt(spec, rec.path("vmm_pid").asLong(), rt);
+                GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, sb.token);
+                Sandbox adopted = sb;
+                if (!client.awaitReady(settings.readyTimeout(), () -> vm.isAlive() && adopted.state() == SandboxState.STARTING)) {
+                    throw new IOException("its guest agent does not answer");
+                }
+                sb.runtime = rt;
+                sb.attach(slot);
+                sb.attach(vm, client);
+                if (!sb.moveTo(SandboxState.RUNNING)) throw new IOException("state changed while adopting");
+                log.info("adopted running sandbox {}: slot {}, qemu pid {}", id, index, vm.pid());
+            } catch (IOException | SandboxException | RuntimeException | InterruptedException e) {
+                log.warn("cannot adopt running sandbox in {} (destroying it): {}", dir, e.getMessage());
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                if (sb != null) sb.moveTo(SandboxState.FAILED);
+                rt.runAll();
+                Reclaimer.killVmmNamed(dir.getFileName().toString());
+                if (td != null) {
+                    td.runAll();
+                } else {
+                    try {
+                        Reclaimer.deleteTree(dir);
+                    } catch (IOException de) {
+                        log.warn("deleting {}: {}", dir, de.getMessage());
+                    }
+                }
             }
         }
     }

@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  * memory backend under the sandbox directory: that is what pause/resume will map again later.
  */
 public final class QemuEngine implements VmEngine, Snapshottable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QemuEngine.class);
     public static final String QEMU = "qemu-system-x86_64";
 
     private final AccelChoice accel;
@@ -104,19 +105,58 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        QemuVm vm = new QemuVm(p, spec, spec.dir().resolve("console.log"), stderr);
+        QemuVm vm = new QemuVm(p, p.toHandle(), spec, spec.dir().resolve("console.log"), stderr);
         teardown.add("qemu pid " + p.pid(), vm::kill);
         return vm;
     }
 
+    /**
+     * Takes over a QEMU that a previous agent started for {@code spec} (the agent died; the VMM did
+     * not). Checks that {@code pid} is that VMM (its {@code -name}), and continues a guest the dead
+     * agent had stopped half-way through a pause: the pause never committed, so the sandbox runs on.
+     */
+    @Override
+    public Vm adopt(VmSpec spec, long pid, Teardown teardown) throws IOException, InterruptedException {
+        ProcessHandle h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .orElseThrow(() -> new IOException("qemu pid " + pid + " is gone"));
+        List<String> argv;
+        try {
+            argv = java.util.Arrays.asList(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException e) {
+            throw new IOException("qemu pid " + pid + " is gone", e);
+        }
+        int i = argv.indexOf("-name");
+        if (!argv.getFirst().endsWith(QEMU) || i < 0 || i + 1 >= argv.size() || !argv.get(i + 1).equals(spec.name())) {
+            throw new IOException("pid " + pid + " is not the VMM of " + spec.name());
+        }
+        QemuVm vm = new QemuVm(null, h, spec, spec.dir().resolve("console.log"), spec.dir().resolve("qemu.log"));
+        teardown.add("qemu pid " + pid, vm::kill);
+        try (QmpClient qmp = QmpClient.connect(spec.qmpSocket(), QMP_CONNECT)) {
+            String status = qmp.execute("query-status").path("status").asString("");
+            if (!status.equals("running")) {
+                try {
+                    qmp.execute("migrate_cancel");
+                } catch (IOException ignored) {
+                    // no migration
+                }
+                qmp.execute("cont");
+                log.info("{}: the guest was {} (a pause that never committed): continued", spec.name(), status);
+            }
+        }
+        return vm;
+    }
+
     static final class QemuVm implements Vm {
+        /** Null for a VMM adopted from a previous agent (not our child). */
         private final Process process;
+        private final ProcessHandle handle;
         final VmSpec spec;
         private final Path console;
         private final Path stderr;
 
-        QemuVm(Process process, VmSpec spec, Path console, Path stderr) {
+        QemuVm(Process process, ProcessHandle handle, VmSpec spec, Path console, Path stderr) {
             this.process = process;
+            this.handle = handle;
             this.spec = spec;
             this.console = console;
             this.stderr = stderr;
@@ -124,12 +164,12 @@ public final class QemuEngine implements VmEngine, Snapshottable {
 
         @Override
         public long pid() {
-            return process.pid();
+            return handle.pid();
         }
 
         @Override
         public boolean isAlive() {
-            return process.isAlive();
+            return handle.isAlive();
         }
 
         @Override
@@ -140,7 +180,8 @@ public final class QemuEngine implements VmEngine, Snapshottable {
         @Override
         public String diagnostics(int lines) {
             StringBuilder sb = new StringBuilder();
-            if (!process.isAlive()) sb.append("qemu exited with ").append(process.exitValue()).append('\n');
+            if (process != null && !process.isAlive()) sb.append("qemu exited with ").append(process.exitValue()).append('\n');
+            else if (!handle.isAlive()) sb.append("qemu exited\n");
             sb.append("--- qemu stderr (tail) ---\n").append(tail(stderr, lines));
             sb.append("--- guest console (tail) ---\n").append(tail(console, lines));
             return sb.toString();
@@ -148,8 +189,16 @@ public final class QemuEngine implements VmEngine, Snapshottable {
 
         void kill() throws Exception {
             // The sandbox is disposable: no guest shutdown, no flush. SIGKILL then reap.
-            process.destroyForcibly();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IOException("qemu pid " + process.pid() + " did not die");
+            handle.destroyForcibly();
+            if (process != null) {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IOException("qemu pid " + process.pid() + " did not die");
+            } else {
+                try {
+                    handle.onExit().get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    if (handle.isAlive()) throw new IOException("qemu pid " + handle.pid() + " did not die", e);
+                }
+            }
         }
     }
 

@@ -15,6 +15,14 @@ public interface VmEngine {
     /** Starts the VM and registers its shutdown on {@code teardown} before returning. */
     Vm start(VmSpec spec, Teardown teardown) throws IOException;
 
+    /**
+     * Takes over the VMM process {@code pid} that a previous agent started for {@code spec} (that agent
+     * died, the VM did not) and registers its shutdown on {@code teardown}; the guest runs afterwards.
+     */
+    default Vm adopt(VmSpec spec, long pid, Teardown teardown) throws IOException, InterruptedException {
+        throw new IOException("engine " + name() + " cannot adopt running VMs");
+    }
+
     /** Creates a copy-on-write disk over the image's read-only rootfs. */
     void createOverlay(GuestImage image, java.nio.file.Path overlay) throws IOException;
 }
