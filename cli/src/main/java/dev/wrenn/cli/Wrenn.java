@@ -3,6 +3,7 @@ package dev.wrenn.cli;
 import dev.wrenn.cli.client.CliException;
 import dev.wrenn.cli.client.FilesCommand;
 import dev.wrenn.cli.client.SandboxCommand;
+import dev.wrenn.cli.client.TemplateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
             QuickstartCommand.class,
             AgentCommand.class,
             SandboxCommand.class,
+            TemplateCommand.class,
             FilesCommand.class,
             CommandLine.HelpCommand.class
         })

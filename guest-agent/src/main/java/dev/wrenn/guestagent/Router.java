@@ -32,8 +32,17 @@ final class Router implements HttpHandler {
         this.processes = processes;
     }
 
+    /** When the last request arrived (System.nanoTime()). */
+    private volatile long lastRequestNanos = System.nanoTime();
+
+    /** Nanoseconds since the last request arrived. */
+    public long idleNanos() {
+        return System.nanoTime() - lastRequestNanos;
+    }
+
     @Override
     public void handle(HttpExchange ex) {
+        lastRequestNanos = System.nanoTime();
         try (ex) {
             try {
                 if (!tokens.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {

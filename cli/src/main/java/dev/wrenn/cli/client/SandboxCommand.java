@@ -16,12 +16,15 @@ import tools.jackson.databind.JsonNode;
 @Command(
         name = "sandbox",
         mixinStandardHelpOptions = true,
-        description = "Create, list, inspect, run commands in and remove sandboxes.",
+        description = "Create, list, inspect, run commands in, pause, resume and remove sandboxes.",
         subcommands = {
             SandboxCommand.Create.class,
             SandboxCommand.ListCmd.class,
             SandboxCommand.Get.class,
             SandboxCommand.Exec.class,
+            SandboxCommand.Pause.class,
+            SandboxCommand.Resume.class,
+            SandboxCommand.Ping.class,
             SandboxCommand.Remove.class
         })
 public final class SandboxCommand {
@@ -156,6 +159,63 @@ public final class SandboxCommand {
             byte[] bytes = base64 ? Base64.getDecoder().decode(data) : data.getBytes(StandardCharsets.UTF_8);
             stream.write(bytes, 0, bytes.length);
             stream.flush();
+        }
+    }
+
+    /** POSTs {@code /v1/sandboxes/{id}/<action>} for each id and reports the new status and the time it took. */
+    static int lifecycle(ApiOptions api, List<String> ids, String action) {
+        var client = api.client();
+        for (String id : ids) {
+            long t0 = System.nanoTime();
+            var s = client.postJson("/v1/sandboxes/" + id + "/" + action, java.util.Map.of());
+            if (api.json) {
+                out().println(s);
+            } else {
+                System.err.printf("sandbox %s is %s (%.2f s)%n", id, s.path("status").asString(), (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        return 0;
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pause sandboxes: memory, device state and disk are saved and the VM is released.")
+    static final class Pause implements Callable<Integer> {
+        @Mixin ApiOptions api;
+
+        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
+
+        @Override
+        public Integer call() {
+            return lifecycle(api, ids, "pause");
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume paused sandboxes where they left off.")
+    static final class Resume implements Callable<Integer> {
+        @Mixin ApiOptions api;
+
+        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
+
+        @Override
+        public Integer call() {
+            return lifecycle(api, ids, "resume");
+        }
+    }
+
+    @Command(name = "ping", mixinStandardHelpOptions = true, description = "Mark sandboxes active (holds off auto-pause).")
+    static final class Ping implements Callable<Integer> {
+        @Mixin ApiOptions api;
+
+        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
+
+        @Override
+        public Integer call() {
+            var client = api.client();
+            for (String id : ids) {
+                client.send(client.request("/v1/sandboxes/" + id + "/ping").POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            }
+            return 0;
         }
     }
 

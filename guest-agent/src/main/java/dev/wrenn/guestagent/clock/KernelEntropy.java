@@ -42,6 +42,21 @@ public interface KernelEntropy {
 
         private SystemEntropy() {}
 
+        /**
+         * Runs the whole {@link #mix} path with bytes of the guest's own randomness (harmless: mixing
+         * in more input and reseeding never weakens the pool): the FFM call sites are linked before
+         * the first resume needs them.
+         */
+        public static void warm() {
+            byte[] own = new byte[32];
+            new java.security.SecureRandom().nextBytes(own);
+            try {
+                mix(own);
+            } catch (IOException e) {
+                // only a warm-up
+            }
+        }
+
         static boolean mix(byte[] seed) throws IOException {
             try (var urandom = new FileOutputStream("/dev/urandom")) {
                 urandom.write(seed);

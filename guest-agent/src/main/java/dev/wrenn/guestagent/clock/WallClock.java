@@ -45,6 +45,25 @@ public interface WallClock {
 
         private SystemWallClock() {}
 
+        /**
+         * Runs the whole {@link #set} path with an invalid clock id (the kernel answers EINVAL and
+         * changes nothing): the FFM call site is linked before the first resume needs it (~1 s under TCG).
+         */
+        public static void warm() {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment ts = arena.allocate(TIMESPEC);
+                SEC.set(ts, 0L, 0L);
+                NSEC.set(ts, 0L, 0L);
+                MemorySegment errno = arena.allocate(ERRNO);
+                int rc = (int) CLOCK_SETTIME.invokeExact(errno, -1, ts);
+                if (rc != 0) {
+                    int ignored = (int) ERRNO_VALUE.get(errno, 0L);
+                }
+            } catch (Throwable t) {
+                // only a warm-up
+            }
+        }
+
         static void set(long unixMillis) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment ts = arena.allocate(TIMESPEC);

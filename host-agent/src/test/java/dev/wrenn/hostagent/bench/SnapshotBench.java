@@ -73,7 +73,7 @@ public final class SnapshotBench {
                     exec(stub, base, "sh", "-c", "echo " + r + " >> /root/runs");
                     long t0 = System.nanoTime();
                     stub.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(base).build());
-                    add(figures, r == 0 ? "first pause of a sandbox (includes the one-time guest /clock,/entropy warm-up) (ms)"
+                    add(figures, r == 0 ? "first pause of a sandbox (guest idle 3 s before; the host warms the restore path if the guest has not) (ms)"
                             : "pause (PauseSandbox, RAM in a shared file) (ms)", ms(t0));
                     long t1 = System.nanoTime();
                     stub.withDeadlineAfter(120, TimeUnit.SECONDS).resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(base).build());
