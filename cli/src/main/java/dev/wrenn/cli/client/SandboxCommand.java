@@ -162,10 +162,23 @@ public final class SandboxCommand {
         }
     }
 
-    /** POSTs {@code /v1/sandboxes/{id}/<action>} for each id and reports the new status and the time it took. */
-    static int lifecycle(ApiOptions api, List<String> ids, String action) {
-        var client = api.client();
-        for (String id : ids) {
+    /** A command over one or more sandbox ids. */
+    abstract static class OnEach implements Callable<Integer> {
+        @Mixin ApiOptions api;
+
+        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
+
+        abstract void run(ApiClient client, String id);
+
+        @Override
+        public Integer call() {
+            var client = api.client();
+            for (String id : ids) run(client, id);
+            return 0;
+        }
+
+        /** POSTs {@code /v1/sandboxes/{id}/<action>} and reports the new status and the time it took. */
+        void lifecycle(ApiClient client, String id, String action) {
             long t0 = System.nanoTime();
             var s = client.postJson("/v1/sandboxes/" + id + "/" + action, java.util.Map.of());
             if (api.json) {
@@ -174,65 +187,40 @@ public final class SandboxCommand {
                 System.err.printf("sandbox %s is %s (%.2f s)%n", id, s.path("status").asString(), (System.nanoTime() - t0) / 1e9);
             }
         }
-        return 0;
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Pause sandboxes: memory, device state and disk are saved and the VM is released.")
-    static final class Pause implements Callable<Integer> {
-        @Mixin ApiOptions api;
-
-        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
-
+    static final class Pause extends OnEach {
         @Override
-        public Integer call() {
-            return lifecycle(api, ids, "pause");
+        void run(ApiClient client, String id) {
+            lifecycle(client, id, "pause");
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume paused sandboxes where they left off.")
-    static final class Resume implements Callable<Integer> {
-        @Mixin ApiOptions api;
-
-        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
-
+    static final class Resume extends OnEach {
         @Override
-        public Integer call() {
-            return lifecycle(api, ids, "resume");
+        void run(ApiClient client, String id) {
+            lifecycle(client, id, "resume");
         }
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true, description = "Mark sandboxes active (holds off auto-pause).")
-    static final class Ping implements Callable<Integer> {
-        @Mixin ApiOptions api;
-
-        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
-
+    static final class Ping extends OnEach {
         @Override
-        public Integer call() {
-            var client = api.client();
-            for (String id : ids) {
-                client.send(client.request("/v1/sandboxes/" + id + "/ping").POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
-                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-            }
-            return 0;
+        void run(ApiClient client, String id) {
+            client.send(client.request("/v1/sandboxes/" + id + "/ping").POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         }
     }
 
     @Command(name = "rm", aliases = "delete", mixinStandardHelpOptions = true, description = "Destroy sandboxes.")
-    static final class Remove implements Callable<Integer> {
-        @Mixin ApiOptions api;
-
-        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
-
+    static final class Remove extends OnEach {
         @Override
-        public Integer call() {
-            var client = api.client();
-            for (String id : ids) {
-                client.delete("/v1/sandboxes/" + id);
-                if (!api.json) System.err.println("removed " + id);
-            }
-            return 0;
+        void run(ApiClient client, String id) {
+            client.delete("/v1/sandboxes/" + id);
+            if (!api.json) System.err.println("removed " + id);
         }
     }
 }

@@ -358,6 +358,22 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     private void writePausedRecord(Sandbox sb, Path snapDir, RamMode mode, List<Path> memoryChain) throws IOException {
+        ObjectNode j = record(sb, mode, memoryChain);
+        j.put("paused_at_unix_ms", System.currentTimeMillis());
+        j.put("snapshot", snapDir.getFileName().toString());
+        writeRecord(sb.dir(), PAUSED_RECORD, j);
+    }
+
+    /** Records a running sandbox for adoption after an agent crash (see {@link #RUNNING_RECORD}). */
+    private void writeRunningRecord(Sandbox sb, NetworkSlot slot, Vm vm) throws IOException {
+        ObjectNode j = record(sb, sb.memoryBase == null ? RamMode.SHARED_FILE : RamMode.PRIVATE, sb.memoryChain);
+        j.put("slot", slot.index());
+        j.put("vmm_pid", vm.pid());
+        writeRecord(sb.dir(), RUNNING_RECORD, j);
+    }
+
+    /** What both records say: who the sandbox is, its guest token and where its memory lives. */
+    private static ObjectNode record(Sandbox sb, RamMode mode, List<Path> memoryChain) {
         ObjectNode j = JSON.createObjectNode();
         j.put("id", sb.id());
         j.put("template", sb.template());
@@ -365,9 +381,7 @@ public final class SandboxManager implements AutoCloseable {
         j.put("vcpus", sb.vcpus());
         j.put("memory_mb", sb.memoryMb());
         j.put("created_at_unix_ms", sb.createdAtMs());
-        j.put("paused_at_unix_ms", System.currentTimeMillis());
         j.put("token", sb.token);
-        j.put("snapshot", snapDir.getFileName().toString());
         j.put("ram", mode.name());
         if (mode == RamMode.PRIVATE) {
             j.put("memory_base", sb.memoryBase.toString());
@@ -376,30 +390,7 @@ public final class SandboxManager implements AutoCloseable {
             j.put("template_generations", sb.templateGenerations);
         }
         if (sb.templateGen != null) j.put("template_gen", sb.templateGen.toString());
-        writeRecord(sb.dir(), PAUSED_RECORD, j);
-    }
-
-    /** Records a running sandbox for adoption after an agent crash (see {@link #RUNNING_RECORD}). */
-    private void writeRunningRecord(Sandbox sb, NetworkSlot slot, Vm vm) throws IOException {
-        ObjectNode j = JSON.createObjectNode();
-        j.put("id", sb.id());
-        j.put("template", sb.template());
-        j.put("image", sb.image().name());
-        j.put("vcpus", sb.vcpus());
-        j.put("memory_mb", sb.memoryMb());
-        j.put("created_at_unix_ms", sb.createdAtMs());
-        j.put("token", sb.token);
-        j.put("slot", slot.index());
-        j.put("vmm_pid", vm.pid());
-        j.put("ram", sb.memoryBase == null ? RamMode.SHARED_FILE.name() : RamMode.PRIVATE.name());
-        if (sb.memoryBase != null) {
-            j.put("memory_base", sb.memoryBase.toString());
-            var chain = j.putArray("memory_chain");
-            sb.memoryChain.forEach(p -> chain.add(p.toString()));
-            j.put("template_generations", sb.templateGenerations);
-        }
-        if (sb.templateGen != null) j.put("template_gen", sb.templateGen.toString());
-        writeRecord(sb.dir(), RUNNING_RECORD, j);
+        return j;
     }
 
     /** tmp + fsync + rename + fsync dir; mode 0600 (records hold the guest token). */
