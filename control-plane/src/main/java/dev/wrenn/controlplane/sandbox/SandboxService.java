@@ -35,7 +35,12 @@ public final class SandboxService {
     private final long createDeadlineMs;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Sandboxes whose VM is being torn down right now: commands failing meanwhile failed because of it. */
-    private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
+    /**
+     * Sandboxes whose VM a lifecycle operation is taking away right now, with what is happening to
+     * them ("destroyed", "paused", ...): a command cut off by it gets 409 with that reason, not a
+     * host error.
+     */
+    private final ConcurrentHashMap<String, String> interrupting = new ConcurrentHashMap<>();
 
     public SandboxService(
             SandboxStore store, TemplateStore templates, HostAgentClient agent, SandboxLimits limits, long createDeadlineMs) {
@@ -106,21 +111,21 @@ public final class SandboxService {
         withLock(id, () -> {
             var row = row(teamId, id);
             if (row.status() == SandboxStatus.STOPPED) return null;
-            stopping.add(id);
+            interrupting.put(id, "destroyed");
             try {
                 agent().blocking()
                         .withDeadlineAfter(60, TimeUnit.SECONDS)
                         .destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                    stopping.remove(id);
+                    interrupting.remove(id);
                     throw HostErrors.map(e, "destroying the sandbox");
                 }
             }
             try {
                 store.transition(id, row.status(), SandboxStatus.STOPPED, "destroyed");
             } finally {
-                stopping.remove(id);
+                interrupting.remove(id);
             }
             return null;
         });
@@ -149,14 +154,17 @@ public final class SandboxService {
     }
 
     private void pauseLocked(SandboxStore.Row row, String reason) {
+        interrupting.put(row.id(), "paused");
         try {
             agent().blocking()
                     .withDeadlineAfter(120, TimeUnit.SECONDS)
                     .pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(row.id()).build());
+            store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED, reason);
         } catch (StatusRuntimeException e) {
             throw HostErrors.map(e, "pausing the sandbox");
+        } finally {
+            interrupting.remove(row.id());
         }
-        store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED, reason);
         log.info("sandbox {} paused ({})", row.id(), reason);
     }
 
@@ -188,13 +196,13 @@ public final class SandboxService {
     public <T> T consume(String teamId, String id, String reason, java.util.function.Function<SandboxStore.Row, T> action) {
         return withLock(id, () -> {
             var row = requireRunning(teamId, id);
-            stopping.add(id);
+            interrupting.put(id, reason);
             try {
                 T result = action.apply(row);
                 store.transition(id, SandboxStatus.RUNNING, SandboxStatus.STOPPED, reason);
                 return result;
             } finally {
-                stopping.remove(id);
+                interrupting.remove(id);
             }
         });
     }
@@ -248,8 +256,9 @@ public final class SandboxService {
      * that is the reason the caller gets; otherwise the agent's error.
      */
     public ApiException failedCommand(String teamId, String id, StatusRuntimeException e) {
-        if (stopping.contains(id)) {
-            return ApiException.conflict("sandbox_not_running", "sandbox '" + id + "' was destroyed during the operation");
+        String why = interrupting.get(id);
+        if (why != null) {
+            return ApiException.conflict("sandbox_not_running", "sandbox '" + id + "' was " + why + " during the operation");
         }
         var now = store.get(teamId, id);
         if (now.isPresent() && now.get().status() != SandboxStatus.RUNNING) {

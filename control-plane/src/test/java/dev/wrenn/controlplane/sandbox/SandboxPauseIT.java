@@ -79,6 +79,28 @@ class SandboxPauseIT {
     }
 
     @Test
+    void aCommandRunningWhenTheSandboxIsPausedEndsAtOnceAndItsProcessLivesOn() throws Exception {
+        String id = create("{}");
+        try {
+            var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> api.post("/v1/sandboxes/" + id + "/exec",
+                    "{\"cmd\":\"echo started > /root/s; sleep 15; echo done > /root/d\",\"timeout_sec\":120}"));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sh(id, "cat /root/s 2>/dev/null").contains("started"));
+            var paused = api.post("/v1/sandboxes/" + id + "/pause", "");
+            assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
+            // The caller learns at once (not when its 120 s run out) why its command ended.
+            var cut = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(cut.status()).as(cut.toString()).isEqualTo(409);
+            assertThat(cut.json().get("error").get("code").asString()).isEqualTo("sandbox_not_running");
+            assertThat(cut.json().get("error").get("message").asString()).contains("paused");
+            assertThat(api.post("/v1/sandboxes/" + id + "/resume", "").status()).isEqualTo(200);
+            // Its process was frozen with the VM, not killed: it finishes after the resume.
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> sh(id, "cat /root/d 2>/dev/null").contains("done"));
+        } finally {
+            api.delete("/v1/sandboxes/" + id);
+        }
+    }
+
+    @Test
     void destroyingAPausedSandboxWorks() {
         String id = create("{}");
         assertThat(api.post("/v1/sandboxes/" + id + "/pause", "").status()).isEqualTo(200);
