@@ -166,6 +166,7 @@ public final class TemplateStore {
                 QemuEngine.fsync(tmp.resolve(f));
                 Files.setPosixFilePermissions(tmp.resolve(f), PosixFilePermissions.fromString("r--r--r--"));
             }
+            QemuEngine.fsync(tmp); // the entries of the files renamed into it
             Files.move(tmp, gen, StandardCopyOption.ATOMIC_MOVE);
             Path ptrTmp = dir.resolve("current.tmp");
             Files.writeString(ptrTmp, genName + "\n");
