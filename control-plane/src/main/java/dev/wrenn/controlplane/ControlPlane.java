@@ -147,6 +147,11 @@ public final class ControlPlane implements AutoCloseable {
         return config;
     }
 
+    /** The reconciler, or null without a host agent (for operators' tooling and tests). */
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
     /** The sandbox lifecycle service (for embedding: the CLI's single-node platform, tests). */
     public dev.wrenn.controlplane.sandbox.SandboxService sandboxes() {
         return sandboxes;

@@ -60,7 +60,10 @@ public final class GuestAgent implements AutoCloseable {
     public void warmRestorePathWhenIdle(java.time.Duration idle) {
         Thread t = new Thread(() -> {
             try {
-                while (router.idleNanos() < idle.toNanos()) Thread.sleep(250);
+                // Sleeps until the quiet period would end; a request meanwhile moves that point on.
+                for (long left; (left = idle.toNanos() - router.idleNanos()) > 0; ) {
+                    Thread.sleep(java.time.Duration.ofNanos(left));
+                }
                 WallClock.SystemWallClock.warm();
                 KernelEntropy.SystemEntropy.warm();
             } catch (InterruptedException e) {

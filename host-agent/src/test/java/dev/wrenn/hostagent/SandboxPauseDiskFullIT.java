@@ -35,11 +35,7 @@ class SandboxPauseDiskFullIT {
             // Fill the file system to below what a pause needs (16 MB), leaving ~12 MB: the guest's RAM
             // file is sparse, and a guest touching a new page on a really full disk would get SIGBUS.
             Path filler = data.resolve("filler");
-            long free = Files.getFileStore(data).getUsableSpace();
-            try (RandomAccessFile raf = new RandomAccessFile(filler.toFile(), "rw")) {
-                byte[] mb = new byte[1 << 20];
-                for (long i = 0; i < (free >> 20) - 12; i++) raf.write(mb);
-            }
+            fillLeaving(filler, 12);
             try {
                 f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-1").build());
                 throw new AssertionError("pause on a full disk succeeded");
@@ -63,11 +59,7 @@ class SandboxPauseDiskFullIT {
             f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
                     CreateSandboxRequest.newBuilder().setSandboxId("full-2").setTemplate("full-tpl").build());
             String sum = exec(f, "full-2", "head -c 50331648 /dev/urandom > /dev/shm/blob && sha256sum /dev/shm/blob");
-            free = Files.getFileStore(data).getUsableSpace();
-            try (RandomAccessFile raf = new RandomAccessFile(filler.toFile(), "rw")) {
-                byte[] mb = new byte[1 << 20];
-                for (long i = 0; i < (free >> 20) - 30; i++) raf.write(mb);
-            }
+            fillLeaving(filler, 30);
             Path dir = f.agent.config().sandboxesDir().resolve(AgentFixture.PREFIX + "full-2");
             try {
                 f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-2").build());
@@ -91,6 +83,16 @@ class SandboxPauseDiskFullIT {
         } finally {
             HostCommand.run("umount", "-l", mnt.toString());
             Files.deleteIfExists(mnt);
+        }
+    }
+
+    /** Grows {@code filler} until about {@code mb} MB are left free on its file system. */
+    static void fillLeaving(Path filler, long mb) throws Exception {
+        long free = Files.getFileStore(filler.getParent()).getUsableSpace();
+        try (RandomAccessFile raf = new RandomAccessFile(filler.toFile(), "rw")) {
+            raf.seek(raf.length());
+            byte[] block = new byte[1 << 20];
+            for (long i = 0; i < (free >> 20) - mb; i++) raf.write(block);
         }
     }
 

@@ -20,19 +20,24 @@ public final class HostProcesses {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 String name = dir.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) continue;
-                try {
-                    byte[] raw = Files.readAllBytes(dir.resolve("cmdline"));
-                    if (raw.length == 0) continue;
-                    String s = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
-                    result.add(new HostProcess(Long.parseLong(name), Arrays.asList(s.split("\0"))));
-                } catch (IOException | NumberFormatException gone) {
-                    // The process exited while we looked.
-                }
+                long pid = Long.parseLong(name);
+                List<String> argv = argv(pid);
+                if (!argv.isEmpty()) result.add(new HostProcess(pid, argv)); // empty: exited while we looked
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc", e);
         }
         return result;
+    }
+
+    /** The command line of {@code pid}, or empty if it is gone (or a kernel thread). */
+    public static List<String> argv(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+            return raw.length == 0 ? List.of() : Arrays.asList(new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException gone) {
+            return List.of();
+        }
     }
 
     /** Sends SIGKILL and waits up to 5 s for the pid to disappear. */

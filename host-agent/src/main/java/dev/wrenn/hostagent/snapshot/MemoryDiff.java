@@ -33,6 +33,8 @@ public final class MemoryDiff {
     static final int FIXED = 40;
     private static final int MAX_REFS = 1 << 20;
     static final byte[] ZERO_PAGE = new byte[PAGE];
+    /** Pages per batched read or write. */
+    static final int MAX_RUN = 256;
 
     private MemoryDiff() {}
 
@@ -125,39 +127,82 @@ public final class MemoryDiff {
      */
     public static Header write(Path out, Path base, List<Path> parents, byte[] map, int generation, PageSource source)
             throws IOException {
-        if (generation < 1 || generation > MAX_GENERATION) throw new IllegalArgumentException("generation " + generation);
-        if (parents.size() != generation - 1) throw new IllegalArgumentException(parents.size() + " parents for generation " + generation);
-        StringBuilder refs = new StringBuilder(base.toAbsolutePath().normalize().toString());
-        for (Path p : parents) refs.append('\n').append(p.toAbsolutePath().normalize());
-        byte[] refBytes = refs.toString().getBytes(StandardCharsets.UTF_8);
-        long pageCount = map.length;
-        long dataOffset = dataOffset(refBytes.length, pageCount);
-        long stored = 0;
-        try (FileChannel o = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buf = new byte[Runs.MAX_RUN * PAGE];
+        try (Writer w = new Writer(out, base, parents, map.length, generation)) {
+            byte[] buf = new byte[MAX_RUN * PAGE];
             int p = 0;
-            while (p < pageCount) {
+            while (p < map.length) {
                 if ((map[p] & 0xFF) != generation) {
                     p++;
                     continue;
                 }
                 int q = p + 1;
-                while (q < pageCount && q - p < Runs.MAX_RUN && (map[q] & 0xFF) == generation) q++;
-                int n = q - p;
-                source.read(p, n, buf);
-                writeFully(o, ByteBuffer.wrap(buf, 0, n * PAGE), dataOffset + stored * PAGE);
-                stored += n;
+                while (q < map.length && q - p < MAX_RUN && (map[q] & 0xFF) == generation) q++;
+                source.read(p, q - p, buf);
+                for (int i = 0; i < q - p; i++) w.append(p + i, buf, i * PAGE);
                 p = q;
             }
+            return w.finish(map);
+        }
+    }
+
+    /**
+     * Writes one generation in a single pass: the data offset depends only on the references and
+     * the page count, so pages are appended (in ascending page order) as they are decided and the
+     * header, map included, is written last. A file without its header is never a valid diff.
+     */
+    public static final class Writer implements AutoCloseable {
+        private final FileChannel ch;
+        private final Path base;
+        private final List<Path> parents;
+        private final int generation;
+        private final byte[] refBytes;
+        private final long dataOffset;
+        private final long pageCount;
+        private long stored;
+        private long lastPage = -1;
+
+        public Writer(Path out, Path base, List<Path> parents, long pageCount, int generation) throws IOException {
+            if (generation < 1 || generation > MAX_GENERATION) throw new IllegalArgumentException("generation " + generation);
+            if (parents.size() != generation - 1) throw new IllegalArgumentException(parents.size() + " parents for generation " + generation);
+            StringBuilder refs = new StringBuilder(base.toAbsolutePath().normalize().toString());
+            for (Path p : parents) refs.append('\n').append(p.toAbsolutePath().normalize());
+            this.base = base.toAbsolutePath().normalize();
+            this.parents = List.copyOf(parents);
+            this.generation = generation;
+            this.refBytes = refs.toString().getBytes(StandardCharsets.UTF_8);
+            this.pageCount = pageCount;
+            this.dataOffset = dataOffset(refBytes.length, pageCount);
+            this.ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        public int generation() {
+            return generation;
+        }
+
+        /** Stores {@code page} (its map entry must end up = this generation) from {@code src} at {@code off}. */
+        public void append(long page, byte[] src, int off) throws IOException {
+            if (page <= lastPage || page >= pageCount) throw new IllegalArgumentException("page " + page + " out of order");
+            lastPage = page;
+            writeFully(ch, ByteBuffer.wrap(src, off, PAGE), dataOffset + stored * PAGE);
+            stored++;
+        }
+
+        /** Writes the header with {@code map} (which must give this generation to exactly the appended pages) and fsyncs. */
+        public Header finish(byte[] map) throws IOException {
+            if (map.length != pageCount) throw new IllegalArgumentException("map of " + map.length + " pages, expected " + pageCount);
             ByteBuffer h = ByteBuffer.allocate(FIXED + refBytes.length + map.length);
             h.put(MAGIC).putInt(VERSION).putInt(PAGE).putLong(pageCount).putInt(generation).putLong(stored)
                     .putInt(refBytes.length).put(refBytes).put(map);
             h.flip();
-            writeFully(o, h, 0);
-            o.force(true);
+            writeFully(ch, h, 0);
+            ch.force(true);
+            return new Header(generation, pageCount, base, parents, map, stored, dataOffset);
         }
-        return new Header(generation, pageCount, base.toAbsolutePath().normalize(), List.copyOf(parents), map, stored, dataOffset);
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
     }
 
     static void readFully(FileChannel ch, ByteBuffer b, long pos, Path file) throws IOException {
@@ -177,10 +222,4 @@ public final class MemoryDiff {
         return Arrays.equals(buf, off, off + PAGE, ZERO_PAGE, 0, PAGE);
     }
 
-    /** Run lengths for batched page I/O. */
-    static final class Runs {
-        static final int MAX_RUN = 256;
-
-        private Runs() {}
-    }
 }

@@ -136,7 +136,7 @@ public final class MemoryImage implements AutoCloseable {
      */
     public long applyTo(GuestRam ram) throws IOException {
         if (ram.pageCount() != pageCount) throw new IOException("guest RAM has " + ram.pageCount() + " pages, the image " + pageCount);
-        byte[] buf = new byte[MemoryDiff.Runs.MAX_RUN * PAGE];
+        byte[] buf = new byte[MemoryDiff.MAX_RUN * PAGE];
         long written = 0;
         int p = 0;
         while (p < pageCount) {
@@ -145,7 +145,7 @@ public final class MemoryImage implements AutoCloseable {
                 continue;
             }
             int q = p + 1;
-            while (q < pageCount && q - p < MemoryDiff.Runs.MAX_RUN && (map[q] & 0xFF) != BASE) q++;
+            while (q < pageCount && q - p < MemoryDiff.MAX_RUN && (map[q] & 0xFF) != BASE) q++;
             read(p, q - p, buf);
             ram.write(p, q - p, buf);
             written += q - p;
@@ -170,32 +170,36 @@ public final class MemoryImage implements AutoCloseable {
         int gen = keep + 1;
         java.util.BitSet written = ram.privatePages();
         byte[] newMap = new byte[(int) pageCount];
-        byte[] cur = new byte[MemoryDiff.Runs.MAX_RUN * PAGE];
-        byte[] old = new byte[MemoryDiff.Runs.MAX_RUN * PAGE];
-        // Decide page by page, in runs of written pages; the pages to store are read again when writing.
-        int p = written.nextSetBit(0);
-        while (p >= 0 && p < pageCount) {
-            int q = p + 1;
-            while (q < pageCount && q - p < MemoryDiff.Runs.MAX_RUN && written.get(q)) q++;
-            int n = q - p;
-            ram.read(p, n, cur);
-            read(p, n, old);
-            for (int i = 0; i < n; i++) {
-                int off = i * PAGE;
-                int g = map[p + i] & 0xFF;
-                boolean same = Arrays.equals(cur, off, off + PAGE, old, off, off + PAGE);
-                if (same && (g == BASE || g == ZERO || g <= keep)) {
-                    newMap[p + i] = (byte) g;
-                } else if (MemoryDiff.isZero(cur, off)) {
-                    newMap[p + i] = (byte) ZERO;
-                } else {
-                    newMap[p + i] = (byte) gen;
+        byte[] cur = new byte[MemoryDiff.MAX_RUN * PAGE];
+        byte[] old = new byte[MemoryDiff.MAX_RUN * PAGE];
+        // One pass over the runs of written pages: each is read once from the process, compared, and
+        // appended to the new generation if it changed. Pages never written show the base file's
+        // content: newMap already says BASE (0) for them.
+        try (MemoryDiff.Writer w = new MemoryDiff.Writer(out, base, chain.subList(0, keep), pageCount, gen)) {
+            int p = written.nextSetBit(0);
+            while (p >= 0 && p < pageCount) {
+                int q = p + 1;
+                while (q < pageCount && q - p < MemoryDiff.MAX_RUN && written.get(q)) q++;
+                int n = q - p;
+                ram.read(p, n, cur);
+                read(p, n, old);
+                for (int i = 0; i < n; i++) {
+                    int off = i * PAGE;
+                    int g = map[p + i] & 0xFF;
+                    boolean same = Arrays.equals(cur, off, off + PAGE, old, off, off + PAGE);
+                    if (same && (g == BASE || g == ZERO || g <= keep)) {
+                        newMap[p + i] = (byte) g;
+                    } else if (MemoryDiff.isZero(cur, off)) {
+                        newMap[p + i] = (byte) ZERO;
+                    } else {
+                        newMap[p + i] = (byte) gen;
+                        w.append(p + i, cur, off);
+                    }
                 }
+                p = written.nextSetBit(q);
             }
-            p = written.nextSetBit(q);
+            return w.finish(newMap);
         }
-        // Pages never written show the base file's content: newMap already says BASE (0) for them.
-        return MemoryDiff.write(out, base, chain.subList(0, keep), newMap, gen, ram::read);
     }
 
     /**
@@ -217,9 +221,9 @@ public final class MemoryImage implements AutoCloseable {
     public void materialize(Path out) throws IOException {
         try (FileChannel o = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buf = new byte[MemoryDiff.Runs.MAX_RUN * PAGE];
-            for (long first = 0; first < pageCount; first += MemoryDiff.Runs.MAX_RUN) {
-                int n = (int) Math.min(MemoryDiff.Runs.MAX_RUN, pageCount - first);
+            byte[] buf = new byte[MemoryDiff.MAX_RUN * PAGE];
+            for (long first = 0; first < pageCount; first += MemoryDiff.MAX_RUN) {
+                int n = (int) Math.min(MemoryDiff.MAX_RUN, pageCount - first);
                 read(first, n, buf);
                 int i = 0;
                 while (i < n) {

@@ -119,14 +119,9 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     public Vm adopt(VmSpec spec, long pid, Teardown teardown) throws IOException, InterruptedException {
         ProcessHandle h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                 .orElseThrow(() -> new IOException("qemu pid " + pid + " is gone"));
-        List<String> argv;
-        try {
-            argv = java.util.Arrays.asList(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).split("\0"));
-        } catch (IOException e) {
-            throw new IOException("qemu pid " + pid + " is gone", e);
-        }
+        List<String> argv = dev.wrenn.hostagent.host.HostProcesses.argv(pid);
         int i = argv.indexOf("-name");
-        if (!argv.getFirst().endsWith(QEMU) || i < 0 || i + 1 >= argv.size() || !argv.get(i + 1).equals(spec.name())) {
+        if (argv.isEmpty() || !argv.getFirst().endsWith(QEMU) || i < 0 || i + 1 >= argv.size() || !argv.get(i + 1).equals(spec.name())) {
             throw new IOException("pid " + pid + " is not the VMM of " + spec.name());
         }
         QemuVm vm = new QemuVm(null, h, spec, spec.dir().resolve("console.log"), spec.dir().resolve("qemu.log"));
