@@ -11,6 +11,7 @@ import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.hostagent.vm.AccelChoice;
 import dev.wrenn.hostagent.vm.AccelProbe;
 import dev.wrenn.hostagent.vm.QemuEngine;
+import dev.wrenn.hostagent.vm.QemuFirmware;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -67,9 +68,11 @@ public final class HostAgent implements AutoCloseable {
         HostFirewall firewall = HostFirewall.install(config.prefix(), addressing);
         try {
             ImageCatalog images = new ImageCatalog(config.imageDir());
-            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), config.sandboxesDir(),
+            QemuFirmware firmware = QemuFirmware.find();
+            log.info("microvm firmware: {}", firmware);
+            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), firmware, config.sandboxesDir(),
                     config.prefix(), config.probeTimeout());
-            QemuEngine engine = new QemuEngine(accel);
+            QemuEngine engine = new QemuEngine(accel, firmware);
             Capacity capacity = new Capacity(config.hostCores(), config.vcpuOvercommit(), config.memoryBudgetMb());
             SandboxManager manager = new SandboxManager(
                     new SandboxManager.Settings(config.prefix(), config.sandboxesDir(), addressing, config.readyTimeout(),

@@ -32,9 +32,11 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     public static final String QEMU = "qemu-system-x86_64";
 
     private final AccelChoice accel;
+    private final QemuFirmware firmware;
 
-    public QemuEngine(AccelChoice accel) {
+    public QemuEngine(AccelChoice accel, QemuFirmware firmware) {
         this.accel = accel;
+        this.firmware = firmware;
     }
 
     @Override
@@ -54,14 +56,17 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     }
 
     /** The full command line; {@code netns} may be null to run in the caller's namespace (probe, bench). */
-    public static List<String> argv(VmSpec s, Accel accel) {
+    public static List<String> argv(VmSpec s, Accel accel, QemuFirmware firmware) {
         List<String> a = new ArrayList<>();
         if (s.netns() != null) a.addAll(List.of("ip", "netns", "exec", s.netns()));
         String mem = s.memoryMb() + "M";
         a.addAll(List.of(
                 QEMU,
                 "-name", s.name(),
-                "-machine", "microvm,acpi=on,x-option-roms=off,isa-serial=on,rtc=on,memory-backend=ram0,suppress-vmdesc=on",
+                "-machine", "microvm,acpi=on,x-option-roms=" + (firmware.optionRoms() ? "on" : "off")
+                        + ",isa-serial=on,rtc=on,memory-backend=ram0,suppress-vmdesc=on"));
+        a.addAll(firmware.args());
+        a.addAll(List.of(
                 "-accel", accel == Accel.KVM ? "kvm" : "tcg,thread=multi",
                 "-cpu", accel == Accel.KVM ? "host" : "max",
                 "-smp", Integer.toString(s.vcpus()),
@@ -100,7 +105,7 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     public Vm start(VmSpec spec, Teardown teardown) throws IOException {
         Files.createDirectories(spec.dir());
         Path stderr = spec.dir().resolve("qemu.log");
-        Process p = new ProcessBuilder(argv(spec, accel.accel()))
+        Process p = new ProcessBuilder(argv(spec, accel.accel(), firmware))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
