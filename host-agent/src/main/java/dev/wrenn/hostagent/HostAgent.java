@@ -11,7 +11,7 @@ import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.hostagent.vm.AccelChoice;
 import dev.wrenn.hostagent.vm.AccelProbe;
 import dev.wrenn.hostagent.vm.QemuEngine;
-import dev.wrenn.hostagent.vm.QemuFirmware;
+import dev.wrenn.hostagent.vm.QemuHost;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -68,11 +68,11 @@ public final class HostAgent implements AutoCloseable {
         HostFirewall firewall = HostFirewall.install(config.prefix(), addressing);
         try {
             ImageCatalog images = new ImageCatalog(config.imageDir());
-            QemuFirmware firmware = QemuFirmware.find();
-            log.info("microvm firmware: {}", firmware);
-            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), firmware, config.sandboxesDir(),
+            QemuHost qemu = QemuHost.probe();
+            log.info("qemu: {}", qemu);
+            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), qemu, config.sandboxesDir(),
                     config.prefix(), config.probeTimeout());
-            QemuEngine engine = new QemuEngine(accel, firmware);
+            QemuEngine engine = new QemuEngine(accel, qemu);
             Capacity capacity = new Capacity(config.hostCores(), config.vcpuOvercommit(), config.memoryBudgetMb());
             SandboxManager manager = new SandboxManager(
                     new SandboxManager.Settings(config.prefix(), config.sandboxesDir(), addressing, config.readyTimeout(),
