@@ -155,6 +155,9 @@ GW=172.29.$N.1 ADDR=172.29.$N.2
 # `0<&0` keeps the terminal as stdin of a job started with &.
 unshare --mount --pid --net --uts --fork --kill-child "$SELF" __pid1 "$RUN" "$SUITE" "$ADDR" "$GW" "$@" 0<&0 &
 UNSHARE=$!
+# Killing unshare kills the namespaces' pid 1 (--kill-child), and with it everything in the run.
+trap 'kill "$UNSHARE" 2>/dev/null; exit 143' TERM HUP
+trap 'kill "$UNSHARE" 2>/dev/null; exit 130' INT
 child=
 for _ in $(seq 200); do
   child=$(pgrep -P "$UNSHARE" || true)
