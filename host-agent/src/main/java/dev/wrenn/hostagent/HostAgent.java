@@ -1,5 +1,6 @@
 package dev.wrenn.hostagent;
 
+import dev.wrenn.hostagent.host.HostTool;
 import dev.wrenn.hostagent.network.HostFirewall;
 import dev.wrenn.hostagent.network.SlotAddressing;
 import dev.wrenn.hostagent.rpc.HostAgentGrpcService;
@@ -52,6 +53,8 @@ public final class HostAgent implements AutoCloseable {
                     + " but has no token: set WRENN_HOST_AGENT_TOKEN (and the same on the control plane),"
                     + " or bind to 127.0.0.1");
         }
+        // Before touching anything: a missing program is one line naming its package, not a failure half-way.
+        HostTool.requireRuntimeTools();
         long t0 = System.nanoTime();
         Files.createDirectories(config.sandboxesDir());
         // Guest RAM files (running, paused, templates) hold everything the guests hold, tokens included:

@@ -92,7 +92,7 @@ class SandboxReconcileIT {
             return null;
         });
         // Once no operation explains the disagreement, it is one: the reconciler (still running) acts.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
                 () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("error"));
         assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
         assertThat(onAgent(id)).isFalse();
@@ -102,7 +102,7 @@ class SandboxReconcileIT {
     void aSandboxWhoseVmDiedBecomesError() {
         String id = create();
         agent.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
                 () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("error"));
         assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(409);
         assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
@@ -122,8 +122,8 @@ class SandboxReconcileIT {
                 // expected when the reconciler was faster than the boot
             }
         });
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> onAgent(orphan));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !onAgent(orphan));
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> onAgent(orphan));
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> !onAgent(orphan));
         creating.join();
         assertThat(onAgent(orphan)).isFalse();
     }
