@@ -37,7 +37,9 @@ final class Platform implements AutoCloseable {
             var cp = ControlPlane.start(config.withHostAgent("127.0.0.1:" + agent.port(), agentConfig.token()));
             return new Platform(agent, cp);
         } catch (RuntimeException e) {
-            agent.close();
+            // The agent may have adopted running sandboxes of a server that died: a start that fails
+            // must leave them for the next one, not destroy them.
+            agent.detach();
             throw e;
         }
     }

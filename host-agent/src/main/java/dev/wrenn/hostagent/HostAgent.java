@@ -93,7 +93,9 @@ public final class HostAgent implements AutoCloseable {
                     config.dataDir(), addressing.cidr(), config.prefix(), (System.nanoTime() - t0) / 1_000_000);
             return new HostAgent(config, server, manager, firewall, executor);
         } catch (IOException | RuntimeException e) {
-            firewall.close();
+            // Adopted sandboxes outlive a failed start (the next start adopts them again); so must the
+            // tables that isolate them.
+            if (reclaimed.running().isEmpty()) firewall.close();
             throw e;
         }
     }
@@ -118,6 +120,19 @@ public final class HostAgent implements AutoCloseable {
 
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
+    }
+
+    /**
+     * Stops serving but leaves every sandbox as it is: running VMs keep running under their records
+     * and firewall tables, for the next agent on this data dir to adopt. For a process whose other
+     * parts failed to start: such a failure must never cost a user a sandbox.
+     */
+    public synchronized void detach() {
+        if (closed) return;
+        closed = true;
+        server.shutdownNow();
+        executor.close();
+        log.info("host agent stopped serving; {} sandbox(es) left for the next start to adopt", sandboxes.list().size());
     }
 
     @Override
