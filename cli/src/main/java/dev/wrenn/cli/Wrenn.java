@@ -34,6 +34,8 @@ public final class Wrenn implements Runnable {
 
     public static void main(String[] args) {
         var cli = new CommandLine(new Wrenn());
+        // --accel kvm, as the host agent spells it.
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof CliException c) {
                 commandLine.getErr().println("wrenn: " + c.getMessage());
