@@ -42,7 +42,7 @@ final class AgentCommand implements Callable<Integer> {
             description = "Guest memory all sandboxes together may use (default 3/4 of the host's).")
     Long memoryBudgetMb;
 
-    @Option(names = "--ready-timeout-ms", paramLabel = "N", description = "How long a new VM's guest agent may take to answer (default 60000).")
+    @Option(names = "--ready-timeout-ms", paramLabel = "N", description = "How long a new VM's guest agent may take to answer (default 300000).")
     Long readyTimeoutMs;
 
     @Option(names = "--slot-cidr", paramLabel = "CIDR", description = "Private range for network slots (default 10.214.0.0/16).")
