@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Builds the Wrenn minimal guest image from Debian packages only:
+# Usage: ./wrenn image build [--out DIR] [--force]
+#    or: guest-image/build.sh [--out DIR] [--force]
+# Builds the Wrenn minimal guest image from Debian packages only (as root), into DIR
+# (default $WRENN_DATA_DIR/images/minimal, WRENN_DATA_DIR defaulting to ~/.wrenn):
 #   vmlinux         uncompressed ELF kernel (PVH boot) from Debian's 6.12 cloud kernel
 #   initramfs.cpio  uncompressed cpio: static busybox + the virtio modules, mounts /dev/vda
 #   rootfs.ext4     debootstrap'ed bookworm + python3, git, curl... + guest agent, jlinked JRE, AOT cache
 #   manifest.json   versions, sizes, input hash
-# Usage: guest-image/build.sh [--out DIR] [--force]
-# Everything is built in a temp dir and renamed into place; a rerun with unchanged inputs exits at once.
+# Everything is built in a temp dir and renamed into place; a rerun with unchanged inputs exits at
+# once unless --force is given. Also read: WRENN_DEBIAN_MIRROR, WRENN_ROOTFS_SIZE.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,11 +18,12 @@ OUT=$DATA_DIR/images/minimal
 FORCE=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --out) OUT=$2; shift 2 ;;
+    --out) [ $# -ge 2 ] || { echo "build.sh: --out needs a directory" >&2; exit 2; }; OUT=$2; shift 2 ;;
     --out=*) OUT=${1#--out=}; shift ;;
     --force) FORCE=1; shift ;;
-    -h|--help) sed -n 2,9p "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
+    # The usage is the comment block at the top of this file.
+    -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "build.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 

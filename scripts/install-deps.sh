@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the host packages Wrenn needs (Debian 12), only those that are missing. Needs root.
+# Installs the host packages Wrenn needs (Debian 12 or 13), only those that are missing. Needs root.
+# Every program the host agent runs is declared with its package in host-agent's HostTool;
+# HostToolTest fails when one of those packages is neither here nor part of every Debian.
 #   qemu-system-x86, qemu-utils   the VMM and qcow2 overlays
 #   nftables, iproute2            network slots (namespaces, veth, TAP, NAT, isolation)
 #   e2fsprogs                     ext4 tools (image build, chattr in tests)

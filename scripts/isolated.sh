@@ -10,4 +10,6 @@ exec unshare --mount --net --pid --fork --mount-proc bash -c '
   set -e
   mkdir -p /run/netns && mount -t tmpfs -o mode=755 wrenn-netns /run/netns
   ip link set lo up
-  exec "$@"' isolated "$@"
+  # Not exec: bash stays pid 1 of the namespace and reaps what the command orphans (a daemonized
+  # database, a VMM whose agent was killed), as init does on a real machine.
+  "$@"; rc=$?; exit $rc' isolated "$@"

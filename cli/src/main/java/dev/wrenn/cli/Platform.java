@@ -30,6 +30,8 @@ final class Platform implements AutoCloseable {
                 .withImageDir(images)
                 .withPort(0)
                 .withBindAddress("127.0.0.1")
+                // The API's create timeout is the one a user set; the agent must not give up sooner.
+                .withReadyTimeout(java.time.Duration.ofSeconds(config.sandboxes().createTimeoutSec()))
                 // Even on loopback, only this process may drive the agent: a fresh secret per start.
                 .withToken(newToken());
         var agent = HostAgent.start(agentConfig);
@@ -37,7 +39,9 @@ final class Platform implements AutoCloseable {
             var cp = ControlPlane.start(config.withHostAgent("127.0.0.1:" + agent.port(), agentConfig.token()));
             return new Platform(agent, cp);
         } catch (RuntimeException e) {
-            agent.close();
+            // The agent may have adopted running sandboxes of a server that died: a start that fails
+            // must leave them for the next one, not destroy them.
+            agent.detach();
             throw e;
         }
     }

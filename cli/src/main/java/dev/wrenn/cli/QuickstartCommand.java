@@ -1,7 +1,6 @@
 package dev.wrenn.cli;
 
 import dev.wrenn.cli.client.ApiClient;
-import dev.wrenn.controlplane.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,13 +28,7 @@ import tools.jackson.databind.JsonNode;
 final class QuickstartCommand extends ServerCommand {
     @Override
     public Integer call() throws Exception {
-        Platform platform;
-        try {
-            platform = Platform.start(config());
-        } catch (ConfigException e) {
-            System.err.println("wrenn: " + e.getMessage());
-            return 2;
-        }
+        Platform platform = start();
         String base = "http://localhost:" + platform.controlPlane.port();
         Path dataDir = platform.controlPlane.config().dataDir();
         String apiKey;

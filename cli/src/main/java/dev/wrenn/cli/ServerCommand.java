@@ -1,7 +1,9 @@
 package dev.wrenn.cli;
 
+import dev.wrenn.cli.client.CliException;
 import dev.wrenn.controlplane.config.ConfigException;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,15 +27,18 @@ class ServerCommand implements Callable<Integer> {
         return config;
     }
 
+    /** Starts the platform; a bad setting is the user's to fix, so it exits 2 as a usage error does. */
+    Platform start() throws IOException, InterruptedException {
+        try {
+            return Platform.start(config());
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        Platform platform;
-        try {
-            platform = Platform.start(config());
-        } catch (ConfigException e) {
-            System.err.println("wrenn: " + e.getMessage());
-            return 2;
-        }
+        Platform platform = start();
         return serve(platform, () -> {
             String base = "http://localhost:" + platform.controlPlane.port();
             System.out.println();

@@ -1,5 +1,6 @@
 package dev.wrenn.hostagent;
 
+import dev.wrenn.hostagent.host.HostTool;
 import dev.wrenn.hostagent.network.HostFirewall;
 import dev.wrenn.hostagent.network.SlotAddressing;
 import dev.wrenn.hostagent.rpc.HostAgentGrpcService;
@@ -53,6 +54,8 @@ public final class HostAgent implements AutoCloseable {
                     + " but has no token: set WRENN_HOST_AGENT_TOKEN (and the same on the control plane),"
                     + " or bind to 127.0.0.1");
         }
+        // Before touching anything: a missing program is one line naming its package, not a failure half-way.
+        HostTool.requireRuntimeTools();
         long t0 = System.nanoTime();
         Files.createDirectories(config.sandboxesDir());
         // Guest RAM files (running, paused, templates) hold everything the guests hold, tokens included:
@@ -93,7 +96,9 @@ public final class HostAgent implements AutoCloseable {
                     config.dataDir(), addressing.cidr(), config.prefix(), (System.nanoTime() - t0) / 1_000_000);
             return new HostAgent(config, server, manager, firewall, executor);
         } catch (IOException | RuntimeException e) {
-            firewall.close();
+            // Adopted sandboxes outlive a failed start (the next start adopts them again); so must the
+            // tables that isolate them.
+            if (reclaimed.running().isEmpty()) firewall.close();
             throw e;
         }
     }
@@ -118,6 +123,19 @@ public final class HostAgent implements AutoCloseable {
 
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
+    }
+
+    /**
+     * Stops serving but leaves every sandbox as it is: running VMs keep running under their records
+     * and firewall tables, for the next agent on this data dir to adopt. For a process whose other
+     * parts failed to start: such a failure must never cost a user a sandbox.
+     */
+    public synchronized void detach() {
+        if (closed) return;
+        closed = true;
+        server.shutdownNow();
+        executor.close();
+        log.info("host agent stopped serving; {} sandbox(es) left for the next start to adopt", sandboxes.list().size());
     }
 
     @Override

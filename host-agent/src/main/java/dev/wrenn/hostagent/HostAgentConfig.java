@@ -46,12 +46,22 @@ public record HostAgentConfig(
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".wrenn");
     }
 
+    /**
+     * As long as the control plane's default create timeout (WRENN_CREATE_TIMEOUT_SEC): under TCG,
+     * boots that queue behind each other on a busy host take tens of seconds, and the caller's own
+     * deadline is what should end a create.
+     */
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(300);
+
     public static HostAgentConfig defaults() {
         Path data = defaultDataDir();
         long hostMb = hostMemoryMb();
         var token = java.util.Optional.ofNullable(System.getenv("WRENN_HOST_AGENT_TOKEN")).filter(t -> !t.isBlank());
-        return new HostAgentConfig("127.0.0.1", DEFAULT_PORT, data, data.resolve("images"), "wrn-", "10.214.0.0/16",
-                AccelProbe.Mode.AUTO, Duration.ofSeconds(6), Duration.ofSeconds(60),
+        // Two agents on one host (a second server, a test run beside a real one) need their own names and range.
+        String prefix = java.util.Optional.ofNullable(System.getenv("WRENN_PREFIX")).filter(v -> !v.isBlank()).orElse("wrn-");
+        String cidr = java.util.Optional.ofNullable(System.getenv("WRENN_SLOT_CIDR")).filter(v -> !v.isBlank()).orElse("10.214.0.0/16");
+        return new HostAgentConfig("127.0.0.1", DEFAULT_PORT, data, data.resolve("images"), prefix, cidr,
+                AccelProbe.Mode.AUTO, Duration.ofSeconds(6), DEFAULT_READY_TIMEOUT,
                 Runtime.getRuntime().availableProcessors(), 4, Math.max(512, hostMb * 3 / 4), 1, 512, token);
     }
 

@@ -54,7 +54,7 @@ public final class AgentFixture implements AutoCloseable {
                 .withDataDir(data)
                 .withImageDir(image)
                 .withNetwork(PREFIX, CIDR)
-                .withReadyTimeout(Duration.ofSeconds(90))
+                .withReadyTimeout(Duration.ofSeconds(300)) // a hang guard, not a boot-speed limit
                 // Listening on every address (with a token), so the isolation tests probe a port
                 // that only the firewall keeps sandboxes from.
                 .withBindAddress("0.0.0.0")

@@ -200,7 +200,7 @@ class SandboxExecIT {
         assertThat(rec.started.await(30, TimeUnit.SECONDS)).isTrue();
         req.onNext(ExecStreamRequest.newBuilder().setStdin(StdinChunk.newBuilder()
                 .setData(ByteString.copyFrom("hello\nworld\n", StandardCharsets.UTF_8)).setClose(true)).build());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> rec.stdout().contains("got world"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> rec.stdout().contains("got world"));
         assertThat(rec.stdout()).isEqualTo("got hello\ngot world\n");
 
         long t0 = System.nanoTime();

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -82,8 +84,14 @@ public final class ApiClient {
         return io(() -> http.send(request.build(), handler));
     }
 
-    private static JsonNode json(HttpResponse<byte[]> r) {
-        return r.body().length == 0 ? null : JSON.readTree(r.body());
+    private JsonNode json(HttpResponse<byte[]> r) {
+        if (r.body().length == 0) return null;
+        try {
+            return JSON.readTree(r.body());
+        } catch (JacksonException e) {
+            // --url pointing at some other web server, most likely.
+            throw new CliException("the answer from " + base + " is not JSON: " + preview(r.body()));
+        }
     }
 
     static CliException failure(int status, byte[] body) {
@@ -96,7 +104,14 @@ public final class ApiClient {
         } catch (RuntimeException e) {
             message = null;
         }
-        return new CliException("HTTP " + status + ": " + (message != null ? message : new String(body)));
+        return new CliException("HTTP " + status + ": " + (message != null ? message : preview(body)));
+    }
+
+    /** A body that is not the API's JSON (a proxy's HTML page, say) as one short line. */
+    static String preview(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
+        if (text.isEmpty()) return "(empty body)";
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private <T> T io(IoCall<T> call) {

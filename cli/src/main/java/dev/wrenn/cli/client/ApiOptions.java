@@ -14,7 +14,12 @@ public final class ApiOptions {
     public boolean json;
 
     public String url() {
-        String u = url != null ? url : System.getenv().getOrDefault("WRENN_URL", "http://localhost:8080");
+        String env = System.getenv("WRENN_URL");
+        String u = url != null ? url : env != null && !env.isBlank() ? env : "http://localhost:8080";
+        // Without a scheme the JDK's client would fail with a puzzling "invalid URI scheme localhost".
+        if (!u.startsWith("http://") && !u.startsWith("https://")) {
+            throw new CliException("the API URL must start with http:// or https://, got '" + u + "'", 2);
+        }
         return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
 

@@ -28,18 +28,31 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    private final EmbeddedPostgres embedded;
+    private final Embedded embedded;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource) {
+    /** The embedded server and the watchdog that stops it if this JVM dies without closing it. */
+    private record Embedded(EmbeddedPostgres pg, PostmasterWatchdog watchdog) {
+        void close() {
+            try {
+                pg.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("embedded PostgreSQL did not stop cleanly", e);
+            } finally {
+                watchdog.close();
+            }
+        }
+    }
+
+    private Database(Embedded embedded, HikariDataSource dataSource) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     }
 
     public static Database open(Optional<String> url, Path dataDir) {
-        EmbeddedPostgres embedded = null;
+        Embedded embedded = null;
         try {
             HikariConfig hikari = new HikariConfig();
             if (url.isPresent()) {
@@ -49,7 +62,7 @@ public final class Database implements AutoCloseable {
                 jdbc.password().ifPresent(hikari::setPassword);
             } else {
                 embedded = startEmbedded(dataDir);
-                hikari.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+                hikari.setJdbcUrl(embedded.pg().getJdbcUrl("postgres", "postgres"));
             }
             hikari.setPoolName("wrenn");
             hikari.setMaximumPoolSize(16);
@@ -58,17 +71,19 @@ public final class Database implements AutoCloseable {
             migrate(ds);
             return new Database(embedded, ds);
         } catch (RuntimeException e) {
-            closeQuietly(embedded);
+            if (embedded != null) embedded.close();
             throw e;
         }
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir) {
+    private static Embedded startEmbedded(Path dataDir) {
         var pgData = dataDir.resolve("postgres").resolve("data");
         var pgBin = dataDir.resolve("postgres").resolve("bin");
         try {
             Files.createDirectories(pgData.getParent());
             Files.createDirectories(pgBin);
+            // A server killed before it could stop its database leaves the postmaster holding the data dir.
+            OrphanPostmaster.stop(pgData);
             long t0 = System.nanoTime();
             var pg = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
@@ -78,12 +93,21 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100")
                     .start();
+            PostmasterWatchdog watchdog;
+            try {
+                var pm = Postmaster.of(pgData)
+                        .orElseThrow(() -> new IOException("PostgreSQL started but its lock file names no live postmaster"));
+                watchdog = PostmasterWatchdog.watch(pm);
+            } catch (IOException | RuntimeException e) {
+                pg.close();
+                throw e;
+            }
             log.info(
                     "embedded PostgreSQL ready on 127.0.0.1:{} (data in {}) in {} ms",
                     pg.getPort(),
                     pgData,
                     (System.nanoTime() - t0) / 1_000_000);
-            return pg;
+            return new Embedded(pg, watchdog);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + pgData, e);
         }
@@ -108,16 +132,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
-        closeQuietly(embedded);
-    }
-
-    private static void closeQuietly(EmbeddedPostgres pg) {
-        if (pg == null) return;
-        try {
-            pg.close();
-        } catch (IOException | RuntimeException e) {
-            log.warn("embedded PostgreSQL did not stop cleanly", e);
-        }
+        if (embedded != null) embedded.close();
     }
 
     /** Accepts both {@code jdbc:postgresql://...} and {@code postgres://user:pass@host:port/db}. */

@@ -3,10 +3,12 @@ package dev.wrenn.controlplane.sandbox;
 import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.hostagent.v1.Sandbox;
 import dev.wrenn.hostagent.v1.SandboxState;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -16,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * Keeps the database and the host agent in agreement. Each pass lists the VMs first and reads the
  * rows second, so a sandbox created in between is never mistaken for an orphan:
  * <ul>
+ *   <li>a row left behind by an operation that a server crash cut off takes the host's state: a
+ *       running row whose pause the host committed becomes {@code paused}, a paused row whose
+ *       resume the host finished becomes {@code running}, a pending row whose VM came up becomes
+ *       {@code running}, and a pending row with no VM becomes {@code error} ({@code create_interrupted});
  *   <li>a running row whose VM is gone (or failed) becomes {@code error} with reason {@code vm_lost};
  *   <li>a paused row whose saved state the host no longer holds becomes {@code error};
  *   <li>a VM (running or paused) that no pending, running or paused row owns is destroyed.
@@ -64,10 +70,15 @@ public final class Reconciler implements AutoCloseable {
         var owned = new HashSet<String>();
         int[] lost = {0};
         var paused = new HashSet<String>();
-        for (var vm : vms) if (vm.getState() == SandboxState.SANDBOX_STATE_PAUSED) paused.add(vm.getSandboxId());
+        var byId = new HashMap<String, Sandbox>();
+        for (var vm : vms) {
+            byId.put(vm.getSandboxId(), vm);
+            if (vm.getState() == SandboxState.SANDBOX_STATE_PAUSED) paused.add(vm.getSandboxId());
+        }
         for (var row : store.inStates(SandboxStatus.PENDING, SandboxStatus.RUNNING, SandboxStatus.PAUSED)) {
             owned.add(row.id());
             boolean settledBeforeListing = row.view().lastUpdated().isBefore(listedAt);
+            if (settledBeforeListing) adoptHostState(row, byId.get(row.id()));
             if (row.status() == SandboxStatus.PAUSED && settledBeforeListing && !paused.contains(row.id())) {
                 guard.tryWithLock(row.id(), () -> {
                     if (store.transition(row.id(), SandboxStatus.PAUSED, SandboxStatus.ERROR, "snapshot_lost: the host no longer holds its paused state")) {
@@ -100,6 +111,30 @@ public final class Reconciler implements AutoCloseable {
             }
         }
         return new Result(lost[0], orphans);
+    }
+
+    /**
+     * An operation no longer running (nothing holds the row's lock) that left the row behind the
+     * host: the server died between the host's answer and the row's update. The host's state is
+     * the truth; the checks below then see an agreeing row.
+     */
+    private void adoptHostState(SandboxStore.Row row, Sandbox vm) {
+        SandboxState host = vm == null ? null : vm.getState();
+        guard.tryWithLock(row.id(), () -> {
+            boolean moved = switch (row.status()) {
+                case RUNNING -> host == SandboxState.SANDBOX_STATE_PAUSED
+                        && store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED,
+                                "paused: the host completed a pause the server did not live to record");
+                case PAUSED -> host == SandboxState.SANDBOX_STATE_RUNNING
+                        && store.markRunning(row.id(), SandboxStatus.PAUSED, vm.getGuestIp(), vm.getHostIp());
+                case PENDING -> host == SandboxState.SANDBOX_STATE_RUNNING
+                        ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.getGuestIp(), vm.getHostIp())
+                        : host == null && store.transition(row.id(), SandboxStatus.PENDING, SandboxStatus.ERROR,
+                                "create_interrupted: the server stopped while the sandbox was being created");
+                default -> false;
+            };
+            if (moved) log.warn("sandbox {} was {} but its host says {}: row brought in line", row.id(), row.status().wire(), host);
+        });
     }
 
     public record Result(int lostVms, int destroyedOrphans) {}

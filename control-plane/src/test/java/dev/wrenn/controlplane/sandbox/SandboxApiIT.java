@@ -168,7 +168,7 @@ class SandboxApiIT {
         String victim = other.json().get("id").asString();
         var running = CompletableFuture.supplyAsync(
                 () -> api.post("/v1/sandboxes/" + victim + "/exec", "{\"cmd\":\"sleep 60\",\"timeout_sec\":120}"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> api.post(
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> api.post(
                         "/v1/sandboxes/" + victim + "/exec", "{\"cmd\":\"pgrep -f 'sleep 60' || true\"}")
                 .json().get("stdout").asString().strip().matches("\\d+(\\s+\\d+)*"));
         assertThat(api.delete("/v1/sandboxes/" + victim).status()).isEqualTo(204);

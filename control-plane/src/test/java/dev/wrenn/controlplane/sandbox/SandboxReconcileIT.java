@@ -91,18 +91,35 @@ class SandboxReconcileIT {
             assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("running");
             return null;
         });
-        // Once no operation explains the disagreement, it is one: the reconciler (still running) acts.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(
-                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("error"));
+        // Once no operation explains the disagreement, the host's committed pause is the truth (as
+        // when a server died between the host's answer and the row's update): the row follows it.
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
+                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("paused"));
+        assertThat(api.post("/v1/sandboxes/" + id + "/resume", "").status()).isEqualTo(200);
+        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(200);
         assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
         assertThat(onAgent(id)).isFalse();
+    }
+
+    @Test
+    void aPausedRowWhoseResumeTheHostFinishedBecomesRunning() {
+        String id = create();
+        api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"echo kept > /root/state\"}");
+        assertThat(api.post("/v1/sandboxes/" + id + "/pause", "").status()).isEqualTo(200);
+        // The resume a dying server sent: the host finished it, the row never heard.
+        agent.resumeSandbox(dev.wrenn.hostagent.v1.ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
+                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("running"));
+        var r = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"cat /root/state\"}");
+        assertThat(r.json().get("stdout").asString()).isEqualTo("kept\n");
+        assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
     }
 
     @Test
     void aSandboxWhoseVmDiedBecomesError() {
         String id = create();
         agent.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
                 () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("error"));
         assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(409);
         assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
@@ -122,8 +139,8 @@ class SandboxReconcileIT {
                 // expected when the reconciler was faster than the boot
             }
         });
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> onAgent(orphan));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !onAgent(orphan));
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> onAgent(orphan));
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> !onAgent(orphan));
         creating.join();
         assertThat(onAgent(orphan)).isFalse();
     }

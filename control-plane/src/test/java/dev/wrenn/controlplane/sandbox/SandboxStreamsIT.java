@@ -99,9 +99,9 @@ class SandboxStreamsIT {
         var ws = WsClient.connect(server, api, id);
         ws.send("{\"type\":\"start\",\"cmd\":\"sh\",\"args\":[\"-c\",\"echo $$ > /tmp/orphan.pid; exec sleep 900\"]}");
         assertThat(ws.next().json().get("type").asString()).isEqualTo("start");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !sh("cat /tmp/orphan.pid 2>/dev/null").isBlank());
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> !sh("cat /tmp/orphan.pid 2>/dev/null").isBlank());
         ws.abort();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> sh("kill -0 $(cat /tmp/orphan.pid) 2>/dev/null && echo alive || echo gone").strip().equals("gone"));
     }
 

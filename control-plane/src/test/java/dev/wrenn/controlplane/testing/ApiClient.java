@@ -22,6 +22,13 @@ public final class ApiClient {
     private final HttpClient http;
     private final List<String> headers;
 
+    /**
+     * How long a request may take before the test gives up: a guard against a hung server, not a
+     * speed limit. Creates that queue behind other boots under TCG can take minutes on a slow
+     * machine; the server's own create timeout (300 s) decides when a create has failed.
+     */
+    public static final Duration PATIENCE = Duration.ofMinutes(10);
+
     private ApiClient(URI base, HttpClient http, List<String> headers) {
         this.base = base;
         this.http = http;
@@ -79,7 +86,7 @@ public final class ApiClient {
     }
 
     public ApiResponse send(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
-        var request = HttpRequest.newBuilder(base.resolve(path)).method(method, body).timeout(Duration.ofSeconds(60));
+        var request = HttpRequest.newBuilder(base.resolve(path)).method(method, body).timeout(PATIENCE);
         if (contentType != null) request.header("Content-Type", contentType);
         for (int i = 0; i < headers.size(); i += 2) request.header(headers.get(i), headers.get(i + 1));
         HttpResponse<byte[]> response;

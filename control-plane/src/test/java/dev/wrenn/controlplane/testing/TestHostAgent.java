@@ -31,7 +31,8 @@ public final class TestHostAgent {
                         .withImageDir(imageDir())
                         .withNetwork(PREFIX, CIDR)
                         .withToken(TOKEN)
-                        .withReadyTimeout(Duration.ofSeconds(120)));
+                        // As long as the control plane's own create timeout: how fast this machine boots is not under test.
+                        .withReadyTimeout(Duration.ofSeconds(300)));
                 var a = agent;
                 Runtime.getRuntime().addShutdownHook(new Thread(a::close));
             } catch (Exception e) {

@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs short host tools (ip, nft, qemu-img) and turns a non-zero exit into an exception with stderr. */
+/**
+ * Runs short host tools (ip, nft, qemu-img) and turns a non-zero exit into an exception with stderr.
+ * Only tools declared in {@link HostTool} run; a missing one is a {@link MissingHostToolException}
+ * that names its package.
+ */
 public final class HostCommand {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -22,7 +26,14 @@ public final class HostCommand {
     private HostCommand() {}
 
     public static Result run(List<String> argv, String stdin) throws IOException {
-        Process p = new ProcessBuilder(argv).start();
+        HostTool tool = declared(argv);
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            if (!tool.installed()) throw new MissingHostToolException(tool.missingMessage());
+            throw e;
+        }
         CompletableFuture<String> err = readAsync(p.getErrorStream());
         CompletableFuture<String> out = readAsync(p.getInputStream());
         try (OutputStream in = p.getOutputStream()) {
@@ -56,6 +67,25 @@ public final class HostCommand {
             throw new IOException(String.join(" ", argv) + " exited " + r.exitCode() + ": " + r.stderr().strip());
         }
         return r.stdout();
+    }
+
+    /**
+     * The declared tool argv runs, and the one it runs inside a namespace ({@code ip netns exec NS
+     * tool ...}), so an undeclared program fails here, in the first test that reaches it.
+     */
+    static HostTool declared(List<String> argv) {
+        if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
+        HostTool tool = require(argv.getFirst());
+        if (tool == HostTool.IP && argv.size() > 4 && argv.get(1).equals("netns") && argv.get(2).equals("exec")) {
+            HostTool inner = require(argv.get(4));
+            if (!inner.installed()) throw new MissingHostToolException(inner.missingMessage());
+        }
+        return tool;
+    }
+
+    private static HostTool require(String command) {
+        return HostTool.of(command).orElseThrow(() -> new IllegalArgumentException("undeclared host tool '" + command
+                + "': declare it in HostTool with its Debian package, and install that in scripts/install-deps.sh"));
     }
 
     private static CompletableFuture<String> readAsync(InputStream in) {

@@ -2,6 +2,8 @@ package dev.wrenn.hostagent.network;
 
 import dev.wrenn.hostagent.host.HostCommand;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +81,12 @@ public final class HostFirewall implements AutoCloseable {
                 "}",
                 "");
         HostCommand.check(List.of("nft", "-f", "-"), rules);
-        HostCommand.Result fwd = HostCommand.run("sysctl", "-qw", "net.ipv4.ip_forward=1");
-        if (!fwd.ok()) log.warn("cannot enable IPv4 forwarding (guest egress will not work): {}", fwd.stderr().strip());
+        // Written directly rather than through sysctl(8): procps is not part of a bare Debian.
+        try {
+            Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1\n");
+        } catch (IOException e) {
+            log.warn("cannot enable IPv4 forwarding (guest egress will not work): {}", e.toString());
+        }
         return fw;
     }
 

@@ -47,7 +47,9 @@ public final class SlotNetwork {
                 "addr add " + s.gatewayIp() + "/30 dev " + s.tap(),
                 "link set " + s.tap() + " up",
                 ""));
-        HostCommand.check("ip", "netns", "exec", s.netns(), "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        // /proc/sys/net is per network namespace: the write must happen inside the slot's. A shell
+        // does it without sysctl(8), which a bare Debian lacks.
+        HostCommand.check("ip", "netns", "exec", s.netns(), "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
         HostCommand.check(List.of("ip", "netns", "exec", s.netns(), "nft", "-f", "-"), String.join("\n",
                 "table ip " + prefix + "slot {",
                 "  chain prerouting {",

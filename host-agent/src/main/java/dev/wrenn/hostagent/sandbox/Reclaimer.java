@@ -42,7 +42,7 @@ public final class Reclaimer {
     public static Report scan(String prefix, Path sandboxesDir) throws IOException {
         List<Path> all = dirs(prefix, sandboxesDir);
         List<Path> paused = all.stream().filter(Reclaimer::isCompletePause).toList();
-        List<HostProcesses.HostProcess> vmms = HostProcesses.all().stream().filter(p -> isOurVmm(p.argv(), prefix)).toList();
+        List<HostProcesses.HostProcess> vmms = HostProcesses.all().stream().filter(p -> isOurVmm(p.argv(), prefix, sandboxesDir)).toList();
         List<Path> running = new ArrayList<>();
         java.util.Set<Long> keepPids = new java.util.HashSet<>();
         java.util.Set<String> keepNames = new java.util.HashSet<>();
@@ -87,10 +87,11 @@ public final class Reclaimer {
         return null;
     }
 
-    /** Kills the VMM whose {@code -name} is {@code name}, if there is one (an adoption that failed). */
-    public static void killVmmNamed(String name) {
+    /** Kills the VMM of sandbox dir {@code dir}, if there is one (an adoption that failed). */
+    public static void killVmmOf(Path dir) {
+        String name = dir.getFileName().toString();
         for (HostProcesses.HostProcess p : HostProcesses.all()) {
-            if (!p.argv().isEmpty() && p.argv().getFirst().endsWith("qemu-system-x86_64") && name.equals(vmmName(p.argv()))) {
+            if (isOurVmm(p.argv(), name, dir.getParent()) && name.equals(vmmName(p.argv()))) {
                 if (!HostProcesses.kill(p.pid())) log.warn("qemu pid {} survived SIGKILL", p.pid());
             }
         }
@@ -118,8 +119,14 @@ public final class Reclaimer {
         return found;
     }
 
-    static boolean isOurVmm(List<String> argv, String prefix) {
+    /**
+     * A VMM of ours carries our prefix and keeps its files in our sandboxes dir: another agent on the
+     * same host (another data dir, a test suite in its own namespaces) may use the same prefix.
+     */
+    static boolean isOurVmm(List<String> argv, String prefix, Path sandboxesDir) {
         if (argv.isEmpty() || !argv.getFirst().endsWith("qemu-system-x86_64")) return false;
+        String ours = sandboxesDir.toAbsolutePath().normalize() + "/";
+        if (argv.stream().noneMatch(a -> a.contains(ours))) return false;
         for (int i = 0; i + 1 < argv.size(); i++) {
             if (argv.get(i).equals("-name") && argv.get(i + 1).startsWith(prefix)) return true;
         }

@@ -568,7 +568,7 @@ public final class SandboxManager implements AutoCloseable {
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                 if (sb != null) sb.moveTo(SandboxState.FAILED);
                 rt.runAll();
-                Reclaimer.killVmmNamed(dir.getFileName().toString());
+                Reclaimer.killVmmOf(dir);
                 if (td != null) {
                     td.runAll();
                 } else {
