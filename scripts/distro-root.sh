@@ -23,19 +23,19 @@ MIRROR=${WRENN_DISTRO_MIRROR:-http://deb.debian.org/debian}
 JDK=/usr/lib/jvm/temurin-25-jdk-amd64
 die() { echo "distro-root: $*" >&2; exit 1; }
 
-# ---------------------------------------------------------------- stage 2: pid 1 of the new namespaces
-# Still the host's file system view (in a private mount namespace): wait for the outside to wire the
-# network, then mount the run's root, pivot into it and run the command. This shell stays pid 1, so
-# it reaps orphans (a QEMU whose host agent died) like a machine's init does.
-if [[ "${1:-}" == __pid1 ]]; then
-  run=$2 suite=$3 addr=$4 gw=$5; shift 5
+# Pid 1 of the new namespaces, still with the host's file system view (in a private mount
+# namespace): waits for the outside to wire the network, mounts the run's root, pivots into it and
+# runs the command. This shell stays pid 1, so it reaps orphans (a QEMU whose host agent died) like
+# a machine's init does.
+pid1() {
+  local run=$1 suite=$2 addr=$3 gw=$4 r=$1/root
+  shift 4
   read -r _ < "$run/go"
   echo "$suite" > /proc/sys/kernel/hostname
   ip link set lo up
   ip addr add "$addr/30" dev eth0
   ip link set eth0 up
   ip route add default via "$gw"
-  r=$run/root
   mount --bind "$r" "$r"
   mount -t proc proc "$r/proc"
   mount -t sysfs sysfs "$r/sys"
@@ -53,47 +53,21 @@ if [[ "${1:-}" == __pid1 ]]; then
   env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM="${TERM:-dumb}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -l -c 'cd /root/wrenn && if (($# == 0)); then exec /bin/bash -i; else exec "$@"; fi' distro-root "$@"
-  exit $?
-fi
+}
 
-# ---------------------------------------------------------------- stage 1: on the host
-SRC=$(cd "$(dirname "$SELF")/.." && pwd)
-KEEP=0
-while (($#)); do
-  case "$1" in
-    --src) SRC=$(cd "$2" && pwd); shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    -h|--help) sed -n 2,17p "$SELF"; exit 0 ;;
-    -*) die "unknown option $1" ;;
-    *) break ;;
-  esac
-done
-(($#)) || die "usage: scripts/distro-root.sh [--src DIR] [--keep] SUITE [COMMAND [ARG...]]"
-SUITE=$1; shift
-[[ "$SUITE" =~ ^[a-z]+$ ]] || die "suite must be a Debian code name (bookworm, trixie), got '$SUITE'"
-[[ $(id -u) == 0 ]] || die "must run as root (debootstrap, namespaces, nft)"
-[[ -x "$JDK/bin/java" ]] || die "no JDK at $JDK to copy into the root"
-for t in debootstrap:debootstrap nft:nftables ip:iproute2 unshare:util-linux git:git flock:util-linux; do
-  command -v "${t%%:*}" >/dev/null || { apt-get install -y -q "${t#*:}" >/dev/null || die "cannot install ${t#*:}"; }
-done
-
-# ---- the pristine root (cached)
-BASE=$CACHE/$SUITE
-PRISTINE=$BASE/root
+# The pristine root of $SUITE in $PRISTINE, (re)built when missing or made by another recipe.
 want_stamp() {
   echo "recipe $RECIPE suite $SUITE mirror $MIRROR"
   sed -n 's/^JAVA_RUNTIME_VERSION=//p' "$JDK/release"
   cat /usr/local/share/ca-certificates/* 2>/dev/null | sha256sum
 }
-mkdir -p "$BASE"
-exec 8>"$BASE/.lock"
-flock 8
-if [[ ! -d "$PRISTINE" || "$(cat "$BASE/stamp" 2>/dev/null)" != "$(want_stamp)" ]]; then
+build_root() {
+  [[ -d "$PRISTINE" && "$(cat "$BASE/stamp" 2>/dev/null)" == "$(want_stamp)" ]] && return
   echo "== distro-root: building a bare $SUITE root in $PRISTINE (once)"
-  rm -rf --one-file-system "$BASE/root.new" "$PRISTINE" "$BASE/stamp"
-  debootstrap --variant=minbase "$SUITE" "$BASE/root.new" "$MIRROR" > "$BASE/debootstrap.log" 2>&1 \
+  local n=$BASE/root.new
+  rm -rf --one-file-system "$n" "$PRISTINE" "$BASE/stamp"
+  debootstrap --variant=minbase "$SUITE" "$n" "$MIRROR" > "$BASE/debootstrap.log" 2>&1 \
     || { tail -20 "$BASE/debootstrap.log"; die "debootstrap $SUITE failed (log: $BASE/debootstrap.log)"; }
-  n=$BASE/root.new
   mkdir -p "$n/usr/lib/jvm"
   cp -a "$JDK" "$n/usr/lib/jvm/"
   # A JDK's trust store may be a link into the host's ca-certificates-java: take the file itself, as
@@ -122,63 +96,95 @@ EOF
   rm -rf "$n/var/cache/apt/archives/"*.deb
   mv -T "$n" "$PRISTINE"
   want_stamp > "$BASE/stamp"
-fi
+}
 
-# ---- this run: a copy of the pristine root with a fresh clone in it
-mkdir -p "$CACHE/runs"
-RUN=$(mktemp -d "$CACHE/runs/$SUITE.XXXXXX")
-HOST_IF=wdr$$h
-TABLE=wrenn_distro_$$
+main() {
+  local src keep=0
+  src=$(cd "$(dirname "$SELF")/.." && pwd)
+  while (($#)); do
+    case "$1" in
+      --src) src=$(cd "$2" && pwd); shift 2 ;;
+      --keep) keep=1; shift ;;
+      -h|--help) sed -n 2,17p "$SELF"; exit 0 ;;
+      -*) die "unknown option $1" ;;
+      *) break ;;
+    esac
+  done
+  (($#)) || die "usage: scripts/distro-root.sh [--src DIR] [--keep] SUITE [COMMAND [ARG...]]"
+  SUITE=$1; shift
+  [[ "$SUITE" =~ ^[a-z]+$ ]] || die "suite must be a Debian code name (bookworm, trixie), got '$SUITE'"
+  [[ $(id -u) == 0 ]] || die "must run as root (debootstrap, namespaces, nft)"
+  [[ -x "$JDK/bin/java" ]] || die "no JDK at $JDK to copy into the root"
+  local t
+  for t in debootstrap:debootstrap nft:nftables ip:iproute2 unshare:util-linux git:git flock:util-linux pgrep:procps; do
+    command -v "${t%%:*}" >/dev/null || apt-get install -y -q "${t#*:}" >/dev/null || die "cannot install ${t#*:}"
+  done
+
+  BASE=$CACHE/$SUITE PRISTINE=$CACHE/$SUITE/root
+  mkdir -p "$BASE" "$CACHE/runs"
+  exec 8>"$BASE/.lock"
+  flock 8
+  build_root
+
+  # This run: a copy of the pristine root with a fresh clone in it.
+  RUN=$(mktemp -d "$CACHE/runs/$SUITE.XXXXXX") HOST_IF=wdr$$h TABLE=wrenn_distro_$$ KEEP=$keep
+  trap cleanup EXIT
+  cp -a "$PRISTINE" "$RUN/root"
+  flock -u 8
+  cp /etc/resolv.conf "$RUN/root/etc/resolv.conf"
+  git clone -q --no-hardlinks "$src" "$RUN/root/root/wrenn"
+  echo "== distro-root: $SUITE, $(git -C "$RUN/root/root/wrenn" log -1 --format='%h %s')"
+  mkfifo "$RUN/go"
+
+  # A free /30 for the link: 172.29.N.0/30 is outside every slot range the host agents use.
+  exec 7>"$CACHE/runs/.net.lock"
+  flock 7
+  local routes n= i
+  routes=$(ip -4 route show table all)
+  for i in $(seq 0 255); do
+    [[ "$routes" == *"172.29.$i."* ]] || { n=$i; break; }
+  done
+  [[ -n "$n" ]] || die "no free 172.29.N.0/30 link network"
+
+  # `0<&0` keeps the terminal as stdin of a job started with &.
+  unshare --mount --pid --net --uts --fork --kill-child "$SELF" __pid1 "$RUN" "$SUITE" "172.29.$n.2" "172.29.$n.1" "$@" 0<&0 &
+  UNSHARE=$!
+  # unshare ignores SIGTERM while it waits; SIGKILL ends it, and its --kill-child takes the
+  # namespaces' pid 1, and with it everything in the run.
+  trap 'kill -KILL "$UNSHARE" 2>/dev/null; exit 143' TERM HUP
+  trap 'kill -KILL "$UNSHARE" 2>/dev/null; exit 130' INT
+  local child=
+  for _ in $(seq 200); do
+    child=$(pgrep -P "$UNSHARE" || true)
+    [[ -n "$child" ]] && break
+    sleep 0.05
+  done
+  [[ -n "$child" ]] || die "the namespaces did not start"
+  ip link add "$HOST_IF" type veth peer name eth0 netns "$child"
+  ip addr add "172.29.$n.1/30" dev "$HOST_IF"
+  ip link set "$HOST_IF" up
+  flock -u 7
+  echo 1 > /proc/sys/net/ipv4/ip_forward
+  nft -f - <<EOF
+table ip $TABLE {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    ip saddr 172.29.$n.2 oifname != "$HOST_IF" masquerade
+  }
+}
+EOF
+  echo go > "$RUN/go"
+  local rc=0
+  wait "$UNSHARE" || rc=$?
+  return "$rc"
+}
+
 cleanup() {
   nft delete table ip "$TABLE" 2>/dev/null || true
   ip link del "$HOST_IF" 2>/dev/null || true
   if ((KEEP)); then echo "== distro-root: kept $RUN" >&2; else rm -rf --one-file-system "$RUN"; fi
 }
-trap cleanup EXIT
-cp -a "$PRISTINE" "$RUN/root"
-flock -u 8
-cp /etc/resolv.conf "$RUN/root/etc/resolv.conf"
-git clone -q --no-hardlinks "$SRC" "$RUN/root/root/wrenn"
-echo "== distro-root: $SUITE, $(git -C "$RUN/root/root/wrenn" log -1 --format='%h %s')"
-mkfifo "$RUN/go"
 
-# ---- a free /30 for the link (172.29.N.0/30: outside every slot range the host agents default to)
-exec 7>"$CACHE/runs/.net.lock"
-flock 7
-N=
-for i in $(seq 0 255); do
-  ip -4 route show table all | grep -q "172\.29\.$i\." || { N=$i; break; }
-done
-[[ -n "$N" ]] || die "no free 172.29.N.0/30 link network"
-GW=172.29.$N.1 ADDR=172.29.$N.2
-
-# `0<&0` keeps the terminal as stdin of a job started with &.
-unshare --mount --pid --net --uts --fork --kill-child "$SELF" __pid1 "$RUN" "$SUITE" "$ADDR" "$GW" "$@" 0<&0 &
-UNSHARE=$!
-# Killing unshare kills the namespaces' pid 1 (--kill-child), and with it everything in the run.
-trap 'kill "$UNSHARE" 2>/dev/null; exit 143' TERM HUP
-trap 'kill "$UNSHARE" 2>/dev/null; exit 130' INT
-child=
-for _ in $(seq 200); do
-  child=$(pgrep -P "$UNSHARE" || true)
-  [[ -n "$child" ]] && break
-  sleep 0.05
-done
-[[ -n "$child" ]] || die "the namespaces did not start"
-ip link add "$HOST_IF" type veth peer name eth0 netns "$child"
-ip addr add "$GW/30" dev "$HOST_IF"
-ip link set "$HOST_IF" up
-flock -u 7
-sysctl -q -w net.ipv4.ip_forward=1
-nft -f - <<EOF
-table ip $TABLE {
-  chain postrouting {
-    type nat hook postrouting priority srcnat; policy accept;
-    ip saddr $ADDR oifname != "$HOST_IF" masquerade
-  }
-}
-EOF
-echo go > "$RUN/go"
-rc=0
-wait "$UNSHARE" || rc=$?
-exit "$rc"
+# Everything is in functions, read before anything runs: editing this file while a run is under
+# way (they take long) cannot change what that run executes.
+if [[ "${1:-}" == __pid1 ]]; then shift; pid1 "$@"; else main "$@"; fi; exit $?
