@@ -210,8 +210,9 @@ public final class SandboxService {
         if (timeoutSec < 1 || timeoutSec > limits.maxExecTimeoutSec()) {
             throw ApiException.invalid("'timeout_sec' must be between 1 and " + limits.maxExecTimeoutSec());
         }
-        requireRunning(teamId, id);
-        store.touch(teamId, id);
+        // The touch only matches a running sandbox of the team, so it is the check too: one database
+        // round trip before the command instead of two (the lookup runs only to tell 404 from 409).
+        if (!store.touch(teamId, id)) requireRunning(teamId, id);
         try {
             var r = agent().blocking()
                     .withDeadlineAfter(timeoutSec + 30L, TimeUnit.SECONDS)
