@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Runs a benchmark and prints its table:
-#   bench/run.sh api [runs]                 control plane: start-up, signup, login, keyed read
-#   bench/run.sh sandbox [runs] [size-mb]   sandboxes through the API vs. the host agent (root, guest image)
+# Runs a benchmark of the bench module and prints its table (medians and p99s):
+#   bench/run.sh api [runs=50]                            control plane: start-up, sign-up, login, keyed read
+#   bench/run.sh sandbox [runs=5] [size-mb=100] [burst=20] sandboxes through the API beside the host agent
+# The sandbox bench needs root and the guest image: WRENN_IMAGE_DIR (the images root or the image's
+# own dir) or else $WRENN_DATA_DIR/images (default ~/.wrenn/images), where ./wrenn image build puts it.
+# Exits non-zero, with no table, if anything fails. bench/smoke.sh runs every benchmark once, small.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export JAVA_HOME="${WRENN_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-which="${1:-api}"; shift || true
-(cd "$ROOT" && ./mvnw -q -B -ntp -pl bench -am -Dmaven.test.skip=true package)
-case "$which" in
+usage() { sed -n 3,4p "$0" | sed 's/^#  */usage: /' >&2; exit 2; }
+case "${1:-api}" in
   api) main=dev.wrenn.bench.ApiBench ;;
   sandbox) main=dev.wrenn.bench.SandboxApiBench ;;
-  *) echo "usage: bench/run.sh api [runs] | sandbox [runs] [size-mb]" >&2; exit 2 ;;
+  *) usage ;;
 esac
+shift || true
+[[ "${WRENN_BENCH_NO_BUILD:-}" == 1 ]] || "$ROOT/bench/build.sh"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$ROOT/bench/target/wrenn-bench.jar:$ROOT/bench/target/lib/*" "$main" "$@"

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The one test command (README "Tests"; CI runs exactly this): installs what the tests need
 # (host packages, the guest image), then builds and runs every unit and integration test,
-# the integration tests against real PostgreSQL and real QEMU microVMs. Needs root.
+# the integration tests against real PostgreSQL and real QEMU microVMs, and then runs every
+# benchmark once with its smallest parameters (bench/smoke.sh), so that a broken benchmark fails
+# the build too. Needs root.
+#
+# Extra arguments go to Maven (`./scripts/test.sh -pl control-plane -Dit.test=SandboxApiIT`): they
+# ask for a subset of the tests, so the benchmark smoke stage is then skipped, and says so.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,3 +26,11 @@ export WRENN_IMAGE_DIR="${WRENN_IMAGE_DIR:-${WRENN_DATA_DIR:-$HOME/.wrenn}/image
 
 echo "== build and test (unit + integration)"
 ./mvnw -B -ntp verify "$@"
+
+if (($# > 0)); then
+  echo "== benchmark smoke run skipped: Maven arguments ($*) select a subset; run bench/smoke.sh for it"
+  exit 0
+fi
+echo "== benchmark smoke run (every benchmark once, smallest parameters)"
+# `verify` above built everything the benchmarks run.
+WRENN_BENCH_NO_BUILD=1 "$ROOT/bench/smoke.sh"

@@ -2,6 +2,7 @@ package dev.wrenn.bench;
 
 import dev.wrenn.controlplane.ControlPlane;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
+import dev.wrenn.hostagent.sandbox.Reclaimer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,14 +26,39 @@ public final class ApiBench {
     private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
     private static final Pattern KEY = Pattern.compile("\"key\":\"([^\"]+)\"");
 
-    public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    static final String USAGE = "usage: bench/run.sh api [runs=50]";
+
+    public static void main(String[] args) {
+        int runs;
+        try {
+            if (args.length > 1) throw new IllegalArgumentException("too many arguments");
+            runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+            if (runs < 1) throw new IllegalArgumentException("runs must be at least 1");
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("wrenn-bench");
+            run(runs, dir);
+            Reclaimer.deleteTree(dir);
+        } catch (Throwable t) {
+            System.err.println("api bench failed (data left in " + dir + "):");
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void run(int runs, Path dir) throws Exception {
         var http = HttpClient.newHttpClient();
 
         var coldStart = new Stats("server start, fresh data dir (initdb + migrations)", "ms");
         var warmStart = new Stats("server start, existing data dir", "ms");
-        Path dir = Files.createTempDirectory("wrenn-bench");
-        int starts = Math.max(3, Math.min(5, runs / 10));
+        // One start per 10 runs, 1 to 5: start-ups cost seconds each, the request figures milliseconds.
+        int starts = Math.min(5, Math.max(1, (runs + 9) / 10));
         for (int i = 0; i < starts; i++) {
             Path fresh = dir.resolve("fresh-" + i);
             long t0 = System.nanoTime();

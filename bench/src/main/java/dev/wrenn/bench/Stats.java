@@ -31,6 +31,12 @@ public final class Stats {
         return samples.size();
     }
 
+    /** This, if it has samples: a figure a benchmark never measured must fail it, not print as NaN. */
+    public Stats requireSamples() {
+        if (samples.isEmpty()) throw new IllegalStateException("no samples of '" + name + "'");
+        return this;
+    }
+
     public double percentile(double p) {
         if (samples.isEmpty()) return Double.NaN;
         var sorted = new ArrayList<>(samples);
@@ -51,6 +57,7 @@ public final class Stats {
         System.out.println("| figure | n | median | p99 | unit |");
         System.out.println("|---|---:|---:|---:|---|");
         for (var s : rows) {
+            s.requireSamples();
             System.out.printf("| %s | %d | %.1f | %.1f | %s |%n", s.name(), s.count(), s.median(), s.percentile(99), s.unit());
         }
     }

@@ -13,7 +13,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import dev.wrenn.controlplane.snapshot.TemplateStore;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ public final class SandboxService {
     private final SandboxLimits limits;
     private final TemplateStore templates;
     private final long createDeadlineMs;
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final LifecycleLocks locks = new LifecycleLocks();
     /** Sandboxes whose VM is being torn down right now: commands failing meanwhile failed because of it. */
     /**
      * Sandboxes whose VM a lifecycle operation is taking away right now, with what is happening to
@@ -211,8 +210,9 @@ public final class SandboxService {
         if (timeoutSec < 1 || timeoutSec > limits.maxExecTimeoutSec()) {
             throw ApiException.invalid("'timeout_sec' must be between 1 and " + limits.maxExecTimeoutSec());
         }
-        requireRunning(teamId, id);
-        store.touch(teamId, id);
+        // The touch only matches a running sandbox of the team, so it is the check too: one database
+        // round trip before the command instead of two (the lookup runs only to tell 404 from 409).
+        if (!store.touch(teamId, id)) requireRunning(teamId, id);
         try {
             var r = agent().blocking()
                     .withDeadlineAfter(timeoutSec + 30L, TimeUnit.SECONDS)
@@ -283,14 +283,7 @@ public final class SandboxService {
     }
 
     <T> T withLock(String id, Supplier<T> action) {
-        var lock = lockOf(id);
-        lock.lock();
-        try {
-            return action.get();
-        } finally {
-            lock.unlock();
-            if (!lock.hasQueuedThreads()) locks.remove(id, lock);
-        }
+        return locks.withLock(id, action);
     }
 
     /**
@@ -299,18 +292,6 @@ public final class SandboxService {
      * snapshot or destroy is in flight, the host and the row legitimately disagree.
      */
     public boolean tryWithLock(String id, Runnable action) {
-        var lock = lockOf(id);
-        if (!lock.tryLock()) return false;
-        try {
-            action.run();
-            return true;
-        } finally {
-            lock.unlock();
-            if (!lock.hasQueuedThreads()) locks.remove(id, lock);
-        }
-    }
-
-    private ReentrantLock lockOf(String id) {
-        return locks.computeIfAbsent(id, k -> new ReentrantLock());
+        return locks.tryWithLock(id, action);
     }
 }

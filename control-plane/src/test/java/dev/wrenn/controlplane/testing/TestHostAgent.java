@@ -2,10 +2,10 @@ package dev.wrenn.controlplane.testing;
 
 import dev.wrenn.hostagent.HostAgent;
 import dev.wrenn.hostagent.HostAgentConfig;
+import dev.wrenn.hostagent.sandbox.ImageCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * One real host agent per test JVM, in process, running QEMU microVMs from the built guest image.
@@ -28,7 +28,7 @@ public final class TestHostAgent {
                 agent = HostAgent.start(HostAgentConfig.defaults()
                         .withPort(0)
                         .withDataDir(data)
-                        .withImageDir(imageDir())
+                        .withImageDir(ImageCatalog.configuredDefaultImage())
                         .withNetwork(PREFIX, CIDR)
                         .withToken(TOKEN)
                         // As long as the control plane's own create timeout: how fast this machine boots is not under test.
@@ -45,17 +45,5 @@ public final class TestHostAgent {
     public static synchronized HostAgent agent() {
         address();
         return agent;
-    }
-
-    static Path imageDir() {
-        String v = System.getProperty("WRENN_IMAGE_DIR", System.getenv("WRENN_IMAGE_DIR"));
-        Path dir = v != null && !v.isBlank() ? Path.of(v) : Path.of(System.getProperty("user.home"), ".wrenn", "images", "minimal");
-        for (String f : List.of("vmlinux", "initramfs.cpio", "rootfs.ext4")) {
-            if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IllegalStateException("guest image missing (" + dir.resolve(f) + "): build it with"
-                        + " `./wrenn image build` or set WRENN_IMAGE_DIR");
-            }
-        }
-        return dir;
     }
 }

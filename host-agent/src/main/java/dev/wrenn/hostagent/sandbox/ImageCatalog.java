@@ -1,5 +1,6 @@
 package dev.wrenn.hostagent.sandbox;
 
+import dev.wrenn.hostagent.HostAgentConfig;
 import dev.wrenn.hostagent.vm.GuestImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,22 +34,51 @@ public final class ImageCatalog {
         }
         GuestImage cached = cache.get(name);
         if (cached != null) return cached;
-        Path imageDir;
-        if (Files.isRegularFile(dir.resolve("vmlinux"))
-                && (name.equals(DEFAULT_TEMPLATE) || name.equals(dir.getFileName().toString()))) {
-            imageDir = dir;
-        } else {
-            imageDir = dir.resolve(name);
-        }
-        if (!Files.isDirectory(imageDir)) {
-            throw new SandboxException(SandboxException.Reason.NOT_FOUND, "no template '" + name + "' in " + dir);
-        }
+        Path imageDir = locate(name);
         try {
             GuestImage image = GuestImage.load(name, imageDir);
             cache.put(name, image);
             return image;
         } catch (IOException e) {
             throw new SandboxException(SandboxException.Reason.NOT_FOUND, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The directory of template {@code name}: the image directory itself when it is one template that
+     * answers to that name, else its subdirectory {@code name}. The error says where it looked, since
+     * the usual cause is an image directory one level too high or too low, or another data dir's.
+     */
+    private Path locate(String name) throws SandboxException {
+        boolean single = Files.isRegularFile(dir.resolve("vmlinux"));
+        if (single && (name.equals(DEFAULT_TEMPLATE) || name.equals(dir.getFileName().toString()))) return dir;
+        Path sub = dir.resolve(name);
+        if (Files.isDirectory(sub)) return sub;
+        String looked = single ? sub + " does not exist"
+                : "neither " + sub.resolve("vmlinux") + " nor " + dir.resolve("vmlinux") + " exists";
+        String hint = name.equals(DEFAULT_TEMPLATE)
+                ? "; build it with `./wrenn image build`, which writes $WRENN_DATA_DIR/images/minimal" : "";
+        throw new SandboxException(SandboxException.Reason.NOT_FOUND,
+                "no template '" + name + "' in " + dir + " (" + looked + hint + ")");
+    }
+
+    /**
+     * The image directory the tests and benchmarks boot from: {@code WRENN_IMAGE_DIR} (system property,
+     * then environment), which may name the images root or the {@code minimal} image itself; else the
+     * host agent's default, {@code $WRENN_DATA_DIR/images}, where {@code ./wrenn image build} writes.
+     */
+    public static Path configuredDir() {
+        String v = System.getProperty("WRENN_IMAGE_DIR", System.getenv("WRENN_IMAGE_DIR"));
+        return v != null && !v.isBlank() ? Path.of(v) : HostAgentConfig.defaultDataDir().resolve("images");
+    }
+
+    /** The default image's own directory in {@link #configuredDir()}; if it is missing, says where it looked. */
+    public static Path configuredDefaultImage() {
+        try {
+            return new ImageCatalog(configuredDir()).get(DEFAULT_TEMPLATE).dir();
+        } catch (SandboxException e) {
+            throw new IllegalStateException("guest image not found: " + e.getMessage()
+                    + ". Or point WRENN_IMAGE_DIR at the images root or at the image's own directory.", e);
         }
     }
 

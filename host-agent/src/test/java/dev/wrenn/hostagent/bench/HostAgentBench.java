@@ -89,20 +89,11 @@ public final class HostAgentBench {
     HostAgentServiceGrpc.HostAgentServiceBlockingStub blocking;
     HostAgentServiceGrpc.HostAgentServiceStub async;
 
-    public static void main(String[] args) throws Exception {
-        int runs = 5;
-        int sizeMb = 100;
-        int execs = 20;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                case "--size-mb" -> sizeMb = Integer.parseInt(args[i + 1]);
-                case "--execs" -> execs = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        new HostAgentBench().run(runs, sizeMb, execs);
-        System.exit(0);
+    static final String USAGE = "usage: bench/host-agent.sh [--runs 5] [--size-mb 100] [--execs 20]";
+
+    public static void main(String[] args) {
+        var a = BenchArgs.parse(args, Map.of("--runs", 5, "--size-mb", 100, "--execs", 20), USAGE);
+        BenchArgs.exitWith("host agent bench", () -> new HostAgentBench().run(a.get("--runs"), a.get("--size-mb"), a.get("--execs")));
     }
 
     void add(String key, double v) {
@@ -152,8 +143,10 @@ public final class HostAgentBench {
 
                 // The guest agent is a JVM: its first transfer runs interpreted under TCG. Warm every path
                 // (chunked and sized upload, download) once, untimed, so the figures compare steady state.
-                writeFile(id, "/root/warmup.bin", 16L << 20, false);
-                writeFile(id, "/root/warmup.bin", 16L << 20, true);
+                // 16 MB is enough to warm it; more than the measured size would only slow small runs.
+                long warm = Math.min(16L << 20, size);
+                writeFile(id, "/root/warmup.bin", warm, false);
+                writeFile(id, "/root/warmup.bin", warm, true);
                 readFile(id, "/root/warmup.bin");
                 rm(id, "/root/warmup.bin");
 
@@ -395,7 +388,8 @@ public final class HostAgentBench {
         for (List<String> row : ROWS) {
             List<Double> a = samples.get(row.get(0));
             List<Double> b = samples.get(row.get(1));
-            if (a == null || b == null) continue;
+            // Every row is measured in every run: a missing one is a broken benchmark, not a shorter table.
+            if (a == null || b == null) throw new IllegalStateException("no samples of '" + row.get(a == null ? 0 : 1) + "'");
             System.out.printf("| %s | %.1f | %.1f | %s | %.1f | %.1f |%n", row.get(0), median(a), tail(row.get(0), a),
                     row.get(1), median(b), tail(row.get(1), b));
         }

@@ -36,16 +36,14 @@ public final class SnapshotBench {
     static final String PREFIX = "wrb-";
     static final String CIDR = "10.217.0.0/16";
 
-    public static void main(String[] args) throws Exception {
-        int runs = 10, clones = 4, colds = 2;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                case "--clones" -> clones = Integer.parseInt(args[i + 1]);
-                case "--cold" -> colds = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+    static final String USAGE = "usage: bench/snapshots.sh [--runs 10] [--clones 4] [--cold 2]";
+
+    public static void main(String[] args) {
+        var a = BenchArgs.parse(args, Map.of("--runs", 10, "--clones", 4, "--cold", 2), USAGE);
+        BenchArgs.exitWith("snapshot bench", () -> run(a.get("--runs"), a.get("--clones"), a.get("--cold")));
+    }
+
+    static void run(int runs, int clones, int colds) throws Exception {
         Path data = Files.createTempDirectory("wrenn-snapbench-");
         HostAgentConfig cfg = HostAgentConfig.defaults().withPort(0).withDataDir(data).withImageDir(TestImages.dir())
                 .withNetwork(PREFIX, CIDR).withReadyTimeout(Duration.ofSeconds(120));
