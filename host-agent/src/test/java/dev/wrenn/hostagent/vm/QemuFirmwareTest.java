@@ -15,6 +15,9 @@ class QemuFirmwareTest {
         String out = "/usr/share/qemu\n/usr/share/seabios\n/usr/lib/ipxe/qemu\n";
         assertThat(QemuFirmware.searchPath(out))
                 .containsExactly(Path.of("/usr/share/qemu"), Path.of("/usr/share/seabios"), Path.of("/usr/lib/ipxe/qemu"));
+        // Debian 12's QEMU 7.2 prints its data directory relative to the binary.
+        assertThat(QemuFirmware.searchPath("/usr/bin/../share/qemu\n/usr/share/seabios\n"))
+                .containsExactly(Path.of("/usr/share/qemu"), Path.of("/usr/share/seabios"));
     }
 
     @Test
