@@ -32,15 +32,19 @@ if [ -z "${JAVA_HOME:-}" ] || [[ "$("$JAVA_HOME/bin/java" -version 2>&1)" != *'v
   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 export JAVA_HOME
+# The guest is bookworm whatever the host runs: every guest package comes from this suite's mirror
+# through an apt of the guest's own (guest-apt.sh), never from the host's apt.
 SUITE=bookworm
 MIRROR=${WRENN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${WRENN_DEBIAN_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
 KERNEL_META=linux-image-6.12-cloud-amd64
 ROOTFS_SIZE=${WRENN_ROOTFS_SIZE:-4G}
 # Guest packages. busybox-static instead of busybox: static binaries start ~4x faster under TCG.
 GUEST_PACKAGES=(python3 python3-pip bash coreutils procps ca-certificates curl git iproute2 busybox-static util-linux)
 # Kernel modules the initramfs loads (ext4, jbd2, crc32c are built in); dependencies are added.
 INITRAMFS_MODULES=(virtio_mmio virtio_blk virtio_net)
-HOST_TOOLS=(debootstrap:debootstrap mkfs.ext4:e2fsprogs cpio:cpio zstd:zstd xz:xz-utils qemu-img:qemu-utils
+HOST_TOOLS=(apt-get:apt gpgv:gpgv /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
+  debootstrap:debootstrap mkfs.ext4:e2fsprogs cpio:cpio zstd:zstd xz:xz-utils qemu-img:qemu-utils
   strings:binutils readelf:binutils sha256sum:coreutils unshare:util-linux flock:util-linux dpkg-deb:dpkg)
 
 CACHE=$DATA_DIR/cache/guest-image
@@ -54,8 +58,12 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- prerequisites
 missing=()
-for t in "${HOST_TOOLS[@]}"; do command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}"); done
+for t in "${HOST_TOOLS[@]}"; do
+  [[ "${t%%:*}" == /* ]] && { [ -e "${t%%:*}" ] || missing+=("${t#*:}"); continue; }
+  command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
+done
 if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u) # strings and readelf are both binutils
   echo "installing host prerequisites: ${missing[*]}"
   apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
 fi
@@ -69,16 +77,19 @@ if [ ! -f "$JAR" ] || [ -n "$(find "$REPO_ROOT/guest-agent/src/main" "$REPO_ROOT
 fi
 
 # ---------------------------------------------------------------- input hash (cache key)
-KERNEL_PKG=$(apt-cache depends "$KERNEL_META" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
-[ -n "$KERNEL_PKG" ] || { apt-get update -q >/dev/null; KERNEL_PKG=$(apt-cache depends "$KERNEL_META" | awk '/Depends: linux-image-/{print $2; exit}'); }
-[ -n "$KERNEL_PKG" ] || die "cannot resolve $KERNEL_META (apt-get update?)"
-KERNEL_DEB_VERSION=$(apt-cache policy "$KERNEL_PKG" | awk '/Candidate:/{print $2}')
-BUSYBOX_DEB_VERSION=$(apt-cache policy busybox-static | awk '/Candidate:/{print $2}')
+GUEST_APT=$CACHE/apt
+. "$SCRIPT_DIR/guest-apt.sh"
+guest_apt_update || die "cannot fetch the $SUITE package lists from $MIRROR and $SECURITY_MIRROR"
+KERNEL_PKG=$(guest_apt_depends_image "$KERNEL_META")
+[ -n "$KERNEL_PKG" ] || die "cannot resolve $KERNEL_META in $SUITE"
+KERNEL_DEB_VERSION=$(guest_apt_candidate "$KERNEL_PKG")
+BUSYBOX_DEB_VERSION=$(guest_apt_candidate busybox-static)
+[ -n "$KERNEL_DEB_VERSION" ] && [ -n "$BUSYBOX_DEB_VERSION" ] || die "no $KERNEL_PKG or busybox-static in $SUITE"
 JDK_VERSION=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release")
 INPUT_HASH=$( {
-  (cd "$SCRIPT_DIR" && find build.sh initramfs rootfs -type f | LC_ALL=C sort | xargs sha256sum)
+  (cd "$SCRIPT_DIR" && find build.sh guest-apt.sh initramfs rootfs -type f | LC_ALL=C sort | xargs sha256sum)
   sha256sum < "$JAR"
-  echo "${GUEST_PACKAGES[*]} | ${INITRAMFS_MODULES[*]} | $KERNEL_PKG $KERNEL_DEB_VERSION | busybox $BUSYBOX_DEB_VERSION | jdk $JDK_VERSION | $SUITE $MIRROR | $ROOTFS_SIZE"
+  echo "${GUEST_PACKAGES[*]} | ${INITRAMFS_MODULES[*]} | $KERNEL_PKG $KERNEL_DEB_VERSION | busybox $BUSYBOX_DEB_VERSION | jdk $JDK_VERSION | $SUITE $MIRROR $SECURITY_MIRROR | $ROOTFS_SIZE"
 } | sha256sum | cut -c1-16)
 
 if [ "$FORCE" = 0 ] && [ -f "$OUT/manifest.json" ] && grep -q "\"input_hash\": \"$INPUT_HASH\"" "$OUT/manifest.json" \
@@ -106,7 +117,7 @@ fetch_deb() { # package version -> path of the cached .deb
   local dir="$CACHE/debs/$1/${2//:/_}"
   if ! ls "$dir"/*.deb >/dev/null 2>&1; then
     mkdir -p "$dir"
-    (cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$1=$2" >/dev/null) || die "apt-get download $1=$2 failed"
+    (cd "$dir" && guest_apt apt-get download -q "$1=$2" >/dev/null) || die "apt-get download $1=$2 failed"
   fi
   ls "$dir"/*.deb | head -1
 }

@@ -68,9 +68,16 @@ qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.ext4" "$RUN/overlay.qcow2"
 # hence the wrenn.ip/gw/dns overrides; the host agent's TAP setup uses the built-in 169.254.0.21/30.
 CMDLINE="console=ttyS0 quiet loglevel=0 panic=-1 mitigations=off cryptomgr.notests no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0 initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace root=/dev/vda rw wrenn.token=$TOKEN $NETARGS ${WRENN_SMOKE_APPEND:-}"
 
+# Like the host agent (QemuFirmware): qboot when the host has it, else QEMU's default firmware, which
+# boots the kernel through the option ROMs that microvm enables by default.
+BIOS=()
+for d in $(qemu-system-x86_64 -L help); do
+  [ -f "$d/qboot.rom" ] && { BIOS=(-bios "$d/qboot.rom"); break; }
+done
+
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 T0=$(now_ms)
-"${NETCMD[@]}" qemu-system-x86_64 -M microvm -accel "$ACCEL" -cpu max -smp 1 -m 512 \
+"${NETCMD[@]}" qemu-system-x86_64 -M microvm "${BIOS[@]}" -accel "$ACCEL" -cpu max -smp 1 -m 512 \
   -nodefaults -no-user-config -nographic -no-reboot \
   -kernel "$IMG/vmlinux" -initrd "$IMG/initramfs.cpio" -append "$CMDLINE" \
   -drive id=root,file="$RUN/overlay.qcow2",format=qcow2,if=none \

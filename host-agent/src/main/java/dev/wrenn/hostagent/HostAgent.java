@@ -12,6 +12,7 @@ import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.hostagent.vm.AccelChoice;
 import dev.wrenn.hostagent.vm.AccelProbe;
 import dev.wrenn.hostagent.vm.QemuEngine;
+import dev.wrenn.hostagent.vm.QemuHost;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -70,9 +71,11 @@ public final class HostAgent implements AutoCloseable {
         HostFirewall firewall = HostFirewall.install(config.prefix(), addressing);
         try {
             ImageCatalog images = new ImageCatalog(config.imageDir());
-            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), config.sandboxesDir(),
+            QemuHost qemu = QemuHost.probe();
+            log.info("qemu: {}", qemu);
+            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), qemu, config.sandboxesDir(),
                     config.prefix(), config.probeTimeout());
-            QemuEngine engine = new QemuEngine(accel);
+            QemuEngine engine = new QemuEngine(accel, qemu);
             Capacity capacity = new Capacity(config.hostCores(), config.vcpuOvercommit(), config.memoryBudgetMb());
             SandboxManager manager = new SandboxManager(
                     new SandboxManager.Settings(config.prefix(), config.sandboxesDir(), addressing, config.readyTimeout(),

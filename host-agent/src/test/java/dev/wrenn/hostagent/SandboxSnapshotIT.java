@@ -173,6 +173,9 @@ class SandboxSnapshotIT {
         assertThat(clone.getMemoryMb()).isEqualTo(512);
         assertThat(clone.getVcpus()).isEqualTo(1);
         assertThat(clone.getTemplate()).isEqualTo("tpl-it");
+        // Where QEMU can (8.2+), the clone's VMM holds the template's RAM file open read-only.
+        int accessMode = accessMode(clone.getVmmPid(), templateGen("tpl-it").resolve("memory"));
+        assertThat(accessMode).isEqualTo(dev.wrenn.hostagent.vm.QemuHost.probe().readOnlyPrivateRam() ? 0 : 2); // O_RDONLY : O_RDWR
         assertThat(out("clone-1", "cat /root/tpl /root/before")).isEqualTo("template-file\nwritten-before-pause");
         // The counting process was in the template's memory: it counts on in the clone.
         int c = count("clone-1");
@@ -253,6 +256,25 @@ class SandboxSnapshotIT {
             }
         }
         return best;
+    }
+
+    /** O_ACCMODE of the descriptor process {@code pid} has open on {@code file} (from /proc/pid/fdinfo). */
+    static int accessMode(long pid, Path file) throws Exception {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                Path target;
+                try {
+                    target = Files.readSymbolicLink(fd);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue;
+                }
+                if (!target.equals(file)) continue;
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/fdinfo/" + fd.getFileName()))) {
+                    if (line.startsWith("flags:")) return Integer.parseInt(line.substring(6).strip(), 8) & 3;
+                }
+            }
+        }
+        throw new AssertionError("pid " + pid + " has no descriptor open on " + file);
     }
 
     static Path templateGen(String name) throws Exception {

@@ -28,17 +28,18 @@ public final class AccelProbe {
 
     private AccelProbe() {}
 
-    public static AccelChoice choose(Mode mode, GuestImage image, Path workDir, String prefix, Duration timeout) {
+    public static AccelChoice choose(Mode mode, GuestImage image, QemuHost qemu, Path workDir, String prefix,
+            Duration timeout) {
         AccelChoice choice = switch (mode) {
             case TCG -> new AccelChoice(Accel.TCG, "forced by configuration");
             case KVM -> new AccelChoice(Accel.KVM, "forced by configuration");
-            case AUTO -> probe(image, workDir, prefix, timeout);
+            case AUTO -> probe(image, qemu, workDir, prefix, timeout);
         };
         log.info("accelerator: {} ({})", choice.accel().qemuName(), choice.reason());
         return choice;
     }
 
-    static AccelChoice probe(GuestImage image, Path workDir, String prefix, Duration timeout) {
+    static AccelChoice probe(GuestImage image, QemuHost qemu, Path workDir, String prefix, Duration timeout) {
         Path kvm = Path.of("/dev/kvm");
         if (!Files.exists(kvm)) return new AccelChoice(Accel.TCG, "no /dev/kvm");
         if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) return new AccelChoice(Accel.TCG, "/dev/kvm not accessible");
@@ -52,7 +53,7 @@ public final class AccelProbe {
             String cmdline = image.baseCmdline().replace(" quiet", "").replaceAll("loglevel=\\d", "") + " loglevel=7";
             GuestImage verbose = new GuestImage(image.name(), image.dir(), image.kernel(), image.initrd(), image.rootfs(), cmdline);
             VmSpec spec = new VmSpec(prefix + "kvm-probe", dir, verbose, null, 1, 256, "", null, null, null);
-            p = new ProcessBuilder(QemuEngine.argv(spec, Accel.KVM))
+            p = new ProcessBuilder(QemuEngine.argv(spec, Accel.KVM, qemu))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("qemu.log").toFile())
                     .start();

@@ -32,9 +32,11 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     public static final String QEMU = "qemu-system-x86_64";
 
     private final AccelChoice accel;
+    private final QemuHost qemu;
 
-    public QemuEngine(AccelChoice accel) {
+    public QemuEngine(AccelChoice accel, QemuHost qemu) {
         this.accel = accel;
+        this.qemu = qemu;
     }
 
     @Override
@@ -54,19 +56,23 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     }
 
     /** The full command line; {@code netns} may be null to run in the caller's namespace (probe, bench). */
-    public static List<String> argv(VmSpec s, Accel accel) {
+    public static List<String> argv(VmSpec s, Accel accel, QemuHost qemu) {
+        QemuFirmware firmware = qemu.firmware();
         List<String> a = new ArrayList<>();
         if (s.netns() != null) a.addAll(List.of("ip", "netns", "exec", s.netns()));
         String mem = s.memoryMb() + "M";
         a.addAll(List.of(
                 QEMU,
                 "-name", s.name(),
-                "-machine", "microvm,acpi=on,x-option-roms=off,isa-serial=on,rtc=on,memory-backend=ram0,suppress-vmdesc=on",
+                "-machine", "microvm,acpi=on,x-option-roms=" + (firmware.optionRoms() ? "on" : "off")
+                        + ",isa-serial=on,rtc=on,memory-backend=ram0,suppress-vmdesc=on"));
+        a.addAll(firmware.args());
+        a.addAll(List.of(
                 "-accel", accel == Accel.KVM ? "kvm" : "tcg,thread=multi",
                 "-cpu", accel == Accel.KVM ? "host" : "max",
                 "-smp", Integer.toString(s.vcpus()),
                 "-m", mem,
-                "-object", "memory-backend-file,id=ram0,size=" + mem + ",mem-path=" + s.ramFile() + ",share=" + (s.sharedMemory() ? "on" : "off"),
+                "-object", "memory-backend-file,id=ram0,size=" + mem + ",mem-path=" + s.ramFile() + "," + qemu.ramSharing(s.sharedMemory()),
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
                 // Saved states are only ever loaded by this same QEMU with the same command line; the
                 // device-state-only files of private-RAM VMs (xen-save-devices-state) carry neither.
@@ -100,7 +106,7 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     public Vm start(VmSpec spec, Teardown teardown) throws IOException {
         Files.createDirectories(spec.dir());
         Path stderr = spec.dir().resolve("qemu.log");
-        Process p = new ProcessBuilder(argv(spec, accel.accel()))
+        Process p = new ProcessBuilder(argv(spec, accel.accel(), qemu))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

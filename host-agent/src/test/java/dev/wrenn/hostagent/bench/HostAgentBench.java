@@ -28,6 +28,7 @@ import dev.wrenn.hostagent.v1.WriteFileResponse;
 import dev.wrenn.hostagent.vm.Accel;
 import dev.wrenn.hostagent.vm.GuestImage;
 import dev.wrenn.hostagent.vm.QemuEngine;
+import dev.wrenn.hostagent.vm.QemuHost;
 import dev.wrenn.hostagent.vm.VmSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -208,7 +209,7 @@ public final class HostAgentBench {
         Files.createDirectories(dir);
         try (Teardown td = new Teardown("raw boot")) {
             td.add("dir", () -> Reclaimer.deleteTree(dir));
-            new QemuEngine(null).createOverlay(img, dir.resolve("rootfs.qcow2"));
+            new QemuEngine(null, null).createOverlay(img, dir.resolve("rootfs.qcow2"));
             SlotNetwork.create(slot, PREFIX, td);
             String token = "rawtoken0123456789";
             VmSpec spec = new VmSpec(PREFIX + "raw-" + slotIndex, dir, img, dir.resolve("rootfs.qcow2"), 1, 512,
@@ -217,7 +218,7 @@ public final class HostAgentBench {
             td.add("http", http::shutdownNow);
             GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(QemuEngine.argv(spec, Accel.TCG))
+            Process p = new ProcessBuilder(QemuEngine.argv(spec, Accel.TCG, QemuHost.probe()))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
             td.add("qemu", () -> p.destroyForcibly().waitFor());
             if (!client.awaitReady(Duration.ofSeconds(90), p::isAlive)) throw new IllegalStateException("raw boot failed");
