@@ -57,12 +57,11 @@ class ExecTest {
     @Test
     void timeoutKillsTheWholeProcessGroup() throws Exception {
         Path pidFile = dir.resolve("bg.pid");
-        long t0 = System.nanoTime();
-        var r = exec(Map.of("cmd", "sh", "args", List.of("-c", "sleep 30 & echo $! > " + pidFile + "; wait"),
+        // The child outlives any test run unless the timeout kills it: an answer at all (before the
+        // harness gives up) and a dead child prove it, with no clock in the assertion.
+        var r = exec(Map.of("cmd", "sh", "args", List.of("-c", "sleep 100000 & echo $! > " + pidFile + "; wait"),
                 "timeout_ms", 500));
-        long tookMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r).containsEntry("timed_out", true).containsEntry("exit_code", -1L);
-        assertThat(tookMs).isLessThan(10_000);
         long bgPid = Long.parseLong(Files.readString(pidFile).trim());
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (ProcessHandle.of(bgPid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {

@@ -92,6 +92,9 @@ public final class Database implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100")
+                    // The embedded library turns this off for throwaway test databases; ours holds the
+                    // platform's state, and a commit a crash can take back would orphan a live sandbox.
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             PostmasterWatchdog watchdog;
             try {
