@@ -56,23 +56,16 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IOException("server exited " + process.exitValue() + ":\n" + tail());
-            try {
-                var r = HTTP.send(HttpRequest.newBuilder(uri("/healthz")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) return;
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            sleep(200);
-        }
-        throw new IOException("server not ready:\n" + tail());
+    /** Until /healthz answers; a server that exits first fails at once, with its log. */
+    private void awaitReady() {
+        org.awaitility.Awaitility.await("server ready").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    if (!process.isAlive()) throw new IllegalStateException("server exited " + process.exitValue() + ":\n" + tail());
+                    var r = HTTP.send(HttpRequest.newBuilder(uri("/healthz")).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200;
+                });
     }
 
     URI uri(String path) {
@@ -136,14 +129,6 @@ final class ServerProcess implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

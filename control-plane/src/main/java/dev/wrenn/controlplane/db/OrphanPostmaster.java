@@ -37,18 +37,22 @@ final class OrphanPostmaster {
         return true;
     }
 
+    /**
+     * It is not our child, so there is no wait(2): the JDK's exit watch for other processes does
+     * the watching. That watch would take an unreaped zombie for alive, which the final check does not.
+     */
     private static boolean awaitExit(Postmaster pm, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!pm.alive()) return true;
-            try {
-                Thread.sleep(50); // it is not our child: there is nothing to wait on but its /proc entry
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        var handle = ProcessHandle.of(pm.pid());
+        if (handle.isEmpty()) return true;
+        try {
+            handle.get().onExit().get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return !pm.alive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !pm.alive();
         }
-        return !pm.alive();
     }
 
     /** The signals PostgreSQL reads as fast, immediate and no shutdown. */

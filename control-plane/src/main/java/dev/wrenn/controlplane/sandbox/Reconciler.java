@@ -120,13 +120,18 @@ public final class Reconciler implements AutoCloseable {
      */
     private void adoptHostState(SandboxStore.Row row, Sandbox vm) {
         SandboxState host = vm == null ? null : vm.getState();
+        boolean behind = switch (row.status()) {
+            case RUNNING -> host == SandboxState.SANDBOX_STATE_PAUSED;
+            case PAUSED -> host == SandboxState.SANDBOX_STATE_RUNNING;
+            case PENDING -> host == SandboxState.SANDBOX_STATE_RUNNING || host == null;
+            default -> false;
+        };
+        if (!behind) return; // the common case: row and host agree, no lock needed
         guard.tryWithLock(row.id(), () -> {
             boolean moved = switch (row.status()) {
-                case RUNNING -> host == SandboxState.SANDBOX_STATE_PAUSED
-                        && store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED,
+                case RUNNING -> store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED,
                                 "paused: the host completed a pause the server did not live to record");
-                case PAUSED -> host == SandboxState.SANDBOX_STATE_RUNNING
-                        && store.markRunning(row.id(), SandboxStatus.PAUSED, vm.getGuestIp(), vm.getHostIp());
+                case PAUSED -> store.markRunning(row.id(), SandboxStatus.PAUSED, vm.getGuestIp(), vm.getHostIp());
                 case PENDING -> host == SandboxState.SANDBOX_STATE_RUNNING
                         ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.getGuestIp(), vm.getHostIp())
                         : host == null && store.transition(row.id(), SandboxStatus.PENDING, SandboxStatus.ERROR,
