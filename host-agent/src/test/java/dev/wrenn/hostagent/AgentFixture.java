@@ -1,10 +1,10 @@
 package dev.wrenn.hostagent;
 
 import dev.wrenn.hostagent.sandbox.Reclaimer;
-import dev.wrenn.hostagent.v1.CreateSandboxRequest;
-import dev.wrenn.hostagent.v1.DestroySandboxRequest;
-import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
-import dev.wrenn.hostagent.v1.Sandbox;
+import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.proto.hostagent.v1.Sandbox;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;

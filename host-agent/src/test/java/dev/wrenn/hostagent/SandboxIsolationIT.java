@@ -2,9 +2,9 @@ package dev.wrenn.hostagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wrenn.hostagent.v1.ExecRequest;
-import dev.wrenn.hostagent.v1.ExecResponse;
-import dev.wrenn.hostagent.v1.Sandbox;
+import dev.wrenn.proto.hostagent.v1.ExecRequest;
+import dev.wrenn.proto.hostagent.v1.ExecResponse;
+import dev.wrenn.proto.hostagent.v1.Sandbox;
 import java.net.Inet4Address;
 import java.net.NetworkInterface;
 import java.util.ArrayList;

@@ -3,12 +3,12 @@ package dev.wrenn.hostagent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wrenn.hostagent.host.HostCommand;
-import dev.wrenn.hostagent.v1.CreateSandboxRequest;
-import dev.wrenn.hostagent.v1.ExecRequest;
-import dev.wrenn.hostagent.v1.PauseSandboxRequest;
-import dev.wrenn.hostagent.v1.ResumeSandboxRequest;
-import dev.wrenn.hostagent.v1.SandboxState;
-import dev.wrenn.hostagent.v1.SnapshotSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.ExecRequest;
+import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.SandboxState;
+import dev.wrenn.proto.hostagent.v1.SnapshotSandboxRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.RandomAccessFile;
@@ -43,7 +43,7 @@ class SandboxPauseDiskFullIT {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                 assertThat(e.getStatus().getDescription()).contains("no space left").contains("keeps running");
             }
-            var sb = f.blocking.getSandbox(dev.wrenn.hostagent.v1.GetSandboxRequest.newBuilder().setSandboxId("full-1").build());
+            var sb = f.blocking.getSandbox(dev.wrenn.proto.hostagent.v1.GetSandboxRequest.newBuilder().setSandboxId("full-1").build());
             assertThat(sb.getState()).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
             assertThat(exec(f, "cat /root/kept")).isEqualTo("kept");
             // With space again, the same sandbox pauses and resumes.
@@ -68,7 +68,7 @@ class SandboxPauseDiskFullIT {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                 assertThat(e.getStatus().getDescription()).contains("no space left").contains("keeps running");
             }
-            assertThat(f.blocking.getSandbox(dev.wrenn.hostagent.v1.GetSandboxRequest.newBuilder().setSandboxId("full-2").build())
+            assertThat(f.blocking.getSandbox(dev.wrenn.proto.hostagent.v1.GetSandboxRequest.newBuilder().setSandboxId("full-2").build())
                     .getState()).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
             try (var s = Files.list(dir)) {
                 // nothing half-written is left behind

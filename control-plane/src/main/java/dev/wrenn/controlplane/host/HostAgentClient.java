@@ -1,6 +1,6 @@
 package dev.wrenn.controlplane.host;
 
-import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;

@@ -1,10 +1,10 @@
 package dev.wrenn.controlplane.sandbox;
 
 import dev.wrenn.controlplane.host.HostAgentClient;
-import dev.wrenn.hostagent.v1.DestroySandboxRequest;
-import dev.wrenn.hostagent.v1.ListSandboxesRequest;
-import dev.wrenn.hostagent.v1.Sandbox;
-import dev.wrenn.hostagent.v1.SandboxState;
+import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.proto.hostagent.v1.Sandbox;
+import dev.wrenn.proto.hostagent.v1.SandboxState;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,10 +6,10 @@ import dev.wrenn.controlplane.testing.Accounts;
 import dev.wrenn.controlplane.testing.ApiClient;
 import dev.wrenn.controlplane.testing.TestHostAgent;
 import dev.wrenn.controlplane.testing.TestServer;
-import dev.wrenn.hostagent.v1.CreateSandboxRequest;
-import dev.wrenn.hostagent.v1.DestroySandboxRequest;
-import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
-import dev.wrenn.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.StatusRuntimeException;
@@ -85,7 +85,7 @@ class SandboxReconcileIT {
         // pause it on the host meanwhile: the row says running, the host says paused. A reconcile
         // pass (run on another thread: the lock is reentrant) must not call that a lost VM.
         server.controlPlane().sandboxes().withLock(id, () -> {
-            agent.pauseSandbox(dev.wrenn.hostagent.v1.PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+            agent.pauseSandbox(dev.wrenn.proto.hostagent.v1.PauseSandboxRequest.newBuilder().setSandboxId(id).build());
             var pass = java.util.concurrent.CompletableFuture.supplyAsync(() -> server.controlPlane().reconciler().reconcileOnce()).join();
             assertThat(pass.lostVms()).isZero();
             assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("running");
@@ -107,7 +107,7 @@ class SandboxReconcileIT {
         api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"echo kept > /root/state\"}");
         assertThat(api.post("/v1/sandboxes/" + id + "/pause", "").status()).isEqualTo(200);
         // The resume a dying server sent: the host finished it, the row never heard.
-        agent.resumeSandbox(dev.wrenn.hostagent.v1.ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+        agent.resumeSandbox(dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
         Awaitility.await().atMost(Duration.ofMinutes(2)).until(
                 () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("running"));
         var r = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"cat /root/state\"}");

@@ -7,36 +7,36 @@ import dev.wrenn.hostagent.guest.GuestAgentClient;
 import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.Sandbox;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
-import dev.wrenn.hostagent.v1.Accel;
-import dev.wrenn.hostagent.v1.CreateSandboxRequest;
-import dev.wrenn.hostagent.v1.DestroySandboxRequest;
-import dev.wrenn.hostagent.v1.DestroySandboxResponse;
-import dev.wrenn.hostagent.v1.ExecRequest;
-import dev.wrenn.hostagent.v1.ExecResponse;
-import dev.wrenn.hostagent.v1.ExecStreamRequest;
-import dev.wrenn.hostagent.v1.ExecStreamResponse;
-import dev.wrenn.hostagent.v1.GetSandboxRequest;
-import dev.wrenn.hostagent.v1.HealthRequest;
-import dev.wrenn.hostagent.v1.HealthResponse;
-import dev.wrenn.hostagent.v1.HostAgentServiceGrpc;
-import dev.wrenn.hostagent.v1.ListSandboxesRequest;
-import dev.wrenn.hostagent.v1.ListSandboxesResponse;
-import dev.wrenn.hostagent.v1.ReadFileRequest;
-import dev.wrenn.hostagent.v1.ReadFileResponse;
-import dev.wrenn.hostagent.v1.SandboxState;
-import dev.wrenn.hostagent.v1.Timing;
-import dev.wrenn.hostagent.v1.PauseSandboxRequest;
-import dev.wrenn.hostagent.v1.ResumeSandboxRequest;
-import dev.wrenn.hostagent.v1.SnapshotSandboxRequest;
-import dev.wrenn.hostagent.v1.Template;
-import dev.wrenn.hostagent.v1.TemplateType;
-import dev.wrenn.hostagent.v1.ListTemplatesRequest;
-import dev.wrenn.hostagent.v1.ListTemplatesResponse;
-import dev.wrenn.hostagent.v1.DeleteTemplateRequest;
-import dev.wrenn.hostagent.v1.DeleteTemplateResponse;
+import dev.wrenn.proto.hostagent.v1.Accel;
+import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.proto.hostagent.v1.DestroySandboxResponse;
+import dev.wrenn.proto.hostagent.v1.ExecRequest;
+import dev.wrenn.proto.hostagent.v1.ExecResponse;
+import dev.wrenn.proto.hostagent.v1.ExecStreamRequest;
+import dev.wrenn.proto.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.proto.hostagent.v1.GetSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.HealthRequest;
+import dev.wrenn.proto.hostagent.v1.HealthResponse;
+import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.proto.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.proto.hostagent.v1.ReadFileRequest;
+import dev.wrenn.proto.hostagent.v1.ReadFileResponse;
+import dev.wrenn.proto.hostagent.v1.SandboxState;
+import dev.wrenn.proto.hostagent.v1.Timing;
+import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.SnapshotSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.Template;
+import dev.wrenn.proto.hostagent.v1.TemplateType;
+import dev.wrenn.proto.hostagent.v1.ListTemplatesRequest;
+import dev.wrenn.proto.hostagent.v1.ListTemplatesResponse;
+import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
+import dev.wrenn.proto.hostagent.v1.DeleteTemplateResponse;
 import dev.wrenn.hostagent.sandbox.TemplateStore;
-import dev.wrenn.hostagent.v1.WriteFileRequest;
-import dev.wrenn.hostagent.v1.WriteFileResponse;
+import dev.wrenn.proto.hostagent.v1.WriteFileRequest;
+import dev.wrenn.proto.hostagent.v1.WriteFileResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -75,7 +75,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     }
 
     @Override
-    public void createSandbox(CreateSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+    public void createSandbox(CreateSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
         unary(out, () -> toProto(manager.create(new SandboxManager.CreateRequest(
                 r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken()))));
     }
@@ -100,7 +100,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     }
 
     @Override
-    public void getSandbox(GetSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+    public void getSandbox(GetSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
         unary(out, () -> toProto(manager.get(r.getSandboxId())));
     }
 
@@ -246,12 +246,12 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     }
 
     @Override
-    public void pauseSandbox(PauseSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+    public void pauseSandbox(PauseSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
         unary(out, () -> toProto(manager.pause(r.getSandboxId())));
     }
 
     @Override
-    public void resumeSandbox(ResumeSandboxRequest r, StreamObserver<dev.wrenn.hostagent.v1.Sandbox> out) {
+    public void resumeSandbox(ResumeSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
         unary(out, () -> toProto(manager.resume(r.getSandboxId())));
     }
 
@@ -306,7 +306,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     .setAccelReason(manager.engine().accel().reason())
                     .setEngine(manager.engine().name())
                     .setVersion(version)
-                    .setCapacity(dev.wrenn.hostagent.v1.Capacity.newBuilder()
+                    .setCapacity(dev.wrenn.proto.hostagent.v1.Capacity.newBuilder()
                             .setTotalVcpus(c.totalVcpus())
                             .setUsedVcpus(c.usedVcpus())
                             .setTotalMemoryMb(c.totalMemoryMb())
@@ -321,8 +321,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         return a == dev.wrenn.hostagent.vm.Accel.KVM ? Accel.ACCEL_KVM : Accel.ACCEL_TCG;
     }
 
-    dev.wrenn.hostagent.v1.Sandbox toProto(Sandbox s) {
-        var b = dev.wrenn.hostagent.v1.Sandbox.newBuilder()
+    dev.wrenn.proto.hostagent.v1.Sandbox toProto(Sandbox s) {
+        var b = dev.wrenn.proto.hostagent.v1.Sandbox.newBuilder()
                 .setSandboxId(s.id())
                 .setTemplate(s.template())
                 .setState(switch (s.state()) {
