@@ -24,6 +24,9 @@ echo "== guest image"
 "$ROOT/wrenn" image build
 export WRENN_IMAGE_DIR="${WRENN_IMAGE_DIR:-${WRENN_DATA_DIR:-$HOME/.wrenn}/images/minimal}"
 
+echo "== formatting (the build formats; this refuses sources committed unformatted)"
+./mvnw -B -ntp -q spotless:check
+
 echo "== build and test (unit + integration)"
 ./mvnw -B -ntp verify "$@"
 

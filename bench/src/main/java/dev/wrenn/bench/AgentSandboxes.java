@@ -34,8 +34,11 @@ final class AgentSandboxes implements Sandboxes, AutoCloseable {
 
     AgentSandboxes(int port, String token) {
         // The control plane's own interceptor, so both paths present the token the same way.
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(8 << 20)
-                .intercept(HostAgentClient.bearer(token)).build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMessageSize(8 << 20)
+                .intercept(HostAgentClient.bearer(token))
+                .build();
         grpc = HostAgentServiceGrpc.newBlockingStub(channel);
         async = HostAgentServiceGrpc.newStub(channel);
     }
@@ -63,31 +66,42 @@ final class AgentSandboxes implements Sandboxes, AutoCloseable {
     @Override
     public void execTrue(String id) {
         var r = grpc.withDeadlineAfter(60, TimeUnit.SECONDS)
-                .exec(ExecRequest.newBuilder().setSandboxId(id).setCmd("true").setTimeoutMs(30_000).build());
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setCmd("true")
+                        .setTimeoutMs(30_000)
+                        .build());
         if (r.getExitCode() != 0) throw new IllegalStateException("`true` in " + id + " exited " + r.getExitCode());
     }
 
     @Override
     public void upload(String id, String file, long bytes) throws Exception {
         var done = new CompletableFuture<WriteFileResponse>();
-        StreamObserver<WriteFileRequest> req = async.withDeadlineAfter(600, TimeUnit.SECONDS).writeFile(new StreamObserver<>() {
-            public void onNext(WriteFileResponse v) {
-                done.complete(v);
-            }
+        StreamObserver<WriteFileRequest> req = async.withDeadlineAfter(600, TimeUnit.SECONDS)
+                .writeFile(new StreamObserver<>() {
+                    public void onNext(WriteFileResponse v) {
+                        done.complete(v);
+                    }
 
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
 
-            public void onCompleted() {}
-        });
+                    public void onCompleted() {}
+                });
         req.onNext(WriteFileRequest.newBuilder()
-                .setHeader(WriteFileHeader.newBuilder().setSandboxId(id).setPath(file).setMode(0644)).build());
+                .setHeader(WriteFileHeader.newBuilder()
+                        .setSandboxId(id)
+                        .setPath(file)
+                        .setMode(0644))
+                .build());
         byte[] chunk = new byte[256 * 1024];
         new java.util.Random(1).nextBytes(chunk);
         for (long sent = 0; sent < bytes; sent += chunk.length) {
             int n = (int) Math.min(chunk.length, bytes - sent);
-            req.onNext(WriteFileRequest.newBuilder().setData(ByteString.copyFrom(chunk, 0, n)).build());
+            req.onNext(WriteFileRequest.newBuilder()
+                    .setData(ByteString.copyFrom(chunk, 0, n))
+                    .build());
         }
         req.onCompleted();
         done.get(10, TimeUnit.MINUTES);
@@ -97,35 +111,47 @@ final class AgentSandboxes implements Sandboxes, AutoCloseable {
     public long download(String id, String file) {
         long n = 0;
         var it = grpc.withDeadlineAfter(600, TimeUnit.SECONDS)
-                .readFile(ReadFileRequest.newBuilder().setSandboxId(id).setPath(file).build());
+                .readFile(ReadFileRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setPath(file)
+                        .build());
         while (it.hasNext()) n += it.next().getData().size();
         return n;
     }
 
     @Override
     public void pause(String id) {
-        grpc.withDeadlineAfter(120, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+        grpc.withDeadlineAfter(120, TimeUnit.SECONDS)
+                .pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
     }
 
     @Override
     public void resume(String id) {
-        grpc.withDeadlineAfter(300, TimeUnit.SECONDS).resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+        grpc.withDeadlineAfter(300, TimeUnit.SECONDS)
+                .resumeSandbox(
+                        ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
     }
 
     @Override
     public void snapshot(String id, String name) {
         grpc.withDeadlineAfter(300, TimeUnit.SECONDS)
-                .snapshotSandbox(SnapshotSandboxRequest.newBuilder().setSandboxId(id).setName(name).build());
+                .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setName(name)
+                        .build());
     }
 
     @Override
     public void deleteTemplate(String name) {
-        grpc.withDeadlineAfter(60, TimeUnit.SECONDS).deleteTemplate(DeleteTemplateRequest.newBuilder().setName(name).build());
+        grpc.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .deleteTemplate(DeleteTemplateRequest.newBuilder().setName(name).build());
     }
 
     @Override
     public void destroy(String id) {
-        grpc.withDeadlineAfter(60, TimeUnit.SECONDS).destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+        grpc.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .destroySandbox(
+                        DestroySandboxRequest.newBuilder().setSandboxId(id).build());
     }
 
     @Override

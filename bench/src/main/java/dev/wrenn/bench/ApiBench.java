@@ -91,23 +91,27 @@ public final class ApiBench {
                 token = extract(TOKEN, post(http, base, "/v1/auth/login", body(email), Map.of(), 200));
                 login.add(ms(t0));
             }
-            String key = extract(KEY, post(http, base, "/v1/api-keys", "{}", Map.of("Authorization", "Bearer " + token), 201));
+            String key = extract(
+                    KEY, post(http, base, "/v1/api-keys", "{}", Map.of("Authorization", "Bearer " + token), 201));
             for (int i = 0; i < runs * 4; i++) {
                 long t0 = System.nanoTime();
                 var r = http.send(
-                        HttpRequest.newBuilder(base.resolve("/v1/sandboxes")).header("X-API-Key", key).build(),
+                        HttpRequest.newBuilder(base.resolve("/v1/sandboxes"))
+                                .header("X-API-Key", key)
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) throw new IllegalStateException("list failed: " + r.body());
                 keyed.add(ms(t0));
             }
         }
-        Stats.table("Control plane (" + runs + " runs; embedded PostgreSQL; loopback HTTP)",
+        Stats.table(
+                "Control plane (" + runs + " runs; embedded PostgreSQL; loopback HTTP)",
                 List.of(coldStart, warmStart, signup, login, keyed));
     }
 
     private static ControlPlane start(Path dataDir) {
-        return ControlPlane.start(ControlPlaneConfig.from(Map.of(
-                "WRENN_HOST", "127.0.0.1", "WRENN_PORT", "0", "WRENN_DATA_DIR", dataDir.toString())));
+        return ControlPlane.start(ControlPlaneConfig.from(
+                Map.of("WRENN_HOST", "127.0.0.1", "WRENN_PORT", "0", "WRENN_DATA_DIR", dataDir.toString())));
     }
 
     private static String body(String email) {
@@ -118,14 +122,16 @@ public final class ApiBench {
         post(http, base, "/v1/auth/signup", body(email), Map.of(), 201);
     }
 
-    private static String post(HttpClient http, URI base, String path, String json, Map<String, String> headers, int expect)
+    private static String post(
+            HttpClient http, URI base, String path, String json, Map<String, String> headers, int expect)
             throws IOException, InterruptedException {
         var b = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(b::header);
         var r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != expect) throw new IllegalStateException(path + " gave " + r.statusCode() + ": " + r.body());
+        if (r.statusCode() != expect)
+            throw new IllegalStateException(path + " gave " + r.statusCode() + ": " + r.body());
         return r.body();
     }
 

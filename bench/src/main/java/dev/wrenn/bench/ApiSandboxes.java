@@ -25,8 +25,14 @@ final class ApiSandboxes implements Sandboxes {
     ApiSandboxes(URI base) throws Exception {
         this.base = base;
         String email = "bench-" + UUID.randomUUID() + "@bench.test";
-        String token = text(send("/v1/auth/signup", "{\"email\":\"" + email + "\",\"password\":\"bench password\"}",
-                "Authorization", null, 201), "token");
+        String token = text(
+                send(
+                        "/v1/auth/signup",
+                        "{\"email\":\"" + email + "\",\"password\":\"bench password\"}",
+                        "Authorization",
+                        null,
+                        201),
+                "token");
         this.key = text(send("/v1/api-keys", "{}", "Authorization", "Bearer " + token, 201), "key");
     }
 
@@ -60,24 +66,34 @@ final class ApiSandboxes implements Sandboxes {
     public void upload(String id, String file, long bytes) throws Exception {
         String boundary = "bench" + UUID.randomUUID();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + file + "\r\n--"
-                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b\"\r\n\r\n")
+                        + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b\"\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        var body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+        var body = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(
                         () -> new SequenceInputStream(Collections.enumeration(List.<InputStream>of(
-                                new ByteArrayInputStream(head), new RandomStream(bytes), new ByteArrayInputStream(tail))))),
+                                new ByteArrayInputStream(head),
+                                new RandomStream(bytes),
+                                new ByteArrayInputStream(tail))))),
                 head.length + bytes + tail.length);
-        var r = http.send(HttpRequest.newBuilder(base.resolve("/v1/sandboxes/" + id + "/files/stream/write"))
-                .header("X-API-Key", key).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(body).build(), HttpResponse.BodyHandlers.ofString());
+        var r = http.send(
+                HttpRequest.newBuilder(base.resolve("/v1/sandboxes/" + id + "/files/stream/write"))
+                        .header("X-API-Key", key)
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(body)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         expect(r, 204, "upload");
     }
 
     @Override
     public long download(String id, String file) throws Exception {
-        var r = http.send(HttpRequest.newBuilder(base.resolve("/v1/sandboxes/" + id + "/files/stream/read"))
-                        .header("X-API-Key", key).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"path\":\"" + file + "\"}")).build(),
+        var r = http.send(
+                HttpRequest.newBuilder(base.resolve("/v1/sandboxes/" + id + "/files/stream/read"))
+                        .header("X-API-Key", key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"path\":\"" + file + "\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
             if (r.statusCode() != 200) {
@@ -117,7 +133,11 @@ final class ApiSandboxes implements Sandboxes {
     }
 
     private void delete(String path) throws Exception {
-        var r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("X-API-Key", key).DELETE().build(),
+        var r = http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("X-API-Key", key)
+                        .DELETE()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         expect(r, 204, "DELETE " + path);
     }
@@ -131,7 +151,8 @@ final class ApiSandboxes implements Sandboxes {
     }
 
     private HttpResponse<String> request(String path, String json, String header, String value) throws Exception {
-        var b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        var b = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (value != null) b.header(header, value);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -139,7 +160,8 @@ final class ApiSandboxes implements Sandboxes {
 
     private static JsonNode expect(HttpResponse<String> r, int status, String what) {
         if (r.statusCode() != status) {
-            throw new IllegalStateException(what + " gave " + r.statusCode() + " (expected " + status + "): " + r.body());
+            throw new IllegalStateException(
+                    what + " gave " + r.statusCode() + " (expected " + status + "): " + r.body());
         }
         return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
     }

@@ -54,7 +54,8 @@ final class PathFigures {
         upload.add(mbps(t));
         t = System.nanoTime();
         long got = sandboxes.download(id, FILE);
-        if (got != bytes) throw new IllegalStateException(sandboxes.path() + ": downloaded " + got + " of " + bytes + " bytes");
+        if (got != bytes)
+            throw new IllegalStateException(sandboxes.path() + ": downloaded " + got + " of " + bytes + " bytes");
         download.add(mbps(t));
         t = System.nanoTime();
         sandboxes.pause(id);

@@ -64,14 +64,25 @@ public final class SandboxApiBench {
         new java.security.SecureRandom().nextBytes(secret);
         String token = HexFormat.of().formatHex(secret);
         // A burst of TCG boots on a few cores takes far longer than one: give each the API's create timeout.
-        var agentConfig = HostAgentConfig.defaults().withDataDir(data).withImageDir(images).withPort(0)
-                .withBindAddress("127.0.0.1").withNetwork("wab-", "10.221.0.0/16").withToken(token)
+        var agentConfig = HostAgentConfig.defaults()
+                .withDataDir(data)
+                .withImageDir(images)
+                .withPort(0)
+                .withBindAddress("127.0.0.1")
+                .withNetwork("wab-", "10.221.0.0/16")
+                .withToken(token)
                 .withReadyTimeout(Duration.ofSeconds(300));
         try (var agent = HostAgent.start(agentConfig);
                 var cp = ControlPlane.start(ControlPlaneConfig.from(Map.of(
-                                "WRENN_HOST", "127.0.0.1", "WRENN_PORT", "0", "WRENN_DATA_DIR", data.toString(),
+                                "WRENN_HOST",
+                                "127.0.0.1",
+                                "WRENN_PORT",
+                                "0",
+                                "WRENN_DATA_DIR",
+                                data.toString(),
                                 // The host agent runs create VMs behind the API's back: keep the reconciler off them.
-                                "WRENN_RECONCILE_INTERVAL_SEC", "86400"))
+                                "WRENN_RECONCILE_INTERVAL_SEC",
+                                "86400"))
                         .withHostAgent("127.0.0.1:" + agent.port(), Optional.of(token)));
                 var raw = new AgentSandboxes(agent.port(), token)) {
             var viaApi = new ApiSandboxes(URI.create("http://127.0.0.1:" + cp.port()));
@@ -92,10 +103,15 @@ public final class SandboxApiBench {
             Burst b = burst(viaApi, burst);
 
             String accel = raw.accel();
-            SideBySide.print("Sandboxes through the API vs. straight to the host agent (" + runs + " runs, "
-                    + PathFigures.EXECS_PER_RUN + " execs per run, " + accel + ")", api.rows(), direct.rows());
-            Stats.table(burst + " concurrent creates through the API (" + b.up() + " up, " + b.refused()
-                    + " refused by capacity; " + accel + ")", List.of(b.each(), b.all()));
+            SideBySide.print(
+                    "Sandboxes through the API vs. straight to the host agent (" + runs + " runs, "
+                            + PathFigures.EXECS_PER_RUN + " execs per run, " + accel + ")",
+                    api.rows(),
+                    direct.rows());
+            Stats.table(
+                    burst + " concurrent creates through the API (" + b.up() + " up, " + b.refused()
+                            + " refused by capacity; " + accel + ")",
+                    List.of(b.each(), b.all()));
         } finally {
             Reclaimer.deleteTree(data);
         }
@@ -115,18 +131,20 @@ public final class SandboxApiBench {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new ArrayList<CompletableFuture<String>>();
             for (int i = 0; i < n; i++) {
-                futures.add(CompletableFuture.supplyAsync(() -> {
-                    long s = System.nanoTime();
-                    try {
-                        String id = api.createOrNullIfFull();
-                        synchronized (each) {
-                            each.add((System.nanoTime() - s) / 1e6);
-                        }
-                        return id;
-                    } catch (Exception e) {
-                        throw new IllegalStateException("a concurrent create failed", e);
-                    }
-                }, pool));
+                futures.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            long s = System.nanoTime();
+                            try {
+                                String id = api.createOrNullIfFull();
+                                synchronized (each) {
+                                    each.add((System.nanoTime() - s) / 1e6);
+                                }
+                                return id;
+                            } catch (Exception e) {
+                                throw new IllegalStateException("a concurrent create failed", e);
+                            }
+                        },
+                        pool));
             }
             for (var f : futures) {
                 String id = f.join();

@@ -58,7 +58,8 @@ public final class Stats {
         System.out.println("|---|---:|---:|---:|---|");
         for (var s : rows) {
             s.requireSamples();
-            System.out.printf("| %s | %d | %.1f | %.1f | %s |%n", s.name(), s.count(), s.median(), s.percentile(99), s.unit());
+            System.out.printf(
+                    "| %s | %d | %.1f | %.1f | %s |%n", s.name(), s.count(), s.median(), s.percentile(99), s.unit());
         }
     }
 }

@@ -29,7 +29,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default 127.0.0.1).")
     String bind;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Agent state (env WRENN_DATA_DIR, default ~/.wrenn).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Agent state (env WRENN_DATA_DIR, default ~/.wrenn).")
     Path dataDir;
 
     @Option(names = "--image-dir", paramLabel = "DIR", description = "Guest images (default <data-dir>/images).")
@@ -38,14 +41,22 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--accel", paramLabel = "MODE", description = "auto, kvm or tcg (default auto).")
     AccelProbe.Mode accel;
 
-    @Option(names = "--memory-budget-mb", paramLabel = "N",
+    @Option(
+            names = "--memory-budget-mb",
+            paramLabel = "N",
             description = "Guest memory all sandboxes together may use (default 3/4 of the host's).")
     Long memoryBudgetMb;
 
-    @Option(names = "--ready-timeout-ms", paramLabel = "N", description = "How long a new VM's guest agent may take to answer (default 300000).")
+    @Option(
+            names = "--ready-timeout-ms",
+            paramLabel = "N",
+            description = "How long a new VM's guest agent may take to answer (default 300000).")
     Long readyTimeoutMs;
 
-    @Option(names = "--slot-cidr", paramLabel = "CIDR", description = "Private range for network slots (default 10.214.0.0/16).")
+    @Option(
+            names = "--slot-cidr",
+            paramLabel = "CIDR",
+            description = "Private range for network slots (default 10.214.0.0/16).")
     String slotCidr;
 
     @Option(names = "--prefix", paramLabel = "P-", description = "Name prefix of every host resource (default wrn-).")

@@ -30,8 +30,11 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
      * messages such as a NoSuchFileException's (just a path) mean little without it.
      */
     static String describe(Throwable e) {
-        String message = e.getMessage() == null || e.getMessage().isBlank() ? null : UsageErrors.oneLine(e.getMessage());
-        boolean forPeople = e instanceof CliException || e instanceof IllegalArgumentException || e instanceof IllegalStateException;
+        String message =
+                e.getMessage() == null || e.getMessage().isBlank() ? null : UsageErrors.oneLine(e.getMessage());
+        boolean forPeople = e instanceof CliException
+                || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException;
         if (message == null) return e.getClass().getSimpleName();
         return forPeople ? message : e.getClass().getSimpleName() + ": " + message;
     }

@@ -42,9 +42,15 @@ final class QuickstartCommand extends ServerCommand {
             JsonNode sandbox = api.postJson("/v1/sandboxes", Map.of("template", "minimal"));
             sandboxId = sandbox.path("id").asString();
             double bootSeconds = (System.nanoTime() - t0) / 1e9;
-            JsonNode result = api.postJson("/v1/sandboxes/" + sandboxId + "/exec", Map.of(
-                    "cmd", "python3", "args", java.util.List.of("-c",
-                            "import platform; print(f'Hello from {platform.node()}: Python {platform.python_version()}, 6*7 = {6*7}')")));
+            JsonNode result = api.postJson(
+                    "/v1/sandboxes/" + sandboxId + "/exec",
+                    Map.of(
+                            "cmd",
+                            "python3",
+                            "args",
+                            java.util.List.of(
+                                    "-c",
+                                    "import platform; print(f'Hello from {platform.node()}: Python {platform.python_version()}, 6*7 = {6*7}')")));
             output = result.path("stdout").asString().strip();
             System.err.printf("wrenn: sandbox %s up in %.1f s%n", sandboxId, bootSeconds);
         } catch (RuntimeException | IOException e) {
@@ -63,7 +69,8 @@ final class QuickstartCommand extends ServerCommand {
             System.out.println();
             System.out.println("Go on with curl:");
             System.out.println("  curl -s " + base + "/v1/sandboxes -H \"X-API-Key: $WRENN_API_KEY\"");
-            System.out.println("  curl -s -X POST " + base + "/v1/sandboxes/" + sandboxId + "/exec -H \"X-API-Key: $WRENN_API_KEY\" \\");
+            System.out.println("  curl -s -X POST " + base + "/v1/sandboxes/" + sandboxId
+                    + "/exec -H \"X-API-Key: $WRENN_API_KEY\" \\");
             System.out.println("       -H 'Content-Type: application/json' -d '{\"cmd\":\"uname -a\"}'");
             System.out.println("or with the CLI (in another terminal):");
             System.out.println("  ./wrenn sandbox exec " + sandboxId + " -- python3 -c 'print(2**10)'");
@@ -83,7 +90,13 @@ final class QuickstartCommand extends ServerCommand {
         }
         var http = HttpClient.newHttpClient();
         String key = props.getProperty("api_key");
-        if (key != null && status(http, HttpRequest.newBuilder(URI.create(base + "/v1/sandboxes")).header("X-API-Key", key).GET()) == 200) {
+        if (key != null
+                && status(
+                                http,
+                                HttpRequest.newBuilder(URI.create(base + "/v1/sandboxes"))
+                                        .header("X-API-Key", key)
+                                        .GET())
+                        == 200) {
             return key;
         }
         String email = props.getProperty("email", "demo@wrenn.local");
@@ -99,7 +112,8 @@ final class QuickstartCommand extends ServerCommand {
         if (login.statusCode() / 100 != 2) throw new IllegalStateException("demo sign-up failed: " + login.body());
         String token = ApiClient.JSON.readTree(login.body()).path("token").asString();
         var created = post(http, base + "/v1/api-keys", "{\"name\":\"quickstart\"}", token);
-        if (created.statusCode() != 201) throw new IllegalStateException("creating the demo API key failed: " + created.body());
+        if (created.statusCode() != 201)
+            throw new IllegalStateException("creating the demo API key failed: " + created.body());
         key = ApiClient.JSON.readTree(created.body()).path("key").asString();
         props.setProperty("email", email);
         props.setProperty("password", password);
@@ -125,7 +139,8 @@ final class QuickstartCommand extends ServerCommand {
     }
 
     private static HttpResponse<String> post(HttpClient http, String url, String json, String bearer) {
-        var b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        var b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);
         try {

@@ -42,7 +42,8 @@ class ServerCommand implements Callable<Integer> {
         return serve(platform, () -> {
             String base = "http://localhost:" + platform.controlPlane.port();
             System.out.println();
-            System.out.println("Wrenn is running at " + base + "  (data in " + platform.controlPlane.config().dataDir() + ")");
+            System.out.println("Wrenn is running at " + base + "  (data in "
+                    + platform.controlPlane.config().dataDir() + ")");
             System.out.println();
             System.out.println("Sign up and get a token:");
             System.out.println("  curl -s -X POST " + base + "/v1/auth/signup -H 'Content-Type: application/json' \\");
@@ -50,7 +51,8 @@ class ServerCommand implements Callable<Integer> {
             System.out.println("Create an API key with it:");
             System.out.println("  curl -s -X POST " + base + "/v1/api-keys -H \"Authorization: Bearer $TOKEN\" \\");
             System.out.println("       -H 'Content-Type: application/json' -d '{\"name\":\"laptop\"}'");
-            System.out.println("Then: ./wrenn sandbox create --api-key wrn_...   (API contract: " + base + "/openapi.yaml)");
+            System.out.println(
+                    "Then: ./wrenn sandbox create --api-key wrn_...   (API contract: " + base + "/openapi.yaml)");
             System.out.println("Press Ctrl-C to stop.");
         });
     }
@@ -58,11 +60,12 @@ class ServerCommand implements Callable<Integer> {
     /** Prints the banner, then serves until the process is told to stop, and stops everything cleanly. */
     static int serve(Platform platform, Runnable banner) throws InterruptedException {
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("wrenn-shutdown").unstarted(() -> {
-            System.err.println("wrenn: shutting down");
-            platform.close();
-            stopped.countDown();
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("wrenn-shutdown").unstarted(() -> {
+                    System.err.println("wrenn: shutting down");
+                    platform.close();
+                    stopped.countDown();
+                }));
         banner.run();
         System.out.flush();
         stopped.await();

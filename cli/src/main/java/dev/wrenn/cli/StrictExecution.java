@@ -16,14 +16,16 @@ final class StrictExecution implements CommandLine.IExecutionStrategy {
     public int execute(ParseResult parsed) {
         for (ParseResult p = parsed; p != null; p = p.subcommand()) {
             // A command with an @Unmatched field takes such arguments on purpose.
-            if (!p.unmatched().isEmpty() && p.commandSpec().unmatchedArgsBindings().isEmpty()) {
+            if (!p.unmatched().isEmpty()
+                    && p.commandSpec().unmatchedArgsBindings().isEmpty()) {
                 throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
             }
         }
         Integer help = CommandLine.executeHelpRequest(parsed);
         if (help != null) return help;
         ParseResult last = last(parsed);
-        if (isGroup(last.commandSpec())) throw new MissingCommandException(last.commandSpec().commandLine());
+        if (isGroup(last.commandSpec()))
+            throw new MissingCommandException(last.commandSpec().commandLine());
         return new CommandLine.RunLast().execute(parsed);
     }
 

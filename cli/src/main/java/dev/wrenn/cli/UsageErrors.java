@@ -30,7 +30,8 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             String first = u.getUnmatched().getFirst();
             if (!first.startsWith("-")) {
                 List<String> similar = u.getSuggestions();
-                return "unknown command '" + first + "' for '" + at.getCommandSpec().qualifiedName() + "'"
+                return "unknown command '" + first + "' for '"
+                        + at.getCommandSpec().qualifiedName() + "'"
                         + (similar.isEmpty() ? "" : " (did you mean " + String.join(" or ", similar) + "?)");
             }
         }

@@ -34,7 +34,9 @@ class AgentCommandTest {
         for (OptionSpec o : agentCli.getCommandSpec().options()) {
             if (o.usageHelp() || o.versionHelp()) continue;
             String value = SAMPLES.get(o.longestName());
-            if (value == null) fail("no sample value for " + o.longestName() + " in " + getClass().getSimpleName());
+            if (value == null)
+                fail("no sample value for " + o.longestName() + " in "
+                        + getClass().getSimpleName());
             args.add(o.longestName());
             args.add(value);
         }
@@ -66,6 +68,7 @@ class AgentCommandTest {
     void noOptionsForwardsNothingSoTheAgentKeepsItsDefaults() {
         var cli = Wrenn.commandLine();
         cli.parseArgs("agent");
-        assertThat(((AgentCommand) cli.getSubcommands().get("agent").getCommand()).arguments()).isEmpty();
+        assertThat(((AgentCommand) cli.getSubcommands().get("agent").getCommand()).arguments())
+                .isEmpty();
     }
 }

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * script run the jar this build just made instead of rebuilding it.
  */
 class CliLauncherIT {
-    private static final Path ROOT = Path.of(System.getProperty("wrenn.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("wrenn.root", "..")).toAbsolutePath().normalize();
 
-    @TempDir Path home;
+    @TempDir
+    Path home;
 
     record Run(int exitCode, String out, String err) {}
 
@@ -57,7 +59,9 @@ class CliLauncherIT {
     void imageBuildHelpPrintsTheBuildersUsageAndBuildsNothing() throws Exception {
         var r = wrenn("image", "build", "--help");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("Usage: ./wrenn image build [--out DIR] [--force]").doesNotContain("[1/7]");
+        assertThat(r.out())
+                .startsWith("Usage: ./wrenn image build [--out DIR] [--force]")
+                .doesNotContain("[1/7]");
         assertThat(r.err()).isEmpty();
         // WRENN_DATA_DIR points here: a build would have left its cache or image dirs.
         try (var left = Files.list(home)) {
@@ -70,12 +74,14 @@ class CliLauncherIT {
         var none = wrenn("image");
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.out()).isEmpty();
-        assertThat(none.err()).startsWith("wrenn: missing command for 'wrenn image'").contains("Usage: wrenn image");
+        assertThat(none.err())
+                .startsWith("wrenn: missing command for 'wrenn image'")
+                .contains("Usage: wrenn image");
 
         var unknown = wrenn("image", "nosuch");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err().lines()).containsExactly(
-                "wrenn: unknown command 'nosuch' for 'wrenn image'; see 'wrenn image --help'");
+        assertThat(unknown.err().lines())
+                .containsExactly("wrenn: unknown command 'nosuch' for 'wrenn image'; see 'wrenn image --help'");
     }
 
     private Run wrenn(String... args) throws IOException, InterruptedException {
@@ -94,7 +100,10 @@ class CliLauncherIT {
             throw new AssertionError("./wrenn " + String.join(" ", args) + " did not finish");
         }
         try {
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            return new Run(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

@@ -26,12 +26,21 @@ class FailureReportingTest {
     @BeforeAll
     static void startFakeApi() throws IOException {
         api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        api.createContext("/v1/sandboxes/gone", x -> answer(x, 404, "application/json",
-                "{\"error\":{\"code\":\"not_found\",\"message\":\"sandbox not found\"}}"));
-        api.createContext("/v1/sandboxes/behind-proxy", x -> answer(x, 502, "text/html",
-                "<html>\n  <body>\n    <h1>502 Bad Gateway</h1>\n  </body>\n</html>\n"));
-        api.createContext("/v1/sandboxes/not-the-api", x -> answer(x, 200, "text/html", "<html>\n<p>Welcome</p>\n</html>"));
-        api.createContext("/v1/sandboxes/sb-1/files/read", x -> answer(x, 200, "application/octet-stream", "file bytes"));
+        api.createContext(
+                "/v1/sandboxes/gone",
+                x -> answer(
+                        x,
+                        404,
+                        "application/json",
+                        "{\"error\":{\"code\":\"not_found\",\"message\":\"sandbox not found\"}}"));
+        api.createContext(
+                "/v1/sandboxes/behind-proxy",
+                x -> answer(
+                        x, 502, "text/html", "<html>\n  <body>\n    <h1>502 Bad Gateway</h1>\n  </body>\n</html>\n"));
+        api.createContext(
+                "/v1/sandboxes/not-the-api", x -> answer(x, 200, "text/html", "<html>\n<p>Welcome</p>\n</html>"));
+        api.createContext(
+                "/v1/sandboxes/sb-1/files/read", x -> answer(x, 200, "application/octet-stream", "file bytes"));
         api.start();
         url = "http://127.0.0.1:" + api.getAddress().getPort();
     }
@@ -80,9 +89,21 @@ class FailureReportingTest {
     @Test
     void anUnexpectedExceptionInACommandIsOneLineToo(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-dir").resolve("copy.txt");
-        var r = Cli.run("files", "get", "sb-1", "/root/f", missing.toString(), "--no-progress", "--url", url, "--api-key", "wrn_x");
+        var r = Cli.run(
+                "files",
+                "get",
+                "sb-1",
+                "/root/f",
+                missing.toString(),
+                "--no-progress",
+                "--url",
+                url,
+                "--api-key",
+                "wrn_x");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.errLines()).singleElement().asString()
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("wrenn: NoSuchFileException: " + missing.getParent());
     }
 

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * or, when the watchdog died too, stopped by the new server.
  */
 class ServerCrashIT {
-    private static final Path ROOT = Path.of(System.getProperty("wrenn.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("wrenn.root", "..")).toAbsolutePath().normalize();
     // Each sandbox counts in the background; the file is replaced by rename, so a read never sees it empty.
     private static final String COUNTER = "nohup sh -c 'i=0; while :; do i=$((i+1)); echo $i > /root/c.tmp;"
             + " mv /root/c.tmp /root/count; sleep 0.2; done' >/dev/null 2>&1 &";
@@ -42,12 +42,16 @@ class ServerCrashIT {
             apiKey = first.apiKey;
             List<String> ids = createWithState(first, 5);
             String paused = ids.get(0);
-            assertThat(first.call("POST", "/v1/sandboxes/" + paused + "/pause", null).status()).isEqualTo(200);
+            assertThat(first.call("POST", "/v1/sandboxes/" + paused + "/pause", null)
+                            .status())
+                    .isEqualTo(200);
             keep.put(paused, "paused");
             keep.put(ids.get(1), "running");
             pausing.addAll(ids.subList(2, 5));
 
-            List<String> children = first.children().stream().map(c -> c.info().commandLine().orElse("")).toList();
+            List<String> children = first.children().stream()
+                    .map(c -> c.info().commandLine().orElse(""))
+                    .toList();
             assertThat(children).as("the JVM's children").anyMatch(c -> c.contains("wrenn-pg-watchdog"));
             // Pauses in flight: the kill lands at different points of each.
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -76,15 +80,19 @@ class ServerCrashIT {
             second.apiKey = apiKey;
             for (String id : pausing) {
                 String s = awaitSettled(second, id);
-                assertThat(s).as("sandbox %s, paused when the server was killed", id).isIn("running", "paused");
+                assertThat(s)
+                        .as("sandbox %s, paused when the server was killed", id)
+                        .isIn("running", "paused");
                 keep.put(id, s);
             }
             assertThat(second.status(keep.keySet().iterator().next())).isEqualTo("paused");
             System.out.printf("after the kill with pauses in flight: %s%n", keep);
             for (var e : keep.entrySet()) {
                 if (e.getValue().equals("paused")) {
-                    assertThat(second.call("POST", "/v1/sandboxes/" + e.getKey() + "/resume", null).status())
-                            .as(second.tail()).isEqualTo(200);
+                    assertThat(second.call("POST", "/v1/sandboxes/" + e.getKey() + "/resume", null)
+                                    .status())
+                            .as(second.tail())
+                            .isEqualTo(200);
                 }
                 assertStateSurvived(second, e.getKey());
             }
@@ -95,7 +103,9 @@ class ServerCrashIT {
                     .filter(c -> c.info().commandLine().orElse("").contains("wrenn-pg-watchdog"))
                     .forEach(ProcessHandle::destroyForcibly);
             second.kill();
-            assertThat(postmasterAlive(data)).as("the orphaned postmaster is still running").isTrue();
+            assertThat(postmasterAlive(data))
+                    .as("the orphaned postmaster is still running")
+                    .isTrue();
         }
 
         try (var third = ServerProcess.start(ROOT, data, port, log)) {
@@ -105,11 +115,14 @@ class ServerCrashIT {
                 assertThat(awaitSettled(third, id)).isEqualTo("running");
                 assertStateSurvived(third, id);
             }
-            for (String id : keep.keySet()) assertThat(third.call("DELETE", "/v1/sandboxes/" + id, null).status()).isEqualTo(204);
+            for (String id : keep.keySet())
+                assertThat(third.call("DELETE", "/v1/sandboxes/" + id, null).status())
+                        .isEqualTo(204);
         }
         // Kept when the test fails, for its server log; the image is only linked.
         try (var files = Files.walk(data)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -118,7 +131,8 @@ class ServerCrashIT {
         List<String> ids = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ServerProcess.Response>> creates = new ArrayList<>();
-            for (int i = 0; i < n; i++) creates.add(pool.submit(() -> s.call("POST", "/v1/sandboxes", "{\"memory_mb\":256}")));
+            for (int i = 0; i < n; i++)
+                creates.add(pool.submit(() -> s.call("POST", "/v1/sandboxes", "{\"memory_mb\":256}")));
             for (var f : creates) {
                 var r = f.get();
                 assertThat(r.status()).as(r.body()).isEqualTo(201);
@@ -155,13 +169,20 @@ class ServerCrashIT {
      * the resume that follows.
      */
     private static String awaitSettled(ServerProcess s, String id) {
-        return await(String.format("sandbox %s settles", id)).until(() -> {
-            String st = s.status(id);
-            if (st.equals("running")) {
-                return s.call("POST", "/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}").status() == 200 ? st : null;
-            }
-            return st.equals("pending") ? null : st;
-        }, st -> st != null);
+        return await(String.format("sandbox %s settles", id))
+                .until(
+                        () -> {
+                            String st = s.status(id);
+                            if (st.equals("running")) {
+                                return s.call("POST", "/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}")
+                                                        .status()
+                                                == 200
+                                        ? st
+                                        : null;
+                            }
+                            return st.equals("pending") ? null : st;
+                        },
+                        st -> st != null);
     }
 
     private static void awaitNoPostmaster(Path data) {
@@ -175,7 +196,9 @@ class ServerCrashIT {
 
     private static boolean postmasterAlive(Path data) {
         try {
-            String pid = Files.readAllLines(data.resolve("postgres/data/postmaster.pid")).getFirst().strip();
+            String pid = Files.readAllLines(data.resolve("postgres/data/postmaster.pid"))
+                    .getFirst()
+                    .strip();
             String stat = Files.readString(Path.of("/proc", pid, "stat"));
             char state = stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
             return state != 'Z';
@@ -186,8 +209,12 @@ class ServerCrashIT {
 
     private static void linkTestImage(Path data) throws Exception {
         String v = System.getenv("WRENN_IMAGE_DIR");
-        Path image = v != null && !v.isBlank() ? Path.of(v) : Path.of(System.getProperty("user.home"), ".wrenn/images/minimal");
-        assertThat(image.resolve("manifest.json")).as("guest image (build it with ./wrenn image build)").isRegularFile();
+        Path image = v != null && !v.isBlank()
+                ? Path.of(v)
+                : Path.of(System.getProperty("user.home"), ".wrenn/images/minimal");
+        assertThat(image.resolve("manifest.json"))
+                .as("guest image (build it with ./wrenn image build)")
+                .isRegularFile();
         Files.createDirectories(data.resolve("images"));
         Files.createSymbolicLink(data.resolve("images/minimal"), image);
     }
@@ -197,5 +224,4 @@ class ServerCrashIT {
             return s.getLocalPort();
         }
     }
-
 }

@@ -23,7 +23,8 @@ final class ServerProcess implements AutoCloseable {
     static final String PREFIX = "wcr-";
     static final String CIDR = "10.221.0.0/16";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     // A guard against a hung server, not a speed limit: boots queue behind each other under TCG.
     private static final Duration PATIENCE = Duration.ofMinutes(10);
 
@@ -41,8 +42,18 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path root, Path dataDir, int port, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = root.resolve("cli/target/wrenn-cli.jar") + ":" + root.resolve("cli/target/lib/*");
-        var pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dwrenn.home=" + root, "-cp", cp,
-                "dev.wrenn.cli.Wrenn", "server", "--port", Integer.toString(port), "--data-dir", dataDir.toString())
+        var pb = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Dwrenn.home=" + root,
+                        "-cp",
+                        cp,
+                        "dev.wrenn.cli.Wrenn",
+                        "server",
+                        "--port",
+                        Integer.toString(port),
+                        "--data-dir",
+                        dataDir.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = pb.environment();
@@ -58,11 +69,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** Until /healthz answers; a server that exits first fails at once, with its log. */
     private void awaitReady() {
-        org.awaitility.Awaitility.await("server ready").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        org.awaitility.Awaitility.await("server ready")
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
-                    if (!process.isAlive()) throw new IllegalStateException("server exited " + process.exitValue() + ":\n" + tail());
-                    var r = HTTP.send(HttpRequest.newBuilder(uri("/healthz")).timeout(Duration.ofSeconds(5)).build(),
+                    if (!process.isAlive())
+                        throw new IllegalStateException("server exited " + process.exitValue() + ":\n" + tail());
+                    var r = HTTP.send(
+                            HttpRequest.newBuilder(uri("/healthz"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     return r.statusCode() == 200;
                 });
@@ -75,8 +92,11 @@ final class ServerProcess implements AutoCloseable {
     record Response(int status, JsonNode json, String body) {}
 
     Response call(String method, String path, String body, String... headers) {
-        var b = HttpRequest.newBuilder(uri(path)).timeout(PATIENCE)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        var b = HttpRequest.newBuilder(uri(path))
+                .timeout(PATIENCE)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", "application/json");
         if (apiKey != null) b.header("X-API-Key", apiKey);
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
@@ -94,16 +114,27 @@ final class ServerProcess implements AutoCloseable {
 
     /** A new account and an API key for it; later calls carry the key. */
     void signUp() {
-        var s = call("POST", "/v1/auth/signup", "{\"email\":\"crash-" + System.nanoTime() + "@example.com\",\"password\":\"a-long-password\"}");
+        var s = call(
+                "POST",
+                "/v1/auth/signup",
+                "{\"email\":\"crash-" + System.nanoTime() + "@example.com\",\"password\":\"a-long-password\"}");
         if (s.status() != 201) throw new IllegalStateException("signup: " + s.body());
-        var k = call("POST", "/v1/api-keys", "{\"name\":\"crash\"}", "Authorization", "Bearer " + s.json().get("token").asString());
+        var k = call(
+                "POST",
+                "/v1/api-keys",
+                "{\"name\":\"crash\"}",
+                "Authorization",
+                "Bearer " + s.json().get("token").asString());
         if (k.status() != 201) throw new IllegalStateException("api key: " + k.body());
         apiKey = k.json().get("key").asString();
     }
 
     /** Runs a shell command line in a sandbox; its stdout. */
     String sh(String id, String command) {
-        var r = call("POST", "/v1/sandboxes/" + id + "/exec", JSON.createObjectNode().put("cmd", command).toString());
+        var r = call(
+                "POST",
+                "/v1/sandboxes/" + id + "/exec",
+                JSON.createObjectNode().put("cmd", command).toString());
         if (r.status() != 200) throw new IllegalStateException("exec in " + id + ": " + r.status() + " " + r.body());
         return r.json().get("stdout").asString();
     }

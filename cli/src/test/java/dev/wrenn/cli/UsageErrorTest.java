@@ -15,9 +15,11 @@ class UsageErrorTest {
     @TestFactory
     Stream<DynamicTest> anUnknownCommandUnderEveryGroupFails() {
         return groups().flatMap(group -> Stream.of(
-                DynamicTest.dynamicTest(group + " nosuch", () -> assertUnknownCommand(group, Cli.run(group.argsWith("nosuch")))),
+                DynamicTest.dynamicTest(
+                        group + " nosuch", () -> assertUnknownCommand(group, Cli.run(group.argsWith("nosuch")))),
                 // picocli alone prints the group's help and exits 0 here.
-                DynamicTest.dynamicTest(group + " nosuch --help",
+                DynamicTest.dynamicTest(
+                        group + " nosuch --help",
                         () -> assertUnknownCommand(group, Cli.run(group.argsWith("nosuch", "--help"))))));
     }
 
@@ -27,8 +29,8 @@ class UsageErrorTest {
             var r = Cli.run(group.argsWith());
             assertThat(r.exitCode()).isEqualTo(2);
             assertThat(r.out()).isEmpty();
-            assertThat(r.errLines().getFirst()).isEqualTo(
-                    "wrenn: missing command for '" + group.name() + "'; see '" + group.name() + " --help'");
+            assertThat(r.errLines().getFirst())
+                    .isEqualTo("wrenn: missing command for '" + group.name() + "'; see '" + group.name() + " --help'");
             assertThat(r.err()).contains("Usage: " + group.name() + " ").contains("Commands:");
         }));
     }
@@ -40,7 +42,10 @@ class UsageErrorTest {
 
     @Test
     void aValueOfTheWrongType() {
-        assertOneLine(Cli.run("sandbox", "create", "--vcpus", "two"), "'--vcpus': 'two' is not an int", "wrenn sandbox create");
+        assertOneLine(
+                Cli.run("sandbox", "create", "--vcpus", "two"),
+                "'--vcpus': 'two' is not an int",
+                "wrenn sandbox create");
         assertOneLine(Cli.run("agent", "--accel", "fast"), "'--accel'", "wrenn agent");
     }
 
@@ -63,20 +68,24 @@ class UsageErrorTest {
     void aUrlWithoutAScheme() {
         var r = Cli.run("sandbox", "list", "--url", "localhost:8080", "--api-key", "wrn_x");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.errLines()).containsExactly(
-                "wrenn: the API URL must start with http:// or https://, got 'localhost:8080'");
+        assertThat(r.errLines())
+                .containsExactly("wrenn: the API URL must start with http:// or https://, got 'localhost:8080'");
     }
 
     private static Stream<Cli.Node> groups() {
         var groups = Cli.walk().stream().filter(Cli.Node::isGroup).toList();
-        assertThat(groups).extracting(Cli.Node::toString).contains("wrenn", "wrenn sandbox", "wrenn files", "wrenn template");
+        assertThat(groups)
+                .extracting(Cli.Node::toString)
+                .contains("wrenn", "wrenn sandbox", "wrenn files", "wrenn template");
         return groups.stream();
     }
 
     private static void assertUnknownCommand(Cli.Node group, Cli.Result r) {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.errLines()).singleElement().asString()
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("wrenn: unknown command 'nosuch' for '" + group.name() + "'")
                 .endsWith("; see '" + group.name() + " --help'");
     }
@@ -84,7 +93,9 @@ class UsageErrorTest {
     private static void assertOneLine(Cli.Result r, String names, String command) {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.errLines()).singleElement().asString()
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("wrenn: ")
                 .contains(names)
                 .endsWith("; see '" + command + " --help'");

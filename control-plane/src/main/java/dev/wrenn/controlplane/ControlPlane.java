@@ -13,20 +13,20 @@ import dev.wrenn.controlplane.auth.oauth.OAuthState;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
+import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.http.HttpApp;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
-import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.sandbox.AutoPauser;
 import dev.wrenn.controlplane.sandbox.ExecStreamSocket;
-import dev.wrenn.controlplane.snapshot.SnapshotRoutes;
-import dev.wrenn.controlplane.snapshot.SnapshotService;
-import dev.wrenn.controlplane.snapshot.TemplateStore;
 import dev.wrenn.controlplane.sandbox.FileTransfer;
 import dev.wrenn.controlplane.sandbox.Reconciler;
 import dev.wrenn.controlplane.sandbox.SandboxLimits;
 import dev.wrenn.controlplane.sandbox.SandboxRoutes;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import dev.wrenn.controlplane.sandbox.SandboxStore;
+import dev.wrenn.controlplane.snapshot.SnapshotRoutes;
+import dev.wrenn.controlplane.snapshot.SnapshotService;
+import dev.wrenn.controlplane.snapshot.TemplateStore;
 import io.javalin.Javalin;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -82,7 +82,9 @@ public final class ControlPlane implements AutoCloseable {
             var jwt = new JwtService(jwtSecret, clock);
             var apiKeys = new ApiKeyService(jdbi);
             var authenticator = new Authenticator(jwt, apiKeys);
-            var httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            var httpClient = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             var authRoutes = new AuthRoutes(
                     new AccountService(jdbi, new PasswordHasher(), jwt),
                     OAuthProviders.fromConfig(config, httpClient),
@@ -92,7 +94,8 @@ public final class ControlPlane implements AutoCloseable {
                     config.oauthRedirectUrl());
             var apiKeyRoutes = new ApiKeyRoutes(apiKeys);
             var sandboxStore = new SandboxStore(jdbi);
-            hostAgent = config.sandboxes().hostAgent()
+            hostAgent = config.sandboxes()
+                    .hostAgent()
                     .map(a -> new HostAgentClient(a, config.sandboxes().hostAgentToken()))
                     .orElse(null);
             var templateStore = new TemplateStore(jdbi);
@@ -101,17 +104,27 @@ public final class ControlPlane implements AutoCloseable {
                     templateStore,
                     hostAgent,
                     new SandboxLimits(
-                            Runtime.getRuntime().availableProcessors(), 128, config.sandboxes().maxMemoryMb(), 7 * 24 * 3600, 3600),
+                            Runtime.getRuntime().availableProcessors(),
+                            128,
+                            config.sandboxes().maxMemoryMb(),
+                            7 * 24 * 3600,
+                            3600),
                     config.sandboxes().createTimeoutSec() * 1000L);
             var sandboxRoutes = new SandboxRoutes(
                     sandboxStore,
                     sandboxService,
-                    new FileTransfer(sandboxService, config.sandboxes().maxUploadBytes(), config.dataDir().resolve("spool")),
+                    new FileTransfer(
+                            sandboxService,
+                            config.sandboxes().maxUploadBytes(),
+                            config.dataDir().resolve("spool")),
                     new ExecStreamSocket(sandboxService, sandboxStore, authenticator));
             var snapshotRoutes = new SnapshotRoutes(new SnapshotService(templateStore, sandboxService));
             if (hostAgent != null) {
                 autoPauser = new AutoPauser(sandboxStore, sandboxService, java.time.Duration.ofSeconds(1));
-                reconciler = new Reconciler(sandboxStore, hostAgent, java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()),
+                reconciler = new Reconciler(
+                        sandboxStore,
+                        hostAgent,
+                        java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()),
                         sandboxService::tryWithLock);
             }
             var app = HttpApp.create(config, new HttpMetrics(), routes -> {

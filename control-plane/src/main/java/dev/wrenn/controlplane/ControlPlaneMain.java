@@ -22,10 +22,13 @@ public final class ControlPlaneMain {
             return;
         }
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cp.close();
-            stopped.countDown();
-        }, "control-plane-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            cp.close();
+                            stopped.countDown();
+                        },
+                        "control-plane-shutdown"));
         // Wrappers and tests wait for this line.
         System.out.println("control plane listening on port " + cp.port());
         System.out.flush();

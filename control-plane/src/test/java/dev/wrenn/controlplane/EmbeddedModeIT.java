@@ -19,8 +19,8 @@ class EmbeddedModeIT {
     Path dataDir;
 
     private ControlPlane start() {
-        return ControlPlane.start(ControlPlaneConfig.from(Map.of(
-                "WRENN_HOST", "127.0.0.1", "WRENN_PORT", "0", "WRENN_DATA_DIR", dataDir.toString())));
+        return ControlPlane.start(ControlPlaneConfig.from(
+                Map.of("WRENN_HOST", "127.0.0.1", "WRENN_PORT", "0", "WRENN_DATA_DIR", dataDir.toString())));
     }
 
     @Test
@@ -32,7 +32,8 @@ class EmbeddedModeIT {
         }
         Path secret = dataDir.resolve("secrets/jwt.key");
         assertThat(secret).exists();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+                .isEqualTo("rw-------");
         assertThat(dataDir.resolve("postgres/data/PG_VERSION")).exists();
 
         try (var cp = start()) {
@@ -43,7 +44,8 @@ class EmbeddedModeIT {
             assertThat(login.status()).isEqualTo(200);
             assertThat(login.json().get("user_id").asString()).isEqualTo(account.userId());
             // The secret was kept, so a token from before the restart is still valid.
-            assertThat(api.withBearer(account.token()).get("/v1/api-keys").status()).isEqualTo(200);
+            assertThat(api.withBearer(account.token()).get("/v1/api-keys").status())
+                    .isEqualTo(200);
         }
     }
 }

@@ -58,18 +58,20 @@ public final class GuestAgent implements AutoCloseable {
      * Waiting for a quiet moment keeps that second away from boot and from the first commands.
      */
     public void warmRestorePathWhenIdle(java.time.Duration idle) {
-        Thread t = new Thread(() -> {
-            try {
-                // Sleeps until the quiet period would end; a request meanwhile moves that point on.
-                for (long left; (left = idle.toNanos() - router.idleNanos()) > 0; ) {
-                    Thread.sleep(java.time.Duration.ofNanos(left));
-                }
-                WallClock.SystemWallClock.warm();
-                KernelEntropy.SystemEntropy.warm();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "restore-warmup");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        // Sleeps until the quiet period would end; a request meanwhile moves that point on.
+                        for (long left; (left = idle.toNanos() - router.idleNanos()) > 0; ) {
+                            Thread.sleep(java.time.Duration.ofNanos(left));
+                        }
+                        WallClock.SystemWallClock.warm();
+                        KernelEntropy.SystemEntropy.warm();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "restore-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -97,7 +99,8 @@ public final class GuestAgent implements AutoCloseable {
                 case "--token-state" -> tokenState = args[++i];
                 case "--train" -> train = true;
                 default -> {
-                    System.err.println("usage: GuestAgent [--port N] [--token-file FILE] [--token-state FILE] [--train]");
+                    System.err.println(
+                            "usage: GuestAgent [--port N] [--token-file FILE] [--token-state FILE] [--train]");
                     System.exit(2);
                 }
             }
@@ -111,16 +114,23 @@ public final class GuestAgent implements AutoCloseable {
         if (tokenFile != null) {
             token = TokenStore.fromFile(Path.of(tokenFile)).orElse(null);
         } else if (Files.isReadable(Path.of("/proc/cmdline"))) {
-            token = TokenStore.fromCmdline(Files.readString(Path.of("/proc/cmdline"))).orElse(null);
+            token = TokenStore.fromCmdline(Files.readString(Path.of("/proc/cmdline")))
+                    .orElse(null);
         }
         var tokens = new TokenStore(token, tokenState == null || tokenState.isEmpty() ? null : Path.of(tokenState));
         if (!tokens.isConfigured()) {
-            System.err.println("wrenn-guest-agent: no token (wrenn.token= on the kernel command line); every request will get 401");
+            System.err.println(
+                    "wrenn-guest-agent: no token (wrenn.token= on the kernel command line); every request will get 401");
         }
         Path home = Path.of(System.getProperty("user.home", "/"));
         var agent = start(port, tokens, WallClock.system(), Files.isDirectory(home) ? home : Path.of("/"));
         System.err.println("wrenn-guest-agent: listening on :" + agent.port() + " after "
-                + (System.currentTimeMillis() - ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis()))
+                + (System.currentTimeMillis()
+                        - ProcessHandle.current()
+                                .info()
+                                .startInstant()
+                                .map(i -> i.toEpochMilli())
+                                .orElse(System.currentTimeMillis()))
                 + " ms");
         agent.warmRestorePathWhenIdle(java.time.Duration.ofSeconds(2));
         Thread.currentThread().join();

@@ -89,7 +89,8 @@ final class Router implements HttpHandler {
                 long unixMs = Exchanges.optionalLong(body, "unix_ms", 0);
                 byte[] seed = parseSeed(Exchanges.requireString(body, "seed"));
                 Object newToken = body.get("token");
-                if (newToken != null && !(newToken instanceof String)) throw ApiError.badRequest("'token' must be a string");
+                if (newToken != null && !(newToken instanceof String))
+                    throw ApiError.badRequest("'token' must be a string");
                 try {
                     clock.set(unixMs);
                 } catch (SecurityException e) {

@@ -23,7 +23,8 @@ final class AgentHarness implements AutoCloseable {
     final List<Long> clockCalls = new CopyOnWriteArrayList<>();
     final List<byte[]> entropyCalls = new CopyOnWriteArrayList<>();
     final GuestAgent agent;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     AgentHarness(Path dir) throws IOException {
         this.dir = dir;
@@ -42,7 +43,9 @@ final class AgentHarness implements AutoCloseable {
     }
 
     HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60));
+        return HttpRequest.newBuilder(uri(pathAndQuery))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60));
     }
 
     HttpResponse<String> get(String path) throws Exception {
@@ -50,7 +53,9 @@ final class AgentHarness implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, Object body) throws Exception {
-        var req = request(path).POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : Json.write(body))).build();
+        var req = request(path)
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : Json.write(body)))
+                .build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -40,9 +40,21 @@ class ExecTest {
 
     @Test
     void successfulCommand() throws Exception {
-        var r = exec(Map.of("cmd", "sh", "args", List.of("-c", "echo \"hi $NAME\"; pwd"), "env", Map.of("NAME", "wrenn"),
-                "cwd", dir.toString(), "timeout_ms", 10_000));
-        assertThat(r).containsEntry("exit_code", 0L).containsEntry("encoding", "utf-8").containsEntry("timed_out", false);
+        var r = exec(Map.of(
+                "cmd",
+                "sh",
+                "args",
+                List.of("-c", "echo \"hi $NAME\"; pwd"),
+                "env",
+                Map.of("NAME", "wrenn"),
+                "cwd",
+                dir.toString(),
+                "timeout_ms",
+                10_000));
+        assertThat(r)
+                .containsEntry("exit_code", 0L)
+                .containsEntry("encoding", "utf-8")
+                .containsEntry("timed_out", false);
         assertThat(r.get("stdout")).isEqualTo("hi wrenn\n" + dir.toRealPath() + "\n");
         assertThat(r.get("stderr")).isEqualTo("");
         assertThat((Long) r.get("duration_ms")).isGreaterThanOrEqualTo(0L);
@@ -51,7 +63,10 @@ class ExecTest {
     @Test
     void failingCommandKeepsExitCodeAndStderr() throws Exception {
         var r = exec(Map.of("cmd", "sh", "args", List.of("-c", "echo out; echo 'it broke' >&2; exit 3")));
-        assertThat(r).containsEntry("exit_code", 3L).containsEntry("stdout", "out\n").containsEntry("stderr", "it broke\n");
+        assertThat(r)
+                .containsEntry("exit_code", 3L)
+                .containsEntry("stdout", "out\n")
+                .containsEntry("stderr", "it broke\n");
     }
 
     @Test
@@ -59,8 +74,13 @@ class ExecTest {
         Path pidFile = dir.resolve("bg.pid");
         // The child outlives any test run unless the timeout kills it: an answer at all (before the
         // harness gives up) and a dead child prove it, with no clock in the assertion.
-        var r = exec(Map.of("cmd", "sh", "args", List.of("-c", "sleep 100000 & echo $! > " + pidFile + "; wait"),
-                "timeout_ms", 500));
+        var r = exec(Map.of(
+                "cmd",
+                "sh",
+                "args",
+                List.of("-c", "sleep 100000 & echo $! > " + pidFile + "; wait"),
+                "timeout_ms",
+                500));
         assertThat(r).containsEntry("timed_out", true).containsEntry("exit_code", -1L);
         long bgPid = Long.parseLong(Files.readString(pidFile).trim());
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -68,16 +88,17 @@ class ExecTest {
             Thread.sleep(20);
         }
         assertThat(ProcessHandle.of(bgPid).map(ProcessHandle::isAlive).orElse(false))
-                .as("background child in the same process group is killed").isFalse();
+                .as("background child in the same process group is killed")
+                .isFalse();
     }
 
     @Test
     void nonUtf8OutputIsBase64() throws Exception {
         var r = exec(Map.of("cmd", "sh", "args", List.of("-c", "printf '\\377\\376abc\\000'; printf 'ok' >&2")));
         assertThat(r).containsEntry("encoding", "base64");
-        assertThat(Base64.getDecoder().decode((String) r.get("stdout")))
-                .containsExactly(0xff, 0xfe, 'a', 'b', 'c', 0);
-        assertThat(new String(Base64.getDecoder().decode((String) r.get("stderr")))).isEqualTo("ok");
+        assertThat(Base64.getDecoder().decode((String) r.get("stdout"))).containsExactly(0xff, 0xfe, 'a', 'b', 'c', 0);
+        assertThat(new String(Base64.getDecoder().decode((String) r.get("stderr"))))
+                .isEqualTo("ok");
     }
 
     @Test
@@ -89,8 +110,12 @@ class ExecTest {
 
     @Test
     void largeOutputIsCappedAndFlagged() throws Exception {
-        var r = exec(Map.of("cmd", "sh", "args", List.of("-c", "head -c 6000000 /dev/zero | tr '\\0' 'a'; echo tail >&2")));
-        assertThat(r).containsEntry("truncated", true).containsEntry("stderr", "tail\n").containsEntry("exit_code", 0L);
+        var r = exec(
+                Map.of("cmd", "sh", "args", List.of("-c", "head -c 6000000 /dev/zero | tr '\\0' 'a'; echo tail >&2")));
+        assertThat(r)
+                .containsEntry("truncated", true)
+                .containsEntry("stderr", "tail\n")
+                .containsEntry("exit_code", 0L);
         assertThat((String) r.get("stdout")).hasSize(4 * 1024 * 1024).matches("a+");
     }
 
@@ -100,7 +125,8 @@ class ExecTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(errorCode(r)).isEqualTo("spawn_failed");
 
-        var badCwd = h.post("/exec", Map.of("cmd", "true", "cwd", dir.resolve("missing").toString()));
+        var badCwd = h.post(
+                "/exec", Map.of("cmd", "true", "cwd", dir.resolve("missing").toString()));
         assertThat(badCwd.statusCode()).isEqualTo(400);
         assertThat(errorCode(badCwd)).isEqualTo("spawn_failed");
     }

@@ -47,7 +47,10 @@ class FilesTest {
     }
 
     HttpResponse<String> put(Path target, HttpRequest.BodyPublisher body, String extraQuery) throws Exception {
-        return h.http.send(h.request("/files?path=" + q(target.toString()) + extraQuery).PUT(body).build(),
+        return h.http.send(
+                h.request("/files?path=" + q(target.toString()) + extraQuery)
+                        .PUT(body)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -66,13 +69,15 @@ class FilesTest {
         var up = put(target, HttpRequest.BodyPublishers.ofFile(source), "&mode=0600");
         assertThat(up.statusCode()).as(up.body()).isEqualTo(204);
         assertThat(sha256(target)).isEqualTo(sha256(source));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rw-------");
         try (var listing = Files.list(target.getParent())) {
             assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("target.bin");
         }
 
         Path downloaded = dir.resolve("downloaded.bin");
-        var down = h.http.send(h.request("/files?path=" + q(target.toString())).GET().build(),
+        var down = h.http.send(
+                h.request("/files?path=" + q(target.toString())).GET().build(),
                 HttpResponse.BodyHandlers.ofFile(downloaded));
         assertThat(down.statusCode()).isEqualTo(200);
         assertThat(down.headers().firstValueAsLong("Content-Length")).hasValue(50L << 20);
@@ -82,10 +87,14 @@ class FilesTest {
     @Test
     void overwriteKeepsExistingModeAndEmptyFilesWork() throws Exception {
         Path target = dir.resolve("script.sh");
-        assertThat(put(target, HttpRequest.BodyPublishers.ofString("echo 1"), "&mode=755").statusCode()).isEqualTo(204);
-        assertThat(put(target, HttpRequest.BodyPublishers.ofString(""), "").statusCode()).isEqualTo(204);
+        assertThat(put(target, HttpRequest.BodyPublishers.ofString("echo 1"), "&mode=755")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(put(target, HttpRequest.BodyPublishers.ofString(""), "").statusCode())
+                .isEqualTo(204);
         assertThat(Files.size(target)).isZero();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rwxr-xr-x");
         var r = h.get("/files?path=" + q(target.toString()));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEmpty();
@@ -118,7 +127,8 @@ class FilesTest {
         var rel = h.get("/files?path=relative/path");
         assertThat(rel.statusCode()).isEqualTo(400);
         assertThat(errorCode(rel)).isEqualTo("bad_request");
-        assertThat(errorCode(put(dir.resolve("m"), HttpRequest.BodyPublishers.ofString("y"), "&mode=99"))).isEqualTo("bad_request");
+        assertThat(errorCode(put(dir.resolve("m"), HttpRequest.BodyPublishers.ofString("y"), "&mode=99")))
+                .isEqualTo("bad_request");
     }
 
     @Test
@@ -133,15 +143,22 @@ class FilesTest {
             return;
         }
         // Root passes permission bits, but not an immutable file: replacing it is refused (EPERM).
-        var chattr = new ProcessBuilder("chattr", "+i", secret.toString()).inheritIO().start();
-        assertThat(chattr.waitFor()).as("chattr +i on the test directory's filesystem").isZero();
+        var chattr = new ProcessBuilder("chattr", "+i", secret.toString())
+                .inheritIO()
+                .start();
+        assertThat(chattr.waitFor())
+                .as("chattr +i on the test directory's filesystem")
+                .isZero();
         try {
             var w = put(secret, HttpRequest.BodyPublishers.ofString("overwrite"), "");
             assertThat(w.statusCode()).isEqualTo(403);
             assertThat(errorCode(w)).isEqualTo("permission_denied");
             assertThat(Files.readString(secret)).isEqualTo("s");
         } finally {
-            new ProcessBuilder("chattr", "-i", secret.toString()).inheritIO().start().waitFor();
+            new ProcessBuilder("chattr", "-i", secret.toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         }
     }
 }

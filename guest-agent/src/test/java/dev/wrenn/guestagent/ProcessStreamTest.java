@@ -42,7 +42,10 @@ class ProcessStreamTest {
         final BufferedReader lines;
 
         Stream(Map<String, Object> body) throws Exception {
-            response = h.http.send(h.request("/process").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(),
+            response = h.http.send(
+                    h.request("/process")
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
@@ -86,7 +89,8 @@ class ProcessStreamTest {
 
     @Test
     void outputEventsArriveWhileTheProcessRuns() throws Exception {
-        try (var s = new Stream(Map.of("cmd", "sh", "args", List.of("-c", "echo first; sleep 1.5; echo second >&2; exit 4")))) {
+        try (var s = new Stream(
+                Map.of("cmd", "sh", "args", List.of("-c", "echo first; sleep 1.5; echo second >&2; exit 4")))) {
             s.pid(s.next());
             var first = s.next();
             long firstAt = System.nanoTime();
@@ -94,7 +98,9 @@ class ProcessStreamTest {
             assertThat(data(first)).isEqualTo("first\n");
             var rest = s.untilExit();
             long exitAt = System.nanoTime();
-            assertThat((exitAt - firstAt) / 1_000_000).as("first output came before the exit, not with it").isGreaterThan(1000);
+            assertThat((exitAt - firstAt) / 1_000_000)
+                    .as("first output came before the exit, not with it")
+                    .isGreaterThan(1000);
             assertThat(rest.get(0)).containsEntry("type", "stderr");
             assertThat(data(rest.get(0))).isEqualTo("second\n");
             assertThat(rest.getLast()).containsEntry("type", "exit").containsEntry("exit_code", 4L);
@@ -105,16 +111,25 @@ class ProcessStreamTest {
     void stdinIsDeliveredAndCanBeClosed() throws Exception {
         try (var s = new Stream(Map.of("cmd", "cat"))) {
             long pid = s.pid(s.next());
-            var r1 = h.http.send(h.request("/process/" + pid + "/stdin").POST(HttpRequest.BodyPublishers.ofString("hello\n")).build(),
+            var r1 = h.http.send(
+                    h.request("/process/" + pid + "/stdin")
+                            .POST(HttpRequest.BodyPublishers.ofString("hello\n"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r1.statusCode()).isEqualTo(204);
             var echoed = s.next();
             assertThat(data(echoed)).isEqualTo("hello\n");
-            var r2 = h.http.send(h.request("/process/" + pid + "/stdin").header("X-Close-Stdin", "true")
-                    .POST(HttpRequest.BodyPublishers.ofString("bye")).build(), HttpResponse.BodyHandlers.ofString());
+            var r2 = h.http.send(
+                    h.request("/process/" + pid + "/stdin")
+                            .header("X-Close-Stdin", "true")
+                            .POST(HttpRequest.BodyPublishers.ofString("bye"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r2.statusCode()).isEqualTo(204);
             var events = s.untilExit();
-            String out = events.stream().filter(e -> "stdout".equals(e.get("type"))).map(ProcessStreamTest::data)
+            String out = events.stream()
+                    .filter(e -> "stdout".equals(e.get("type")))
+                    .map(ProcessStreamTest::data)
                     .reduce("", String::concat);
             assertThat(out).isEqualTo("bye");
             assertThat(events.getLast()).containsEntry("exit_code", 0L);
@@ -136,7 +151,8 @@ class ProcessStreamTest {
 
     @Test
     void stopEscalatesToSigkillWhenTermIsIgnored() throws Exception {
-        try (var s = new Stream(Map.of("cmd", "sh", "args", List.of("-c", "trap '' TERM; echo ready; while true; do sleep 0.1; done")))) {
+        try (var s = new Stream(Map.of(
+                "cmd", "sh", "args", List.of("-c", "trap '' TERM; echo ready; while true; do sleep 0.1; done")))) {
             long pid = s.pid(s.next());
             assertThat(data(s.next())).isEqualTo("ready\n");
             long t0 = System.nanoTime();
@@ -162,7 +178,10 @@ class ProcessStreamTest {
         var r = h.post("/process/999999999/stop", null);
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(errorCode(r)).isEqualTo("not_found");
-        var r2 = h.http.send(h.request("/process/999999999/stdin").POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+        var r2 = h.http.send(
+                h.request("/process/999999999/stdin")
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r2.statusCode()).isEqualTo(404);
     }

@@ -13,7 +13,8 @@ class TokenStoreTest {
 
     @Test
     void readsTheTokenFromTheKernelCommandLine() {
-        assertThat(TokenStore.fromCmdline("console=ttyS0 quiet wrenn.token=abc123 root=/dev/vda rw\n")).hasValue("abc123");
+        assertThat(TokenStore.fromCmdline("console=ttyS0 quiet wrenn.token=abc123 root=/dev/vda rw\n"))
+                .hasValue("abc123");
         assertThat(TokenStore.fromCmdline("console=ttyS0")).isEmpty();
     }
 

@@ -40,7 +40,12 @@ public final class HostAgent implements AutoCloseable {
     private final ExecutorService executor;
     private boolean closed;
 
-    private HostAgent(HostAgentConfig config, Server server, SandboxManager sandboxes, HostFirewall firewall, ExecutorService executor) {
+    private HostAgent(
+            HostAgentConfig config,
+            Server server,
+            SandboxManager sandboxes,
+            HostFirewall firewall,
+            ExecutorService executor) {
         this.config = config;
         this.server = server;
         this.sandboxes = sandboxes;
@@ -60,9 +65,11 @@ public final class HostAgent implements AutoCloseable {
         Files.createDirectories(config.sandboxesDir());
         // Guest RAM files (running, paused, templates) hold everything the guests hold, tokens included:
         // only root may enter these trees, whatever mode QEMU gives the files inside.
-        Files.setPosixFilePermissions(config.sandboxesDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(
+                config.sandboxesDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(config.dataDir().resolve("templates"));
-        Files.setPosixFilePermissions(config.dataDir().resolve("templates"),
+        Files.setPosixFilePermissions(
+                config.dataDir().resolve("templates"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Reclaimer.Report reclaimed = Reclaimer.reclaim(config.prefix(), config.sandboxesDir());
 
@@ -73,14 +80,28 @@ public final class HostAgent implements AutoCloseable {
             ImageCatalog images = new ImageCatalog(config.imageDir());
             QemuHost qemu = QemuHost.probe();
             log.info("qemu: {}", qemu);
-            AccelChoice accel = AccelProbe.choose(config.accel(), images.defaultImageOrNull(), qemu, config.sandboxesDir(),
-                    config.prefix(), config.probeTimeout());
+            AccelChoice accel = AccelProbe.choose(
+                    config.accel(),
+                    images.defaultImageOrNull(),
+                    qemu,
+                    config.sandboxesDir(),
+                    config.prefix(),
+                    config.probeTimeout());
             QemuEngine engine = new QemuEngine(accel, qemu);
             Capacity capacity = new Capacity(config.hostCores(), config.vcpuOvercommit(), config.memoryBudgetMb());
             SandboxManager manager = new SandboxManager(
-                    new SandboxManager.Settings(config.prefix(), config.sandboxesDir(), addressing, config.readyTimeout(),
-                            config.defaultVcpus(), config.defaultMemoryMb(), 64),
-                    engine, images, capacity, new TemplateStore(config.dataDir().resolve("templates")));
+                    new SandboxManager.Settings(
+                            config.prefix(),
+                            config.sandboxesDir(),
+                            addressing,
+                            config.readyTimeout(),
+                            config.defaultVcpus(),
+                            config.defaultMemoryMb(),
+                            64),
+                    engine,
+                    images,
+                    capacity,
+                    new TemplateStore(config.dataDir().resolve("templates")));
             manager.adopt(reclaimed.paused());
             manager.adoptRunning(reclaimed.running());
             manager.collectTemplates();
@@ -91,9 +112,17 @@ public final class HostAgent implements AutoCloseable {
                     .addService(withToken(config, new HostAgentGrpcService(manager, VERSION)))
                     .build()
                     .start();
-            log.info("host agent {} listening on {}:{} (engine qemu, accel {}, images {}, data {}, slots {}, prefix {}) in {} ms",
-                    VERSION, config.bindAddress(), server.getPort(), accel.accel().qemuName(), config.imageDir(),
-                    config.dataDir(), addressing.cidr(), config.prefix(), (System.nanoTime() - t0) / 1_000_000);
+            log.info(
+                    "host agent {} listening on {}:{} (engine qemu, accel {}, images {}, data {}, slots {}, prefix {}) in {} ms",
+                    VERSION,
+                    config.bindAddress(),
+                    server.getPort(),
+                    accel.accel().qemuName(),
+                    config.imageDir(),
+                    config.dataDir(),
+                    addressing.cidr(),
+                    config.prefix(),
+                    (System.nanoTime() - t0) / 1_000_000);
             return new HostAgent(config, server, manager, firewall, executor);
         } catch (IOException | RuntimeException e) {
             // Adopted sandboxes outlive a failed start (the next start adopts them again); so must the
@@ -105,7 +134,8 @@ public final class HostAgent implements AutoCloseable {
 
     private static io.grpc.ServerServiceDefinition withToken(HostAgentConfig config, io.grpc.BindableService service) {
         return config.token()
-                .map(t -> io.grpc.ServerInterceptors.intercept(service, new dev.wrenn.hostagent.rpc.TokenInterceptor(t)))
+                .map(t ->
+                        io.grpc.ServerInterceptors.intercept(service, new dev.wrenn.hostagent.rpc.TokenInterceptor(t)))
                 .orElseGet(service::bindService);
     }
 
@@ -135,7 +165,9 @@ public final class HostAgent implements AutoCloseable {
         closed = true;
         server.shutdownNow();
         executor.close();
-        log.info("host agent stopped serving; {} sandbox(es) left for the next start to adopt", sandboxes.list().size());
+        log.info(
+                "host agent stopped serving; {} sandbox(es) left for the next start to adopt",
+                sandboxes.list().size());
     }
 
     @Override

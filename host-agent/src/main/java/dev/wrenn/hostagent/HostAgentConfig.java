@@ -56,13 +56,31 @@ public record HostAgentConfig(
     public static HostAgentConfig defaults() {
         Path data = defaultDataDir();
         long hostMb = hostMemoryMb();
-        var token = java.util.Optional.ofNullable(System.getenv("WRENN_HOST_AGENT_TOKEN")).filter(t -> !t.isBlank());
+        var token = java.util.Optional.ofNullable(System.getenv("WRENN_HOST_AGENT_TOKEN"))
+                .filter(t -> !t.isBlank());
         // Two agents on one host (a second server, a test run beside a real one) need their own names and range.
-        String prefix = java.util.Optional.ofNullable(System.getenv("WRENN_PREFIX")).filter(v -> !v.isBlank()).orElse("wrn-");
-        String cidr = java.util.Optional.ofNullable(System.getenv("WRENN_SLOT_CIDR")).filter(v -> !v.isBlank()).orElse("10.214.0.0/16");
-        return new HostAgentConfig("127.0.0.1", DEFAULT_PORT, data, data.resolve("images"), prefix, cidr,
-                AccelProbe.Mode.AUTO, Duration.ofSeconds(6), DEFAULT_READY_TIMEOUT,
-                Runtime.getRuntime().availableProcessors(), 4, Math.max(512, hostMb * 3 / 4), 1, 512, token);
+        String prefix = java.util.Optional.ofNullable(System.getenv("WRENN_PREFIX"))
+                .filter(v -> !v.isBlank())
+                .orElse("wrn-");
+        String cidr = java.util.Optional.ofNullable(System.getenv("WRENN_SLOT_CIDR"))
+                .filter(v -> !v.isBlank())
+                .orElse("10.214.0.0/16");
+        return new HostAgentConfig(
+                "127.0.0.1",
+                DEFAULT_PORT,
+                data,
+                data.resolve("images"),
+                prefix,
+                cidr,
+                AccelProbe.Mode.AUTO,
+                Duration.ofSeconds(6),
+                DEFAULT_READY_TIMEOUT,
+                Runtime.getRuntime().availableProcessors(),
+                4,
+                Math.max(512, hostMb * 3 / 4),
+                1,
+                512,
+                token);
     }
 
     public Path sandboxesDir() {
@@ -70,20 +88,62 @@ public record HostAgentConfig(
     }
 
     public HostAgentConfig withPort(int p) {
-        return new HostAgentConfig(bindAddress, p, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                bindAddress,
+                p,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     /** Where gRPC listens: "0.0.0.0" for a multi-host setup, "127.0.0.1" when embedded in one process. */
     public HostAgentConfig withBindAddress(String address) {
-        return new HostAgentConfig(address, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                address,
+                port,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     /** The shared secret callers must present; see {@link #token()}. */
     public HostAgentConfig withToken(String secret) {
-        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, java.util.Optional.of(secret));
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                java.util.Optional.of(secret));
     }
 
     /** True when only this machine can connect. */
@@ -96,33 +156,117 @@ public record HostAgentConfig(
     }
 
     public HostAgentConfig withDataDir(Path d) {
-        return new HostAgentConfig(bindAddress, port, d, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                d,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     public HostAgentConfig withImageDir(Path d) {
-        return new HostAgentConfig(bindAddress, port, dataDir, d, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                dataDir,
+                d,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     public HostAgentConfig withNetwork(String newPrefix, String cidr) {
-        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, newPrefix, cidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                dataDir,
+                imageDir,
+                newPrefix,
+                cidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     public HostAgentConfig withAccel(AccelProbe.Mode mode) {
-        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, mode, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                mode,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     public HostAgentConfig withMemoryBudgetMb(long mb) {
-        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, readyTimeout,
-                hostCores, vcpuOvercommit, mb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                mb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     public HostAgentConfig withReadyTimeout(Duration t) {
-        return new HostAgentConfig(bindAddress, port, dataDir, imageDir, prefix, slotCidr, accel, probeTimeout, t,
-                hostCores, vcpuOvercommit, memoryBudgetMb, defaultVcpus, defaultMemoryMb, token);
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                t,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
     }
 
     static long hostMemoryMb() {

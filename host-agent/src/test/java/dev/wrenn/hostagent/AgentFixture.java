@@ -31,10 +31,13 @@ public final class AgentFixture implements AutoCloseable {
         this.dataDir = dataDir;
         this.agent = agent;
         var headers = new io.grpc.Metadata();
-        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TOKEN);
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext()
+        headers.put(
+                io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TOKEN);
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port())
+                .usePlaintext()
                 .intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
-                .maxInboundMessageSize(8 << 20).build();
+                .maxInboundMessageSize(8 << 20)
+                .build();
         this.blocking = HostAgentServiceGrpc.newBlockingStub(channel);
         this.async = HostAgentServiceGrpc.newStub(channel);
     }
@@ -64,11 +67,15 @@ public final class AgentFixture implements AutoCloseable {
 
     public Sandbox create(String id) {
         return blocking.withDeadlineAfter(150, TimeUnit.SECONDS)
-                .createSandbox(CreateSandboxRequest.newBuilder().setSandboxId(id).setMemoryMb(512).build());
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setMemoryMb(512)
+                        .build());
     }
 
     public void destroy(String id) {
-        blocking.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+        blocking.destroySandbox(
+                DestroySandboxRequest.newBuilder().setSandboxId(id).build());
     }
 
     @Override

@@ -19,7 +19,12 @@ class HostAgentTokenTest {
     @Test
     void loopbackIsLoopback() {
         assertThat(HostAgentConfig.defaults().loopbackOnly()).isTrue();
-        assertThat(HostAgentConfig.defaults().withBindAddress("0.0.0.0").loopbackOnly()).isFalse();
-        assertThat(HostAgentConfig.defaults().withBindAddress("0.0.0.0").withToken("s").token()).contains("s");
+        assertThat(HostAgentConfig.defaults().withBindAddress("0.0.0.0").loopbackOnly())
+                .isFalse();
+        assertThat(HostAgentConfig.defaults()
+                        .withBindAddress("0.0.0.0")
+                        .withToken("s")
+                        .token())
+                .contains("s");
     }
 }

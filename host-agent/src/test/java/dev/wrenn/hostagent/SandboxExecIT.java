@@ -39,8 +39,13 @@ class SandboxExecIT {
     @BeforeAll
     static void boot() throws Exception {
         fx = AgentFixture.start();
-        sb = fx.blocking.withDeadlineAfter(150, TimeUnit.SECONDS).createSandbox(
-                CreateSandboxRequest.newBuilder().setSandboxId("exec-it").setVcpus(2).setMemoryMb(384).build());
+        sb = fx.blocking
+                .withDeadlineAfter(150, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId("exec-it")
+                        .setVcpus(2)
+                        .setMemoryMb(384)
+                        .build());
     }
 
     @AfterAll
@@ -49,8 +54,14 @@ class SandboxExecIT {
     }
 
     static ExecResponse exec(long timeoutMs, String cmd, String... args) {
-        return fx.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).exec(ExecRequest.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setCmd(cmd).addAllArgs(List.of(args)).setTimeoutMs(timeoutMs).build());
+        return fx.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setCmd(cmd)
+                        .addAllArgs(List.of(args))
+                        .setTimeoutMs(timeoutMs)
+                        .build());
     }
 
     @Test
@@ -60,17 +71,31 @@ class SandboxExecIT {
         assertThat(sb.getSlotAddress()).startsWith("10.215.");
         assertThat(sb.getAccel()).isIn(Accel.ACCEL_KVM, Accel.ACCEL_TCG);
         assertThat(sb.getTiming().getTotalMs()).isPositive();
-        assertThat(fx.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("exec-it").build()).getVmmPid()).isPositive();
-        assertThat(fx.blocking.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList())
-                .extracting(Sandbox::getSandboxId).contains("exec-it");
-        System.out.printf("boot: total %d ms (prepare %d, boot %d), accel %s%n", sb.getTiming().getTotalMs(),
-                sb.getTiming().getPrepareMs(), sb.getTiming().getBootMs(), sb.getAccel());
+        assertThat(fx.blocking
+                        .getSandbox(GetSandboxRequest.newBuilder()
+                                .setSandboxId("exec-it")
+                                .build())
+                        .getVmmPid())
+                .isPositive();
+        assertThat(fx.blocking
+                        .listSandboxes(ListSandboxesRequest.getDefaultInstance())
+                        .getSandboxesList())
+                .extracting(Sandbox::getSandboxId)
+                .contains("exec-it");
+        System.out.printf(
+                "boot: total %d ms (prepare %d, boot %d), accel %s%n",
+                sb.getTiming().getTotalMs(),
+                sb.getTiming().getPrepareMs(),
+                sb.getTiming().getBootMs(),
+                sb.getAccel());
     }
 
     @Test
     void vcpusAndMemoryAreHonoured() {
         assertThat(exec(30_000, "nproc").getStdout().toStringUtf8().strip()).isEqualTo("2");
-        String memTotal = exec(30_000, "sh", "-c", "grep MemTotal /proc/meminfo").getStdout().toStringUtf8();
+        String memTotal = exec(30_000, "sh", "-c", "grep MemTotal /proc/meminfo")
+                .getStdout()
+                .toStringUtf8();
         long kb = Long.parseLong(memTotal.replaceAll("\\D", ""));
         assertThat(kb / 1024).isBetween(300L, 384L);
     }
@@ -113,18 +138,25 @@ class SandboxExecIT {
 
     @Test
     void nonUtf8OutputRoundTrips() {
-        ExecResponse r = exec(30_000, "python3", "-c", "import sys; sys.stdout.buffer.write(bytes([0xff, 0xfe, 0x00, 0x41]))");
+        ExecResponse r =
+                exec(30_000, "python3", "-c", "import sys; sys.stdout.buffer.write(bytes([0xff, 0xfe, 0x00, 0x41]))");
         assertThat(r.getStdout().toByteArray()).containsExactly(0xff, 0xfe, 0x00, 0x41);
     }
 
     @Test
     void unknownSandboxIsNotFoundAndOverCapacityIsRefused() {
-        assertThatThrownBy(() -> fx.blocking.exec(ExecRequest.newBuilder().setSandboxId("nope").setCmd("true").build()))
+        assertThatThrownBy(() -> fx.blocking.exec(ExecRequest.newBuilder()
+                        .setSandboxId("nope")
+                        .setCmd("true")
+                        .build()))
                 .isInstanceOf(StatusRuntimeException.class)
-                .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+                .isEqualTo(Status.Code.NOT_FOUND);
         int cores = Runtime.getRuntime().availableProcessors();
         assertThatThrownBy(() -> fx.blocking.createSandbox(CreateSandboxRequest.newBuilder()
-                        .setSandboxId("too-big").setVcpus(cores + 1).build()))
+                        .setSandboxId("too-big")
+                        .setVcpus(cores + 1)
+                        .build()))
                 .isInstanceOf(StatusRuntimeException.class)
                 .satisfies(e -> {
                     Status s = ((StatusRuntimeException) e).getStatus();
@@ -132,7 +164,8 @@ class SandboxExecIT {
                     assertThat(s.getDescription()).contains("cores");
                 });
         assertThatThrownBy(() -> fx.create("exec-it"))
-                .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+                .isEqualTo(Status.Code.ALREADY_EXISTS);
     }
 
     /** Collects a stream's events and records when each arrived. */
@@ -163,7 +196,8 @@ class SandboxExecIT {
 
         String stdout() {
             StringBuilder sb = new StringBuilder();
-            for (Event e : events) if (e.msg.hasStdout()) sb.append(e.msg.getStdout().toStringUtf8());
+            for (Event e : events)
+                if (e.msg.hasStdout()) sb.append(e.msg.getStdout().toStringUtf8());
             return sb.toString();
         }
 
@@ -173,8 +207,12 @@ class SandboxExecIT {
     }
 
     static ExecStreamRequest start(String cmd, String... args) {
-        return ExecStreamRequest.newBuilder().setStart(ExecStart.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setCmd(cmd).addAllArgs(List.of(args))).build();
+        return ExecStreamRequest.newBuilder()
+                .setStart(ExecStart.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setCmd(cmd)
+                        .addAllArgs(List.of(args)))
+                .build();
     }
 
     @Test
@@ -186,7 +224,8 @@ class SandboxExecIT {
         assertThat(rec.done.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(rec.error).isNull();
         assertThat(rec.stdout()).isEqualTo("line1\nline2\nline3\nline4\n");
-        var firstLine = rec.events.stream().filter(e -> e.msg().hasStdout()).findFirst().orElseThrow();
+        var firstLine =
+                rec.events.stream().filter(e -> e.msg().hasStdout()).findFirst().orElseThrow();
         assertThat(rec.exit().atNanos() - firstLine.atNanos()).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(2000));
         assertThat(rec.exit().msg().getExit().getExitCode()).isZero();
     }
@@ -195,16 +234,27 @@ class SandboxExecIT {
     void stdinIsForwardedAndStopEndsTheProcess() throws Exception {
         Recorder rec = new Recorder();
         StreamObserver<ExecStreamRequest> req = fx.async.execStream(rec);
-        req.onNext(start("python3", "-u", "-c",
-                "import sys\nfor l in sys.stdin:\n    print('got ' + l.strip(), flush=True)\nimport time; time.sleep(60)"));
+        req.onNext(
+                start(
+                        "python3",
+                        "-u",
+                        "-c",
+                        "import sys\nfor l in sys.stdin:\n    print('got ' + l.strip(), flush=True)\nimport time; time.sleep(60)"));
         assertThat(rec.started.await(30, TimeUnit.SECONDS)).isTrue();
-        req.onNext(ExecStreamRequest.newBuilder().setStdin(StdinChunk.newBuilder()
-                .setData(ByteString.copyFrom("hello\nworld\n", StandardCharsets.UTF_8)).setClose(true)).build());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> rec.stdout().contains("got world"));
+        req.onNext(ExecStreamRequest.newBuilder()
+                .setStdin(StdinChunk.newBuilder()
+                        .setData(ByteString.copyFrom("hello\nworld\n", StandardCharsets.UTF_8))
+                        .setClose(true))
+                .build());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(2))
+                .until(() -> rec.stdout().contains("got world"));
         assertThat(rec.stdout()).isEqualTo("got hello\ngot world\n");
 
         long t0 = System.nanoTime();
-        req.onNext(ExecStreamRequest.newBuilder().setStop(StopProcess.getDefaultInstance()).build());
+        req.onNext(ExecStreamRequest.newBuilder()
+                .setStop(StopProcess.getDefaultInstance())
+                .build());
         assertThat(rec.done.await(30, TimeUnit.SECONDS)).isTrue();
         req.onCompleted();
         assertThat(rec.error).isNull();

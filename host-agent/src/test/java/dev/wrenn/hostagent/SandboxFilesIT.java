@@ -47,8 +47,12 @@ class SandboxFilesIT {
     static String write(String path, long size, long seed, boolean declareSize) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         CompletableFuture<WriteFileResponse> result = new CompletableFuture<>();
-        StreamObserver<WriteFileRequest> up = fx.async.withDeadlineAfter(300, TimeUnit.SECONDS).writeFile(observer(result));
-        var header = WriteFileHeader.newBuilder().setSandboxId(sb.getSandboxId()).setPath(path).setMode(0640);
+        StreamObserver<WriteFileRequest> up =
+                fx.async.withDeadlineAfter(300, TimeUnit.SECONDS).writeFile(observer(result));
+        var header = WriteFileHeader.newBuilder()
+                .setSandboxId(sb.getSandboxId())
+                .setPath(path)
+                .setMode(0640);
         if (declareSize) header.setSize(size);
         up.onNext(WriteFileRequest.newBuilder().setHeader(header).build());
         Random rnd = new Random(seed);
@@ -57,7 +61,9 @@ class SandboxFilesIT {
             int n = (int) Math.min(chunk.length, size - sent);
             rnd.nextBytes(chunk);
             sha.update(chunk, 0, n);
-            up.onNext(WriteFileRequest.newBuilder().setData(ByteString.copyFrom(chunk, 0, n)).build());
+            up.onNext(WriteFileRequest.newBuilder()
+                    .setData(ByteString.copyFrom(chunk, 0, n))
+                    .build());
         }
         up.onCompleted();
         assertThat(result.get(300, TimeUnit.SECONDS).getBytesWritten()).isEqualTo(size);
@@ -86,15 +92,26 @@ class SandboxFilesIT {
         long size = 50L << 20;
         String sent = write("/root/data/blob.bin", size, 42);
 
-        String inGuest = fx.blocking.exec(ExecRequest.newBuilder().setSandboxId(sb.getSandboxId())
-                .setCmd("sha256sum").addArgs("/root/data/blob.bin").setTimeoutMs(120_000).build()).getStdout().toStringUtf8();
+        String inGuest = fx.blocking
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setCmd("sha256sum")
+                        .addArgs("/root/data/blob.bin")
+                        .setTimeoutMs(120_000)
+                        .build())
+                .getStdout()
+                .toStringUtf8();
         assertThat(inGuest).startsWith(sent);
 
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long got = 0;
         long declared = -2;
-        Iterator<ReadFileResponse> it = fx.blocking.withDeadlineAfter(300, TimeUnit.SECONDS)
-                .readFile(ReadFileRequest.newBuilder().setSandboxId(sb.getSandboxId()).setPath("/root/data/blob.bin").build());
+        Iterator<ReadFileResponse> it = fx.blocking
+                .withDeadlineAfter(300, TimeUnit.SECONDS)
+                .readFile(ReadFileRequest.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setPath("/root/data/blob.bin")
+                        .build());
         while (it.hasNext()) {
             ReadFileResponse r = it.next();
             if (declared == -2) declared = r.getSize();
@@ -109,8 +126,14 @@ class SandboxFilesIT {
     @Test
     void undeclaredSizeStreamsChunked() throws Exception {
         String sent = write("/tmp/chunked.bin", (3L << 20) + 17, 5, false);
-        String inGuest = fx.blocking.exec(ExecRequest.newBuilder().setSandboxId(sb.getSandboxId())
-                .setCmd("sha256sum").addArgs("/tmp/chunked.bin").build()).getStdout().toStringUtf8();
+        String inGuest = fx.blocking
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setCmd("sha256sum")
+                        .addArgs("/tmp/chunked.bin")
+                        .build())
+                .getStdout()
+                .toStringUtf8();
         assertThat(inGuest).startsWith(sent);
     }
 
@@ -118,9 +141,15 @@ class SandboxFilesIT {
     void wrongDeclaredSizeIsRefusedAndLeavesNoFile() throws Exception {
         CompletableFuture<WriteFileResponse> f = new CompletableFuture<>();
         StreamObserver<WriteFileRequest> up = fx.async.writeFile(observer(f));
-        up.onNext(WriteFileRequest.newBuilder().setHeader(WriteFileHeader.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setPath("/tmp/short.bin").setSize(10)).build());
-        up.onNext(WriteFileRequest.newBuilder().setData(ByteString.copyFromUtf8("12345")).build());
+        up.onNext(WriteFileRequest.newBuilder()
+                .setHeader(WriteFileHeader.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setPath("/tmp/short.bin")
+                        .setSize(10))
+                .build());
+        up.onNext(WriteFileRequest.newBuilder()
+                .setData(ByteString.copyFromUtf8("12345"))
+                .build());
         up.onCompleted();
         assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(StatusRuntimeException.class)
@@ -133,8 +162,12 @@ class SandboxFilesIT {
         org.awaitility.Awaitility.await()
                 .during(java.time.Duration.ofMillis(500))
                 .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> codeOf(() -> fx.blocking.readFile(ReadFileRequest.newBuilder()
-                                .setSandboxId(sb.getSandboxId()).setPath("/tmp/short.bin").build()).hasNext())
+                .until(() -> codeOf(() -> fx.blocking
+                                .readFile(ReadFileRequest.newBuilder()
+                                        .setSandboxId(sb.getSandboxId())
+                                        .setPath("/tmp/short.bin")
+                                        .build())
+                                .hasNext())
                         == Status.Code.NOT_FOUND);
     }
 
@@ -142,7 +175,9 @@ class SandboxFilesIT {
     void emptyFileRoundTrips() throws Exception {
         write("/tmp/empty", 0, 1);
         Iterator<ReadFileResponse> it = fx.blocking.readFile(ReadFileRequest.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setPath("/tmp/empty").build());
+                .setSandboxId(sb.getSandboxId())
+                .setPath("/tmp/empty")
+                .build());
         ReadFileResponse first = it.next();
         assertThat(first.getSize()).isZero();
         assertThat(first.getData().isEmpty()).isTrue();
@@ -160,33 +195,56 @@ class SandboxFilesIT {
 
     @Test
     void missingAndBadPathsGiveClearErrors() {
-        assertThatThrownBy(() -> fx.blocking.readFile(ReadFileRequest.newBuilder()
-                        .setSandboxId(sb.getSandboxId()).setPath("/no/such/file").build()).hasNext())
+        assertThatThrownBy(() -> fx.blocking
+                        .readFile(ReadFileRequest.newBuilder()
+                                .setSandboxId(sb.getSandboxId())
+                                .setPath("/no/such/file")
+                                .build())
+                        .hasNext())
                 .isInstanceOf(StatusRuntimeException.class)
                 .satisfies(e -> {
                     Status s = ((StatusRuntimeException) e).getStatus();
                     assertThat(s.getCode()).isEqualTo(Status.Code.NOT_FOUND);
                     assertThat(s.getDescription()).contains("not_found");
                 });
-        assertThat(codeOf(() -> fx.blocking.readFile(ReadFileRequest.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setPath("relative/path").build()).hasNext()))
+        assertThat(codeOf(() -> fx.blocking
+                        .readFile(ReadFileRequest.newBuilder()
+                                .setSandboxId(sb.getSandboxId())
+                                .setPath("relative/path")
+                                .build())
+                        .hasNext()))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> fx.blocking.readFile(ReadFileRequest.newBuilder()
-                .setSandboxId("no-such-sandbox").setPath("/etc/hostname").build()).hasNext()))
+        assertThat(codeOf(() -> fx.blocking
+                        .readFile(ReadFileRequest.newBuilder()
+                                .setSandboxId("no-such-sandbox")
+                                .setPath("/etc/hostname")
+                                .build())
+                        .hasNext()))
                 .isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(codeOf(() -> fx.blocking.readFile(ReadFileRequest.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setPath("/tmp").build()).hasNext()))
+        assertThat(codeOf(() -> fx.blocking
+                        .readFile(ReadFileRequest.newBuilder()
+                                .setSandboxId(sb.getSandboxId())
+                                .setPath("/tmp")
+                                .build())
+                        .hasNext()))
                 .isIn(Status.Code.FAILED_PRECONDITION, Status.Code.INVALID_ARGUMENT);
 
         CompletableFuture<WriteFileResponse> f = new CompletableFuture<>();
         StreamObserver<WriteFileRequest> up = fx.async.writeFile(observer(f));
-        up.onNext(WriteFileRequest.newBuilder().setHeader(WriteFileHeader.newBuilder()
-                .setSandboxId(sb.getSandboxId()).setPath("/etc/hostname/child")).build());
-        up.onNext(WriteFileRequest.newBuilder().setData(ByteString.copyFromUtf8("x")).build());
+        up.onNext(WriteFileRequest.newBuilder()
+                .setHeader(WriteFileHeader.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setPath("/etc/hostname/child"))
+                .build());
+        up.onNext(WriteFileRequest.newBuilder()
+                .setData(ByteString.copyFromUtf8("x"))
+                .build());
         up.onCompleted();
         assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(StatusRuntimeException.class)
-                .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause())
+                                .getStatus()
+                                .getCode())
                         .isIn(Status.Code.FAILED_PRECONDITION, Status.Code.INVALID_ARGUMENT));
     }
 }

@@ -53,9 +53,16 @@ class SandboxIsolationIT {
     }
 
     static List<String> probe(Sandbox from, List<String> targets) {
-        ExecResponse r = fx.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).exec(ExecRequest.newBuilder()
-                .setSandboxId(from.getSandboxId()).setCmd("python3").addArgs("-c").addArgs(PROBE)
-                .addAllArgs(targets).setTimeoutMs(90_000).build());
+        ExecResponse r = fx.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(from.getSandboxId())
+                        .setCmd("python3")
+                        .addArgs("-c")
+                        .addArgs(PROBE)
+                        .addAllArgs(targets)
+                        .setTimeoutMs(90_000)
+                        .build());
         assertThat(r.getExitCode()).as(r.getStderr().toStringUtf8()).isZero();
         return r.getStdout().toStringUtf8().lines().toList();
     }

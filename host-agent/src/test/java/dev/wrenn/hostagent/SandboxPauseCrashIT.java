@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class SandboxPauseCrashIT {
     static final String PREFIX = "wrq-";
     static final String CIDR = "10.222.0.0/16";
-    static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done";
+    static final String COUNTER =
+            "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done";
 
     @Test
     void aPauseKilledAtAnyPointIsCompleteOrTheSandboxRunsOn() throws Exception {
@@ -44,9 +45,13 @@ class SandboxPauseCrashIT {
         List<String> outcomes = new ArrayList<>();
         try {
             call(data, log, stub -> {
-                stub.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("origin").build());
+                stub.createSandbox(
+                        CreateSandboxRequest.newBuilder().setSandboxId("origin").build());
                 exec(stub, "origin", "setsid sh -c '" + COUNTER + "' </dev/null >/dev/null 2>&1 &");
-                stub.snapshotSandbox(SnapshotSandboxRequest.newBuilder().setSandboxId("origin").setName("kill-tpl").build());
+                stub.snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                        .setSandboxId("origin")
+                        .setName("kill-tpl")
+                        .build());
                 return null;
             });
             for (int i = 0; i < delays.length; i++) {
@@ -54,7 +59,9 @@ class SandboxPauseCrashIT {
                 String id = "k" + i;
                 long delay = delays[i];
                 SandboxCleanupIT.AgentProcess agent = SandboxCleanupIT.AgentProcess.start(data, log, PREFIX, CIDR);
-                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", agent.port).usePlaintext().build();
+                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", agent.port)
+                        .usePlaintext()
+                        .build();
                 try {
                     var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(300, TimeUnit.SECONDS);
                     var req = CreateSandboxRequest.newBuilder().setSandboxId(id);
@@ -63,10 +70,13 @@ class SandboxPauseCrashIT {
                     exec(stub, id, "echo data-" + id + " > /root/data && sync");
                     if (!clone) exec(stub, id, "setsid sh -c '" + COUNTER + "' </dev/null >/dev/null 2>&1 &");
                     // A first pause and resume: a clone's second pause writes generation 2 over generation 1.
-                    stub.pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
-                    stub.resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+                    stub.pauseSandbox(
+                            PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+                    stub.resumeSandbox(
+                            ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
                     var async = HostAgentServiceGrpc.newFutureStub(ch);
-                    async.pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+                    async.pauseSandbox(
+                            PauseSandboxRequest.newBuilder().setSandboxId(id).build());
                     Thread.sleep(delay);
                 } finally {
                     agent.process.destroyForcibly();
@@ -74,27 +84,39 @@ class SandboxPauseCrashIT {
                     ch.shutdownNow();
                 }
                 String outcome = call(data, log, stub -> {
-                    var listed = stub.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList().stream()
-                            .filter(s -> s.getSandboxId().equals(id)).toList();
-                    assertThat(listed).as("sandbox %s after the agent was killed %d ms into its pause", id, delay).hasSize(1);
+                    var listed =
+                            stub.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList().stream()
+                                    .filter(s -> s.getSandboxId().equals(id))
+                                    .toList();
+                    assertThat(listed)
+                            .as("sandbox %s after the agent was killed %d ms into its pause", id, delay)
+                            .hasSize(1);
                     SandboxState state = listed.getFirst().getState();
                     String result;
                     if (state == SandboxState.SANDBOX_STATE_PAUSED) {
                         assertThat(strays(sandboxes.resolve(PREFIX + id))).isEmpty();
-                        stub.resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+                        stub.resumeSandbox(ResumeSandboxRequest.newBuilder()
+                                .setSandboxId(id)
+                                .build());
                         result = "paused, resumed";
                     } else {
                         // The pause never committed: the adopted guest runs on, and pauses again.
                         assertThat(state).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
                         assertThat(exec(stub, id, "cat /root/data")).isEqualTo("data-" + id);
-                        stub.pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
-                        stub.resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+                        stub.pauseSandbox(PauseSandboxRequest.newBuilder()
+                                .setSandboxId(id)
+                                .build());
+                        stub.resumeSandbox(ResumeSandboxRequest.newBuilder()
+                                .setSandboxId(id)
+                                .build());
                         result = "still running, paused and resumed again";
                     }
                     assertThat(exec(stub, id, "cat /root/data")).isEqualTo("data-" + id);
                     int c = Integer.parseInt(exec(stub, id, "cat /root/count"));
-                    assertThat(Integer.parseInt(exec(stub, id, "sleep 0.7; cat /root/count"))).isGreaterThan(c);
-                    stub.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+                    assertThat(Integer.parseInt(exec(stub, id, "sleep 0.7; cat /root/count")))
+                            .isGreaterThan(c);
+                    stub.destroySandbox(
+                            DestroySandboxRequest.newBuilder().setSandboxId(id).build());
                     return result;
                 });
                 outcomes.add((clone ? "clone" : "cold") + " killed after " + delay + " ms: " + outcome);
@@ -111,7 +133,9 @@ class SandboxPauseCrashIT {
     /** Runs {@code body} against a freshly started agent, then stops it cleanly. */
     static <T> T call(Path data, Path log, Body<T> body) throws Exception {
         try (SandboxCleanupIT.AgentProcess agent = SandboxCleanupIT.AgentProcess.start(data, log, PREFIX, CIDR)) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", agent.port).usePlaintext().build();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", agent.port)
+                    .usePlaintext()
+                    .build();
             try {
                 return body.apply(HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(300, TimeUnit.SECONDS));
             } finally {
@@ -126,7 +150,12 @@ class SandboxPauseCrashIT {
     }
 
     static String exec(HostAgentServiceGrpc.HostAgentServiceBlockingStub stub, String id, String script) {
-        var r = stub.exec(ExecRequest.newBuilder().setSandboxId(id).setCmd("sh").addArgs("-c").addArgs(script).build());
+        var r = stub.exec(ExecRequest.newBuilder()
+                .setSandboxId(id)
+                .setCmd("sh")
+                .addArgs("-c")
+                .addArgs(script)
+                .build());
         assertThat(r.getExitCode()).as(r.getStderr().toStringUtf8()).isZero();
         return r.getStdout().toStringUtf8().strip();
     }
@@ -135,7 +164,9 @@ class SandboxPauseCrashIT {
     static List<String> strays(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             List<String> names = s.map(p -> p.getFileName().toString()).toList();
-            List<String> out = new ArrayList<>(names.stream().filter(n -> n.endsWith(".tmp") || n.endsWith(".sock") || n.equals("qemu.pid")).toList());
+            List<String> out = new ArrayList<>(names.stream()
+                    .filter(n -> n.endsWith(".tmp") || n.endsWith(".sock") || n.equals("qemu.pid"))
+                    .toList());
             if (names.stream().filter(n -> n.startsWith("snap-")).count() != 1) out.add("snapshot dirs: " + names);
             return out;
         }

@@ -37,39 +37,73 @@ class SandboxPauseDiskFullIT {
             Path filler = data.resolve("filler");
             fillLeaving(filler, 12);
             try {
-                f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-1").build());
+                f.blocking
+                        .withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .pauseSandbox(PauseSandboxRequest.newBuilder()
+                                .setSandboxId("full-1")
+                                .build());
                 throw new AssertionError("pause on a full disk succeeded");
             } catch (StatusRuntimeException e) {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                assertThat(e.getStatus().getDescription()).contains("no space left").contains("keeps running");
+                assertThat(e.getStatus().getDescription())
+                        .contains("no space left")
+                        .contains("keeps running");
             }
-            var sb = f.blocking.getSandbox(dev.wrenn.proto.hostagent.v1.GetSandboxRequest.newBuilder().setSandboxId("full-1").build());
+            var sb = f.blocking.getSandbox(dev.wrenn.proto.hostagent.v1.GetSandboxRequest.newBuilder()
+                    .setSandboxId("full-1")
+                    .build());
             assertThat(sb.getState()).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
             assertThat(exec(f, "cat /root/kept")).isEqualTo("kept");
             // With space again, the same sandbox pauses and resumes.
             Files.delete(filler);
-            f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-1").build());
-            f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId("full-1").build());
+            f.blocking
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .pauseSandbox(PauseSandboxRequest.newBuilder()
+                            .setSandboxId("full-1")
+                            .build());
+            f.blocking
+                    .withDeadlineAfter(120, TimeUnit.SECONDS)
+                    .resumeSandbox(ResumeSandboxRequest.newBuilder()
+                            .setSandboxId("full-1")
+                            .build());
             assertThat(exec(f, "cat /root/kept")).isEqualTo("kept");
 
             // Half-way: a clone that changed 48 MB of RAM, with room for the checks (16 MB) but not for
             // its memory generation. The write fails with ENOSPC after the VM was stopped.
-            f.blocking.withDeadlineAfter(180, TimeUnit.SECONDS).snapshotSandbox(
-                    SnapshotSandboxRequest.newBuilder().setSandboxId("full-1").setName("full-tpl").build());
-            f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
-                    CreateSandboxRequest.newBuilder().setSandboxId("full-2").setTemplate("full-tpl").build());
+            f.blocking
+                    .withDeadlineAfter(180, TimeUnit.SECONDS)
+                    .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                            .setSandboxId("full-1")
+                            .setName("full-tpl")
+                            .build());
+            f.blocking
+                    .withDeadlineAfter(120, TimeUnit.SECONDS)
+                    .createSandbox(CreateSandboxRequest.newBuilder()
+                            .setSandboxId("full-2")
+                            .setTemplate("full-tpl")
+                            .build());
             String sum = exec(f, "full-2", "head -c 50331648 /dev/urandom > /dev/shm/blob && sha256sum /dev/shm/blob");
             fillLeaving(filler, 30);
             Path dir = f.agent.config().sandboxesDir().resolve(AgentFixture.PREFIX + "full-2");
             try {
-                f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-2").build());
+                f.blocking
+                        .withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .pauseSandbox(PauseSandboxRequest.newBuilder()
+                                .setSandboxId("full-2")
+                                .build());
                 throw new AssertionError("pause of a clone on a full disk succeeded");
             } catch (StatusRuntimeException e) {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                assertThat(e.getStatus().getDescription()).contains("no space left").contains("keeps running");
+                assertThat(e.getStatus().getDescription())
+                        .contains("no space left")
+                        .contains("keeps running");
             }
-            assertThat(f.blocking.getSandbox(dev.wrenn.proto.hostagent.v1.GetSandboxRequest.newBuilder().setSandboxId("full-2").build())
-                    .getState()).isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
+            assertThat(f.blocking
+                            .getSandbox(dev.wrenn.proto.hostagent.v1.GetSandboxRequest.newBuilder()
+                                    .setSandboxId("full-2")
+                                    .build())
+                            .getState())
+                    .isEqualTo(SandboxState.SANDBOX_STATE_RUNNING);
             try (var s = Files.list(dir)) {
                 // nothing half-written is left behind
                 assertThat(s.map(p -> p.getFileName().toString()).toList())
@@ -77,8 +111,16 @@ class SandboxPauseDiskFullIT {
             }
             assertThat(exec(f, "full-2", "sha256sum /dev/shm/blob")).isEqualTo(sum);
             Files.delete(filler);
-            f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("full-2").build());
-            f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId("full-2").build());
+            f.blocking
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .pauseSandbox(PauseSandboxRequest.newBuilder()
+                            .setSandboxId("full-2")
+                            .build());
+            f.blocking
+                    .withDeadlineAfter(120, TimeUnit.SECONDS)
+                    .resumeSandbox(ResumeSandboxRequest.newBuilder()
+                            .setSandboxId("full-2")
+                            .build());
             assertThat(exec(f, "full-2", "sha256sum /dev/shm/blob")).isEqualTo(sum);
         } finally {
             HostCommand.run("umount", "-l", mnt.toString());
@@ -101,8 +143,14 @@ class SandboxPauseDiskFullIT {
     }
 
     static String exec(AgentFixture f, String id, String script) {
-        var r = f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
-                .exec(ExecRequest.newBuilder().setSandboxId(id).setCmd("sh").addArgs("-c").addArgs(script).build());
+        var r = f.blocking
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setCmd("sh")
+                        .addArgs("-c")
+                        .addArgs(script)
+                        .build());
         assertThat(r.getExitCode()).isZero();
         return r.getStdout().toStringUtf8().strip();
     }

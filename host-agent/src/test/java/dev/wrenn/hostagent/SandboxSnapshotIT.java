@@ -1,7 +1,6 @@
 package dev.wrenn.hostagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wrenn.hostagent.sandbox.Reclaimer;
 import dev.wrenn.hostagent.sandbox.TemplateStore;
@@ -47,13 +46,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxSnapshotIT {
     static AgentFixture f;
-    static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done";
+    static final String COUNTER =
+            "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done";
 
     @BeforeAll
     static void boot() throws Exception {
         f = AgentFixture.start();
         f.create("snap-a");
-        ExecResponse r = exec("snap-a", "sh", "-c", "setsid sh -c '" + COUNTER + "' </dev/null >/dev/null 2>&1 & echo started");
+        ExecResponse r =
+                exec("snap-a", "sh", "-c", "setsid sh -c '" + COUNTER + "' </dev/null >/dev/null 2>&1 & echo started");
         assertThat(r.getExitCode()).isZero();
     }
 
@@ -63,8 +64,13 @@ class SandboxSnapshotIT {
     }
 
     static ExecResponse exec(String id, String cmd, String... args) {
-        return f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
-                .exec(ExecRequest.newBuilder().setSandboxId(id).setCmd(cmd).addAllArgs(List.of(args)).build());
+        return f.blocking
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setCmd(cmd)
+                        .addAllArgs(List.of(args))
+                        .build());
     }
 
     static String out(String id, String script) {
@@ -79,11 +85,16 @@ class SandboxSnapshotIT {
     }
 
     static Sandbox pause(String id) {
-        return f.blocking.withDeadlineAfter(60, TimeUnit.SECONDS).pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+        return f.blocking
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
     }
 
     static Sandbox resume(String id) {
-        return f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+        return f.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .resumeSandbox(
+                        ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
     }
 
     static Status.Code code(Runnable r) {
@@ -100,14 +111,20 @@ class SandboxSnapshotIT {
     void pauseKeepsProcessesAndFilesAndReleasesTheVm() throws Exception {
         int before = count("snap-a");
         out("snap-a", "echo written-before-pause > /root/before && sync");
-        Sandbox running = f.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("snap-a").build());
+        Sandbox running = f.blocking.getSandbox(
+                GetSandboxRequest.newBuilder().setSandboxId("snap-a").build());
         long t0 = System.nanoTime();
         Sandbox paused = pause("snap-a");
         long pauseMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(paused.getState()).isEqualTo(SandboxState.SANDBOX_STATE_PAUSED);
         assertThat(paused.getVmmPid()).isZero();
-        assertThat(ProcessHandle.of(running.getVmmPid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-        assertThat(f.blocking.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList())
+        assertThat(ProcessHandle.of(running.getVmmPid())
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false))
+                .isFalse();
+        assertThat(f.blocking
+                        .listSandboxes(ListSandboxesRequest.getDefaultInstance())
+                        .getSandboxesList())
                 .anyMatch(s -> s.getSandboxId().equals("snap-a") && s.getState() == SandboxState.SANDBOX_STATE_PAUSED);
         assertThat(f.agent.sandboxes().capacity().snapshot().usedMemoryMb()).isZero();
         // Not running: exec, pause fail; resume of a running one fails later.
@@ -139,8 +156,10 @@ class SandboxSnapshotIT {
             resume("snap-a");
         }
         String all = out("snap-a", "cat /root/cycles");
-        assertThat(all.lines().toList()).containsExactlyElementsOf(
-                java.util.stream.IntStream.range(0, 20).mapToObj(Integer::toString).toList());
+        assertThat(all.lines().toList())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20)
+                        .mapToObj(Integer::toString)
+                        .toList());
         int c1 = count("snap-a");
         assertThat(count("snap-a")).isGreaterThan(c1);
     }
@@ -149,25 +168,42 @@ class SandboxSnapshotIT {
     @Order(3)
     void templateAndCloneNeverTouchTheTemplate() throws Exception {
         out("snap-a", "echo template-file > /root/tpl && sync");
-        Template t = f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).snapshotSandbox(
-                SnapshotSandboxRequest.newBuilder().setSandboxId("snap-a").setName("tpl-it").build());
+        Template t = f.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                        .setSandboxId("snap-a")
+                        .setName("tpl-it")
+                        .build());
         assertThat(t.getType()).isEqualTo(TemplateType.TEMPLATE_TYPE_SNAPSHOT);
         assertThat(t.getMemoryMb()).isEqualTo(512);
         assertThat(t.getSizeBytes()).isPositive();
         // The sandbox is gone.
-        assertThat(code(() -> f.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("snap-a").build())))
+        assertThat(code(() -> f.blocking.getSandbox(
+                        GetSandboxRequest.newBuilder().setSandboxId("snap-a").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(code(() -> f.blocking.snapshotSandbox(SnapshotSandboxRequest.newBuilder().setSandboxId("nope").setName("tpl-it").build())))
+        assertThat(code(() -> f.blocking.snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                        .setSandboxId("nope")
+                        .setName("tpl-it")
+                        .build())))
                 .isEqualTo(Status.Code.ALREADY_EXISTS);
-        List<Template> all = f.blocking.listTemplates(ListTemplatesRequest.getDefaultInstance()).getTemplatesList();
-        assertThat(all).anyMatch(x -> x.getName().equals("tpl-it") && x.getType() == TemplateType.TEMPLATE_TYPE_SNAPSHOT);
+        List<Template> all = f.blocking
+                .listTemplates(ListTemplatesRequest.getDefaultInstance())
+                .getTemplatesList();
+        assertThat(all)
+                .anyMatch(x -> x.getName().equals("tpl-it") && x.getType() == TemplateType.TEMPLATE_TYPE_SNAPSHOT);
         assertThat(all).anyMatch(x -> x.getType() == TemplateType.TEMPLATE_TYPE_BASE && x.getSizeBytes() > 0);
 
         Map<Path, String> sums = templateSums();
         assertThat(sums).hasSize(5); // memory, state, disk.qcow2, template.json, current
         long t0 = System.nanoTime();
-        Sandbox clone = f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(CreateSandboxRequest.newBuilder()
-                .setSandboxId("clone-1").setTemplate("tpl-it").setMemoryMb(128).setVcpus(2).build());
+        Sandbox clone = f.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId("clone-1")
+                        .setTemplate("tpl-it")
+                        .setMemoryMb(128)
+                        .setVcpus(2)
+                        .build());
         exec("clone-1", "true");
         System.out.printf("create from template to first exec %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertThat(clone.getMemoryMb()).isEqualTo(512);
@@ -175,12 +211,15 @@ class SandboxSnapshotIT {
         assertThat(clone.getTemplate()).isEqualTo("tpl-it");
         // Where QEMU can (8.2+), the clone's VMM holds the template's RAM file open read-only.
         int accessMode = accessMode(clone.getVmmPid(), templateGen("tpl-it").resolve("memory"));
-        assertThat(accessMode).isEqualTo(dev.wrenn.hostagent.vm.QemuHost.probe().readOnlyPrivateRam() ? 0 : 2); // O_RDONLY : O_RDWR
+        assertThat(accessMode)
+                .isEqualTo(dev.wrenn.hostagent.vm.QemuHost.probe().readOnlyPrivateRam() ? 0 : 2); // O_RDONLY : O_RDWR
         assertThat(out("clone-1", "cat /root/tpl /root/before")).isEqualTo("template-file\nwritten-before-pause");
         // The counting process was in the template's memory: it counts on in the clone.
         int c = count("clone-1");
         assertThat(count("clone-1")).isGreaterThan(c);
-        out("clone-1", "echo clone-write > /root/clone && dd if=/dev/urandom of=/root/blob bs=1M count=8 2>/dev/null && sync");
+        out(
+                "clone-1",
+                "echo clone-write > /root/clone && dd if=/dev/urandom of=/root/blob bs=1M count=8 2>/dev/null && sync");
 
         // Pause/resume of a clone: its RAM is a private mapping of the template's; a pause stores only
         // the pages it changed, as memory generation 1 over the template's RAM file.
@@ -193,7 +232,8 @@ class SandboxSnapshotIT {
         assertThat(h1.generation()).isEqualTo(1);
         assertThat(h1.base()).isEqualTo(templateGen("tpl-it").resolve("memory"));
         long ramBytes = 512L << 20;
-        System.out.printf("paused clone: memory generation 1 holds %d pages (%d MB), sandbox dir %d MB%n",
+        System.out.printf(
+                "paused clone: memory generation 1 holds %d pages (%d MB), sandbox dir %d MB%n",
                 h1.storedPages(), Files.size(diffs.getFirst()) >> 20, TemplateStore.diskUsage(dir) >> 20);
         assertThat(h1.storedPages()).isPositive();
         assertThat(Files.size(diffs.getFirst())).isLessThan(ramBytes / 4);
@@ -230,18 +270,26 @@ class SandboxSnapshotIT {
         }
         // Generations 3 and 4, then the four are folded into one generation 1.
         assertThat(generations).containsExactly(3, 4, 1, 2);
-        assertThat(out("clone-1", "cat /root/clone /root/second /root/clone-cycles")).isEqualTo("clone-write\nsecond\n0\n1\n2\n3");
+        assertThat(out("clone-1", "cat /root/clone /root/second /root/clone-cycles"))
+                .isEqualTo("clone-write\nsecond\n0\n1\n2\n3");
         int c = count("clone-1");
         assertThat(count("clone-1")).isGreaterThan(c);
     }
 
     static Path cloneDir(String id) {
-        return f.agent.config().sandboxesDir().resolve(AgentFixture.PREFIX + id).toAbsolutePath().normalize();
+        return f.agent
+                .config()
+                .sandboxesDir()
+                .resolve(AgentFixture.PREFIX + id)
+                .toAbsolutePath()
+                .normalize();
     }
 
     static List<Path> diffs(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("mem-.*\\.diff")).map(p -> p.toAbsolutePath().normalize()).toList();
+            return s.filter(p -> p.getFileName().toString().matches("mem-.*\\.diff"))
+                    .map(p -> p.toAbsolutePath().normalize())
+                    .toList();
         }
     }
 
@@ -270,7 +318,8 @@ class SandboxSnapshotIT {
                 }
                 if (!target.equals(file)) continue;
                 for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/fdinfo/" + fd.getFileName()))) {
-                    if (line.startsWith("flags:")) return Integer.parseInt(line.substring(6).strip(), 8) & 3;
+                    if (line.startsWith("flags:"))
+                        return Integer.parseInt(line.substring(6).strip(), 8) & 3;
                 }
             }
         }
@@ -287,18 +336,33 @@ class SandboxSnapshotIT {
     void overwriteWithATemplateOfACloneKeepsOlderClonesWorking() throws Exception {
         Path oldGen;
         try (Stream<Path> s = Files.list(f.dataDir.resolve("templates").resolve("tpl-it"))) {
-            oldGen = s.filter(p -> p.getFileName().toString().startsWith("gen-")).findFirst().orElseThrow();
+            oldGen = s.filter(p -> p.getFileName().toString().startsWith("gen-"))
+                    .findFirst()
+                    .orElseThrow();
         }
-        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
-                CreateSandboxRequest.newBuilder().setSandboxId("clone-2").setTemplate("tpl-it").build());
+        f.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId("clone-2")
+                        .setTemplate("tpl-it")
+                        .build());
         out("clone-2", "echo second-generation > /root/gen2 && sync");
-        f.blocking.withDeadlineAfter(180, TimeUnit.SECONDS).snapshotSandbox(
-                SnapshotSandboxRequest.newBuilder().setSandboxId("clone-2").setName("tpl-it").setOverwrite(true).build());
+        f.blocking
+                .withDeadlineAfter(180, TimeUnit.SECONDS)
+                .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                        .setSandboxId("clone-2")
+                        .setName("tpl-it")
+                        .setOverwrite(true)
+                        .build());
         // clone-1 (paused/resumed, its disk backed by the old generation) still works; the old generation stays.
         assertThat(oldGen).exists();
         assertThat(out("clone-1", "cat /root/clone")).isEqualTo("clone-write");
-        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
-                CreateSandboxRequest.newBuilder().setSandboxId("clone-3").setTemplate("tpl-it").build());
+        f.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId("clone-3")
+                        .setTemplate("tpl-it")
+                        .build());
         assertThat(out("clone-3", "cat /root/gen2 /root/tpl")).isEqualTo("second-generation\ntemplate-file");
         f.destroy("clone-3");
     }
@@ -306,7 +370,8 @@ class SandboxSnapshotIT {
     @Test
     @Order(6)
     void destroyWhilePausedRemovesEverything() throws Exception {
-        Sandbox before = f.blocking.getSandbox(GetSandboxRequest.newBuilder().setSandboxId("clone-1").build());
+        Sandbox before = f.blocking.getSandbox(
+                GetSandboxRequest.newBuilder().setSandboxId("clone-1").build());
         pause("clone-1");
         Path dir = f.agent.config().sandboxesDir().resolve(AgentFixture.PREFIX + "clone-1");
         assertThat(dir).exists();
@@ -323,31 +388,48 @@ class SandboxSnapshotIT {
         // it) is a memory generation over its RAM and a disk overlay over its disk.
         Path current = templateGen("tpl-it");
         try (Stream<Path> s = Files.list(f.dataDir.resolve("templates").resolve("tpl-it"))) {
-            assertThat(s.filter(p -> p.getFileName().toString().startsWith("gen-")).count()).isEqualTo(2);
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("gen-"))
+                            .count())
+                    .isEqualTo(2);
         }
         TemplateStore.Template t = TemplateStore.readGen(current);
         assertThat(t.dependsOn()).hasSize(1);
         assertThat(current.resolve("memory")).doesNotExist();
         assertThat(t.memoryChain()).containsExactly(current.resolve("memory.diff"));
         assertThat(t.memoryBase()).isEqualTo(t.dependsOn().getFirst().resolve("memory"));
-        System.out.printf("template made from a clone: %d MB on disk (memory generation %d pages)%n",
-                TemplateStore.diskUsage(current) >> 20, MemoryDiff.readHeader(current.resolve("memory.diff")).storedPages());
+        System.out.printf(
+                "template made from a clone: %d MB on disk (memory generation %d pages)%n",
+                TemplateStore.diskUsage(current) >> 20,
+                MemoryDiff.readHeader(current.resolve("memory.diff")).storedPages());
         assertThat(TemplateStore.diskUsage(current)).isLessThan(128L << 20);
         // The current generation (made from a clone) stores only its differences from the old one.
-        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
-                CreateSandboxRequest.newBuilder().setSandboxId("clone-4").setTemplate("tpl-it").build());
-        assertThat(out("clone-4", "cat /root/gen2 /root/tpl /root/before")).isEqualTo("second-generation\ntemplate-file\nwritten-before-pause");
+        f.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId("clone-4")
+                        .setTemplate("tpl-it")
+                        .build());
+        assertThat(out("clone-4", "cat /root/gen2 /root/tpl /root/before"))
+                .isEqualTo("second-generation\ntemplate-file\nwritten-before-pause");
         f.destroy("clone-4");
     }
 
     static Template snapshot(String id, String name) {
-        return f.blocking.withDeadlineAfter(180, TimeUnit.SECONDS).snapshotSandbox(
-                SnapshotSandboxRequest.newBuilder().setSandboxId(id).setName(name).build());
+        return f.blocking
+                .withDeadlineAfter(180, TimeUnit.SECONDS)
+                .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setName(name)
+                        .build());
     }
 
     static void createFrom(String id, String template) {
-        f.blocking.withDeadlineAfter(120, TimeUnit.SECONDS).createSandbox(
-                CreateSandboxRequest.newBuilder().setSandboxId(id).setTemplate(template).build());
+        f.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setTemplate(template)
+                        .build());
     }
 
     static boolean listed(String name) {
@@ -375,7 +457,8 @@ class SandboxSnapshotIT {
                 assertThat(gen.resolve("memory")).exists();
                 assertThat(t.dependsOn()).isEmpty();
             } else {
-                assertThat(MemoryDiff.readHeader(gen.resolve("memory.diff")).generation()).isEqualTo(t.memoryChain().size());
+                assertThat(MemoryDiff.readHeader(gen.resolve("memory.diff")).generation())
+                        .isEqualTo(t.memoryChain().size());
                 assertThat(t.dependsOn()).hasSize(t.memoryChain().size());
             }
             expected.append("\nlevel-").append(level);
@@ -390,22 +473,26 @@ class SandboxSnapshotIT {
         // A template others depend on can be deleted: it is no longer listed, its files stay while a
         // dependent needs them, and the dependents keep working.
         Path gen3 = templateGen("chain-3");
-        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-3").build());
+        f.blocking.deleteTemplate(
+                DeleteTemplateRequest.newBuilder().setName("chain-3").build());
         assertThat(listed("chain-3")).isFalse();
         assertThat(gen3).exists();
         createFrom("chain-4-check", "chain-4");
         assertThat(out("chain-4-check", "cat /root/level-3 /root/level-4")).isEqualTo("level-3\nlevel-4");
-        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-4").build());
+        f.blocking.deleteTemplate(
+                DeleteTemplateRequest.newBuilder().setName("chain-4").build());
         assertThat(gen3).exists(); // chain-4-check's memory still builds on it
         f.destroy("chain-4-check");
         assertThat(gen3).doesNotExist();
         assertThat(f.dataDir.resolve("templates").resolve("chain-4")).doesNotExist();
-        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-2").build());
+        f.blocking.deleteTemplate(
+                DeleteTemplateRequest.newBuilder().setName("chain-2").build());
         // chain-5 was flattened: it needs none of them.
         createFrom("chain-5-check", "chain-5");
         assertThat(out("chain-5-check", "cat " + files)).isEqualTo(expected.toString());
         f.destroy("chain-5-check");
-        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("chain-5").build());
+        f.blocking.deleteTemplate(
+                DeleteTemplateRequest.newBuilder().setName("chain-5").build());
         try (Stream<Path> s = Files.list(f.dataDir.resolve("templates"))) {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("tpl-it");
         }
@@ -414,13 +501,19 @@ class SandboxSnapshotIT {
     @Test
     @Order(8)
     void deleteTemplate() {
-        assertThat(code(() -> f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("minimal").build())))
+        assertThat(code(() -> f.blocking.deleteTemplate(
+                        DeleteTemplateRequest.newBuilder().setName("minimal").build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(code(() -> f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("no-such").build())))
+        assertThat(code(() -> f.blocking.deleteTemplate(
+                        DeleteTemplateRequest.newBuilder().setName("no-such").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
-        f.blocking.deleteTemplate(DeleteTemplateRequest.newBuilder().setName("tpl-it").build());
+        f.blocking.deleteTemplate(
+                DeleteTemplateRequest.newBuilder().setName("tpl-it").build());
         assertThat(f.dataDir.resolve("templates").resolve("tpl-it")).doesNotExist();
-        assertThat(code(() -> f.blocking.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("x").setTemplate("tpl-it").build())))
+        assertThat(code(() -> f.blocking.createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId("x")
+                        .setTemplate("tpl-it")
+                        .build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -441,13 +534,22 @@ class SandboxSnapshotIT {
         Path log = data.resolve("agent.log");
         try {
             try (SandboxCleanupIT.AgentProcess first = SandboxCleanupIT.AgentProcess.start(data, log, prefix, cidr)) {
-                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", first.port).usePlaintext().build();
+                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", first.port)
+                        .usePlaintext()
+                        .build();
                 try {
                     var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(180, TimeUnit.SECONDS);
-                    stub.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("crash-p").build());
-                    stub.exec(ExecRequest.newBuilder().setSandboxId("crash-p").setCmd("sh")
-                            .addAllArgs(List.of("-c", "echo survives > /root/data")).build());
-                    stub.pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId("crash-p").build());
+                    stub.createSandbox(CreateSandboxRequest.newBuilder()
+                            .setSandboxId("crash-p")
+                            .build());
+                    stub.exec(ExecRequest.newBuilder()
+                            .setSandboxId("crash-p")
+                            .setCmd("sh")
+                            .addAllArgs(List.of("-c", "echo survives > /root/data"))
+                            .build());
+                    stub.pauseSandbox(PauseSandboxRequest.newBuilder()
+                            .setSandboxId("crash-p")
+                            .build());
                 } finally {
                     ch.shutdownNow();
                 }
@@ -455,20 +557,35 @@ class SandboxSnapshotIT {
                 assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
             try (SandboxCleanupIT.AgentProcess second = SandboxCleanupIT.AgentProcess.start(data, log, prefix, cidr)) {
-                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", second.port).usePlaintext().build();
+                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", second.port)
+                        .usePlaintext()
+                        .build();
                 try {
                     var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(180, TimeUnit.SECONDS);
-                    assertThat(stub.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList())
-                            .anyMatch(s -> s.getSandboxId().equals("crash-p") && s.getState() == SandboxState.SANDBOX_STATE_PAUSED);
-                    stub.resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId("crash-p").build());
-                    ExecResponse r = stub.exec(ExecRequest.newBuilder().setSandboxId("crash-p").setCmd("cat").addArgs("/root/data").build());
-                    assertThat(r.getStdout().toString(StandardCharsets.UTF_8).strip()).isEqualTo("survives");
-                    stub.destroySandbox(dev.wrenn.proto.hostagent.v1.DestroySandboxRequest.newBuilder().setSandboxId("crash-p").build());
+                    assertThat(stub.listSandboxes(ListSandboxesRequest.getDefaultInstance())
+                                    .getSandboxesList())
+                            .anyMatch(s -> s.getSandboxId().equals("crash-p")
+                                    && s.getState() == SandboxState.SANDBOX_STATE_PAUSED);
+                    stub.resumeSandbox(ResumeSandboxRequest.newBuilder()
+                            .setSandboxId("crash-p")
+                            .build());
+                    ExecResponse r = stub.exec(ExecRequest.newBuilder()
+                            .setSandboxId("crash-p")
+                            .setCmd("cat")
+                            .addArgs("/root/data")
+                            .build());
+                    assertThat(r.getStdout().toString(StandardCharsets.UTF_8).strip())
+                            .isEqualTo("survives");
+                    stub.destroySandbox(dev.wrenn.proto.hostagent.v1.DestroySandboxRequest.newBuilder()
+                            .setSandboxId("crash-p")
+                            .build());
                 } finally {
                     ch.shutdownNow();
                 }
             }
-            assertThat(Reclaimer.scan(prefix, data.resolve("host-agent").resolve("sandboxes")).isEmpty()).isTrue();
+            assertThat(Reclaimer.scan(prefix, data.resolve("host-agent").resolve("sandboxes"))
+                            .isEmpty())
+                    .isTrue();
         } finally {
             Reclaimer.deleteTree(data);
         }

@@ -19,7 +19,8 @@ public final class ApiClient {
 
     private final String base;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public ApiClient(String base, String apiKey) {
         this.base = base;
@@ -48,7 +49,8 @@ public final class ApiClient {
 
     public JsonNode postJson(String path, Object body) {
         return json(send(
-                request(path).header("Content-Type", "application/json")
+                request(path)
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))),
                 HttpResponse.BodyHandlers.ofByteArray()));
     }
@@ -59,7 +61,8 @@ public final class ApiClient {
 
     public HttpResponse<InputStream> postForStream(String path, Object body) {
         var r = sendRaw(
-                request(path).header("Content-Type", "application/json")
+                request(path)
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))),
                 HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() / 100 != 2) {

@@ -26,7 +26,8 @@ public final class ApiOptions {
     public String apiKey() {
         String k = apiKey != null ? apiKey : System.getenv("WRENN_API_KEY");
         if (k == null || k.isBlank()) {
-            throw new CliException("no API key: pass --api-key or set WRENN_API_KEY (create one with POST /v1/api-keys)");
+            throw new CliException(
+                    "no API key: pass --api-key or set WRENN_API_KEY (create one with POST /v1/api-keys)");
         }
         return k;
     }

@@ -43,13 +43,17 @@ public final class FilesCommand {
 
     @Command(name = "put", mixinStandardHelpOptions = true, description = "Upload LOCAL to PATH in the sandbox.")
     static final class Put implements Callable<Integer> {
-        @Mixin ApiOptions api;
+        @Mixin
+        ApiOptions api;
 
-        @Option(names = "--no-progress") boolean quiet;
+        @Option(names = "--no-progress")
+        boolean quiet;
 
-        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
 
-        @Parameters(index = "1", paramLabel = "LOCAL") Path local;
+        @Parameters(index = "1", paramLabel = "LOCAL")
+        Path local;
 
         @Parameters(index = "2", paramLabel = "PATH", description = "Absolute destination path in the sandbox.")
         String remote;
@@ -67,10 +71,11 @@ public final class FilesCommand {
             var client = api.client();
             try (var progress = bar("put", size, quiet || api.json)) {
                 var body = HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(java.util.Collections.enumeration(List.of(
-                                new java.io.ByteArrayInputStream(head),
-                                counting(open(local), progress),
-                                new java.io.ByteArrayInputStream(tail))))),
+                        HttpRequest.BodyPublishers.ofInputStream(() ->
+                                new SequenceInputStream(java.util.Collections.enumeration(List.of(
+                                        new java.io.ByteArrayInputStream(head),
+                                        counting(open(local), progress),
+                                        new java.io.ByteArrayInputStream(tail))))),
                         head.length + size + tail.length);
                 client.send(
                         client.request("/v1/sandboxes/" + id + "/files/stream/write")
@@ -85,15 +90,20 @@ public final class FilesCommand {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Download PATH from the sandbox to LOCAL.")
     static final class Get implements Callable<Integer> {
-        @Mixin ApiOptions api;
+        @Mixin
+        ApiOptions api;
 
-        @Option(names = "--no-progress") boolean quiet;
+        @Option(names = "--no-progress")
+        boolean quiet;
 
-        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
 
-        @Parameters(index = "1", paramLabel = "PATH", description = "Absolute path in the sandbox.") String remote;
+        @Parameters(index = "1", paramLabel = "PATH", description = "Absolute path in the sandbox.")
+        String remote;
 
-        @Parameters(index = "2", paramLabel = "LOCAL", description = "Local file, or - for standard output.") String local;
+        @Parameters(index = "2", paramLabel = "LOCAL", description = "Local file, or - for standard output.")
+        String local;
 
         @Override
         public Integer call() throws IOException {
@@ -101,7 +111,9 @@ public final class FilesCommand {
             long size = r.headers().firstValueAsLong("Content-Length").orElse(-1);
             boolean toStdout = local.equals("-");
             Path target = toStdout ? null : Path.of(local);
-            Path tmp = toStdout ? null : Files.createTempFile(target.toAbsolutePath().getParent(), ".wrenn-get-", ".part");
+            Path tmp = toStdout
+                    ? null
+                    : Files.createTempFile(target.toAbsolutePath().getParent(), ".wrenn-get-", ".part");
             try (InputStream in = r.body();
                     var progress = bar("get", size, quiet || toStdout || api.json);
                     OutputStream out = toStdout ? System.out : Files.newOutputStream(tmp)) {

@@ -33,28 +33,34 @@ public final class SandboxCommand {
     }
 
     static void printSandbox(JsonNode s) {
-        out().printf("%-20s %-8s %-10s %d vCPU  %5d MB  %s%n",
-                s.path("id").asString(),
-                s.path("status").asString(),
-                s.path("template").asString(),
-                s.path("vcpus").asInt(),
-                s.path("memory_mb").asInt(),
-                s.path("created_at").asString(""));
+        out().printf(
+                        "%-20s %-8s %-10s %d vCPU  %5d MB  %s%n",
+                        s.path("id").asString(),
+                        s.path("status").asString(),
+                        s.path("template").asString(),
+                        s.path("vcpus").asInt(),
+                        s.path("memory_mb").asInt(),
+                        s.path("created_at").asString(""));
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Start a new sandbox; prints its id.")
     static final class Create implements Callable<Integer> {
-        @Mixin ApiOptions api;
+        @Mixin
+        ApiOptions api;
 
         @Option(names = "--template", defaultValue = "minimal", description = "Template (default: ${DEFAULT-VALUE}).")
         String template;
 
-        @Option(names = "--vcpus", defaultValue = "1") int vcpus;
+        @Option(names = "--vcpus", defaultValue = "1")
+        int vcpus;
 
         @Option(names = "--memory", defaultValue = "512", description = "Memory in MB (default: ${DEFAULT-VALUE}).")
         int memoryMb;
 
-        @Option(names = "--timeout", defaultValue = "0", description = "Auto-pause after this many idle seconds; 0: never.")
+        @Option(
+                names = "--timeout",
+                defaultValue = "0",
+                description = "Auto-pause after this many idle seconds; 0: never.")
         int timeoutSec;
 
         @Override
@@ -70,16 +76,22 @@ public final class SandboxCommand {
                 out().println(s);
             } else {
                 out().println(s.path("id").asString());
-                System.err.printf("sandbox %s is %s (%.1f s)%n", s.path("id").asString(), s.path("status").asString(),
-                        (System.nanoTime() - t0) / 1e9);
+                System.err.printf(
+                        "sandbox %s is %s (%.1f s)%n",
+                        s.path("id").asString(), s.path("status").asString(), (System.nanoTime() - t0) / 1e9);
             }
             return 0;
         }
     }
 
-    @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List your team's sandboxes.")
+    @Command(
+            name = "list",
+            aliases = "ls",
+            mixinStandardHelpOptions = true,
+            description = "List your team's sandboxes.")
     static final class ListCmd implements Callable<Integer> {
-        @Mixin ApiOptions api;
+        @Mixin
+        ApiOptions api;
 
         @Override
         public Integer call() {
@@ -96,9 +108,11 @@ public final class SandboxCommand {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one sandbox.")
     static final class Get implements Callable<Integer> {
-        @Mixin ApiOptions api;
+        @Mixin
+        ApiOptions api;
 
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID")
+        String id;
 
         @Override
         public Integer call() {
@@ -107,9 +121,22 @@ public final class SandboxCommand {
                 out().println(s);
                 return 0;
             }
-            for (var name : List.of("id", "status", "template", "vcpus", "memory_mb", "timeout_sec", "guest_ip", "host_ip",
-                    "created_at", "started_at", "last_active_at", "last_updated")) {
-                out().printf("%-15s %s%n", name, s.path(name).isNull() ? "-" : s.path(name).asString(""));
+            for (var name : List.of(
+                    "id",
+                    "status",
+                    "template",
+                    "vcpus",
+                    "memory_mb",
+                    "timeout_sec",
+                    "guest_ip",
+                    "host_ip",
+                    "created_at",
+                    "started_at",
+                    "last_active_at",
+                    "last_updated")) {
+                out().printf(
+                                "%-15s %s%n",
+                                name, s.path(name).isNull() ? "-" : s.path(name).asString(""));
             }
             return 0;
         }
@@ -125,14 +152,17 @@ public final class SandboxCommand {
                 "  wrenn sandbox exec ID -- python3 -c 'print(6*7)'"
             })
     static final class Exec implements Callable<Integer> {
-        @Mixin ApiOptions api;
+        @Mixin
+        ApiOptions api;
 
         @Option(names = "--timeout", defaultValue = "30", description = "Seconds before the command is killed.")
         int timeoutSec;
 
-        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
 
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND") List<String> command;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
+        List<String> command;
 
         @Override
         public Integer call() {
@@ -164,9 +194,11 @@ public final class SandboxCommand {
 
     /** A command over one or more sandbox ids. */
     abstract static class OnEach implements Callable<Integer> {
-        @Mixin ApiOptions api;
+        @Mixin
+        ApiOptions api;
 
-        @Parameters(arity = "1..*", paramLabel = "ID") List<String> ids;
+        @Parameters(arity = "1..*", paramLabel = "ID")
+        List<String> ids;
 
         abstract void run(ApiClient client, String id);
 
@@ -184,12 +216,15 @@ public final class SandboxCommand {
             if (api.json) {
                 out().println(s);
             } else {
-                System.err.printf("sandbox %s is %s (%.2f s)%n", id, s.path("status").asString(), (System.nanoTime() - t0) / 1e9);
+                System.err.printf(
+                        "sandbox %s is %s (%.2f s)%n", id, s.path("status").asString(), (System.nanoTime() - t0) / 1e9);
             }
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true,
+    @Command(
+            name = "pause",
+            mixinStandardHelpOptions = true,
             description = "Pause sandboxes: memory, device state and disk are saved and the VM is released.")
     static final class Pause extends OnEach {
         @Override
@@ -198,7 +233,10 @@ public final class SandboxCommand {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume paused sandboxes where they left off.")
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            description = "Resume paused sandboxes where they left off.")
     static final class Resume extends OnEach {
         @Override
         void run(ApiClient client, String id) {
@@ -206,11 +244,16 @@ public final class SandboxCommand {
         }
     }
 
-    @Command(name = "ping", mixinStandardHelpOptions = true, description = "Mark sandboxes active (holds off auto-pause).")
+    @Command(
+            name = "ping",
+            mixinStandardHelpOptions = true,
+            description = "Mark sandboxes active (holds off auto-pause).")
     static final class Ping extends OnEach {
         @Override
         void run(ApiClient client, String id) {
-            client.send(client.request("/v1/sandboxes/" + id + "/ping").POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
+            client.send(
+                    client.request("/v1/sandboxes/" + id + "/ping")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         }
     }

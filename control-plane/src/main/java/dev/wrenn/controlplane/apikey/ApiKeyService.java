@@ -38,17 +38,17 @@ public final class ApiKeyService {
         String key = PREFIX + HexFormat.of().formatHex(secret);
         String prefix = key.substring(0, PREFIX.length() + 8) + "...";
         String id = Ids.apiKey();
-        Instant created = jdbi.withHandle(h -> h.createQuery(
-                        "INSERT INTO team_api_keys (id, team_id, name, key_hash, key_prefix, created_by)"
+        Instant created = jdbi.withHandle(
+                h -> h.createQuery("INSERT INTO team_api_keys (id, team_id, name, key_hash, key_prefix, created_by)"
                                 + " VALUES (:id, :team, :name, :hash, :prefix, :user) RETURNING created_at")
-                .bind("id", id)
-                .bind("team", owner.teamId())
-                .bind("name", name)
-                .bind("hash", sha256(key))
-                .bind("prefix", prefix)
-                .bind("user", owner.userId())
-                .mapTo(Instant.class)
-                .one());
+                        .bind("id", id)
+                        .bind("team", owner.teamId())
+                        .bind("name", name)
+                        .bind("hash", sha256(key))
+                        .bind("prefix", prefix)
+                        .bind("user", owner.userId())
+                        .mapTo(Instant.class)
+                        .one());
         return new ApiKeyView(id, owner.teamId(), name, prefix, created, null, key);
     }
 
@@ -63,7 +63,9 @@ public final class ApiKeyService {
                         rs.getString("name"),
                         rs.getString("key_prefix"),
                         rs.getTimestamp("created_at").toInstant(),
-                        Optional.ofNullable(rs.getTimestamp("last_used")).map(java.sql.Timestamp::toInstant).orElse(null),
+                        Optional.ofNullable(rs.getTimestamp("last_used"))
+                                .map(java.sql.Timestamp::toInstant)
+                                .orElse(null),
                         null))
                 .list());
     }
@@ -81,8 +83,7 @@ public final class ApiKeyService {
     public Optional<Principal.ApiKey> authenticate(String key) {
         if (!key.startsWith(PREFIX) || key.length() > 200) return Optional.empty();
         return jdbi.withHandle(h -> h.createQuery(
-                        "UPDATE team_api_keys SET last_used = now() WHERE key_hash = :hash"
-                                + " RETURNING id, team_id")
+                        "UPDATE team_api_keys SET last_used = now() WHERE key_hash = :hash" + " RETURNING id, team_id")
                 .bind("hash", sha256(key))
                 .map((rs, ctx) -> new Principal.ApiKey(rs.getString("id"), rs.getString("team_id")))
                 .findOne());
@@ -90,7 +91,8 @@ public final class ApiKeyService {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

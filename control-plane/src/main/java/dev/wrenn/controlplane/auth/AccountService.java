@@ -57,13 +57,15 @@ public final class AccountService {
 
     public AuthResponse login(String rawEmail, String password) {
         String email = normalizeEmail(rawEmail);
-        var row = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT u.id, u.email, u.password_hash, ut.team_id FROM users u"
-                                + " LEFT JOIN users_teams ut ON ut.user_id = u.id AND ut.is_default"
-                                + " WHERE lower(u.email) = :email")
+        var row = jdbi.withHandle(h -> h.createQuery("SELECT u.id, u.email, u.password_hash, ut.team_id FROM users u"
+                        + " LEFT JOIN users_teams ut ON ut.user_id = u.id AND ut.is_default"
+                        + " WHERE lower(u.email) = :email")
                 .bind("email", email)
                 .map((rs, ctx) -> new LoginRow(
-                        rs.getString("id"), rs.getString("email"), rs.getString("password_hash"), rs.getString("team_id")))
+                        rs.getString("id"),
+                        rs.getString("email"),
+                        rs.getString("password_hash"),
+                        rs.getString("team_id")))
                 .findOne());
         boolean ok = row.filter(r -> r.passwordHash() != null && r.teamId() != null)
                 .map(r -> hasher.verify(password, r.passwordHash()))

@@ -66,7 +66,8 @@ public final class AuthRoutes {
 
     private OAuthProvider provider(Context ctx) {
         String name = ctx.pathParam("provider");
-        return providers.get(name)
+        return providers
+                .get(name)
                 .orElseThrow(() -> new ApiException(
                         404, "provider_not_found", "OAuth provider '" + name + "' is not known or not configured"));
     }
@@ -80,7 +81,9 @@ public final class AuthRoutes {
         var provider = provider(ctx);
         var issued = state.issue(provider.name());
         ctx.res().addHeader("Set-Cookie", cookie(issued.cookieValue(), OAuthState.VALIDITY.toSeconds()));
-        ctx.redirect(provider.authorizeUrl(issued.nonce(), callbackUrl(provider)).toString(), io.javalin.http.HttpStatus.FOUND);
+        ctx.redirect(
+                provider.authorizeUrl(issued.nonce(), callbackUrl(provider)).toString(),
+                io.javalin.http.HttpStatus.FOUND);
     }
 
     private void oauthCallback(Context ctx) {

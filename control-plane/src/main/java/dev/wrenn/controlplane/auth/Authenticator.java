@@ -25,8 +25,8 @@ public final class Authenticator {
         if (key == null || key.isBlank()) {
             throw ApiException.unauthorized("missing X-API-Key header");
         }
-        var principal = apiKeys.authenticate(key.strip())
-                .orElseThrow(() -> ApiException.unauthorized("invalid API key"));
+        var principal =
+                apiKeys.authenticate(key.strip()).orElseThrow(() -> ApiException.unauthorized("invalid API key"));
         ctx.attribute(ATTRIBUTE, principal);
     }
 

@@ -29,11 +29,7 @@ public record ControlPlaneConfig(
 
     /** GitHub OAuth settings; the provider is enabled only when both client id and secret are set. */
     public record GitHubConfig(
-            Optional<String> clientId,
-            Optional<String> clientSecret,
-            URI authorizeUrl,
-            URI tokenUrl,
-            URI apiUrl) {
+            Optional<String> clientId, Optional<String> clientSecret, URI authorizeUrl, URI tokenUrl, URI apiUrl) {
 
         public boolean enabled() {
             return clientId.isPresent() && clientSecret.isPresent();
@@ -62,12 +58,30 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withPort(int newPort) {
         return new ControlPlaneConfig(
-                host, newPort, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, sandboxes);
+                host,
+                newPort,
+                dataDir,
+                databaseUrl,
+                jwtSecret,
+                maxBodyBytes,
+                publicUrl,
+                oauthRedirectUrl,
+                github,
+                sandboxes);
     }
 
     public ControlPlaneConfig withDataDir(Path newDataDir) {
         return new ControlPlaneConfig(
-                host, port, newDataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, sandboxes);
+                host,
+                port,
+                newDataDir,
+                databaseUrl,
+                jwtSecret,
+                maxBodyBytes,
+                publicUrl,
+                oauthRedirectUrl,
+                github,
+                sandboxes);
     }
 
     public ControlPlaneConfig withHostAgent(String address, Optional<String> token) {
@@ -110,9 +124,15 @@ public record ControlPlaneConfig(
                         reader.string("WRENN_HOST_AGENT"),
                         reader.string("WRENN_HOST_AGENT_TOKEN"),
                         reader.positiveLong("WRENN_MAX_UPLOAD_BYTES").orElse(100L * 1024 * 1024),
-                        reader.positiveLong("WRENN_CREATE_TIMEOUT_SEC").orElse(300L).intValue(),
-                        reader.positiveLong("WRENN_RECONCILE_INTERVAL_SEC").orElse(10L).intValue(),
-                        reader.positiveLong("WRENN_MAX_MEMORY_MB").orElse(16_384L).intValue()));
+                        reader.positiveLong("WRENN_CREATE_TIMEOUT_SEC")
+                                .orElse(300L)
+                                .intValue(),
+                        reader.positiveLong("WRENN_RECONCILE_INTERVAL_SEC")
+                                .orElse(10L)
+                                .intValue(),
+                        reader.positiveLong("WRENN_MAX_MEMORY_MB")
+                                .orElse(16_384L)
+                                .intValue()));
     }
 
     /**

@@ -37,8 +37,9 @@ public final class Secrets {
                 byte[] hex = Files.readString(file).strip().getBytes(StandardCharsets.US_ASCII);
                 return HexFormat.of().parseHex(new String(hex, StandardCharsets.US_ASCII));
             }
-            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    file.getParent(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
             var tmp = file.resolveSibling(file.getFileName() + ".tmp");

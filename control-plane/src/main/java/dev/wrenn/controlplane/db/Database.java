@@ -99,7 +99,8 @@ public final class Database implements AutoCloseable {
             PostmasterWatchdog watchdog;
             try {
                 var pm = Postmaster.of(pgData)
-                        .orElseThrow(() -> new IOException("PostgreSQL started but its lock file names no live postmaster"));
+                        .orElseThrow(
+                                () -> new IOException("PostgreSQL started but its lock file names no live postmaster"));
                 watchdog = PostmasterWatchdog.watch(pm);
             } catch (IOException | RuntimeException e) {
                 pg.close();
@@ -158,8 +159,7 @@ public final class Database implements AutoCloseable {
             }
             var port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
             var query = uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "";
-            return new JdbcUrl(
-                    "jdbc:postgresql://" + uri.getHost() + port + uri.getRawPath() + query, user, password);
+            return new JdbcUrl("jdbc:postgresql://" + uri.getHost() + port + uri.getRawPath() + query, user, password);
         }
     }
 }

@@ -23,8 +23,10 @@ final class OrphanPostmaster {
         var found = Postmaster.of(dataDir);
         if (found.isEmpty()) return false;
         Postmaster pm = found.get();
-        log.warn("an embedded PostgreSQL (pid {}) is still running on {}, left by a server that did not stop; stopping it",
-                pm.pid(), dataDir);
+        log.warn(
+                "an embedded PostgreSQL (pid {}) is still running on {}, left by a server that did not stop; stopping it",
+                pm.pid(),
+                dataDir);
         for (var step : new Object[][] {{Signal.INT, FAST}, {Signal.QUIT, IMMEDIATE}, {Signal.KILL, IMMEDIATE}}) {
             Signal sig = (Signal) step[0];
             if (!Signal.send(pm.pid(), sig)) break; // gone meanwhile
@@ -63,9 +65,14 @@ final class OrphanPostmaster {
 
         private static final java.lang.invoke.MethodHandle KILL_CALL = java.lang.foreign.Linker.nativeLinker()
                 .downcallHandle(
-                        java.lang.foreign.Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-                        java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
-                                java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT));
+                        java.lang.foreign.Linker.nativeLinker()
+                                .defaultLookup()
+                                .find("kill")
+                                .orElseThrow(),
+                        java.lang.foreign.FunctionDescriptor.of(
+                                java.lang.foreign.ValueLayout.JAVA_INT,
+                                java.lang.foreign.ValueLayout.JAVA_INT,
+                                java.lang.foreign.ValueLayout.JAVA_INT));
 
         private final int number;
 

@@ -42,7 +42,8 @@ record Postmaster(long pid, Path dataDir) {
 
     private boolean ownsDataDir() {
         try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).equals(dataDir.toRealPath());
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"))
+                    .equals(dataDir.toRealPath());
         } catch (IOException e) {
             return false;
         }

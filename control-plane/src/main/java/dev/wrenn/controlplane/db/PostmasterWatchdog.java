@@ -26,7 +26,13 @@ final class PostmasterWatchdog implements AutoCloseable {
     static PostmasterWatchdog watch(Postmaster pm) throws IOException {
         // Java closes every other descriptor in the children it starts (QEMU, host tools), so this
         // JVM stays the pipe's only writer; the watchdog's own output goes nowhere.
-        var pb = new ProcessBuilder("sh", "-c", SCRIPT, "wrenn-pg-watchdog", Long.toString(pm.pid()), pm.dataDir().toString())
+        var pb = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        SCRIPT,
+                        "wrenn-pg-watchdog",
+                        Long.toString(pm.pid()),
+                        pm.dataDir().toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         return new PostmasterWatchdog(pb.start());

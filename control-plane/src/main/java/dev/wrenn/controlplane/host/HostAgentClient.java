@@ -23,7 +23,8 @@ public final class HostAgentClient implements AutoCloseable {
     /** Adds {@code authorization: Bearer <token>} to every call, as the host agent requires. */
     public static io.grpc.ClientInterceptor bearer(String token) {
         var headers = new io.grpc.Metadata();
-        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        headers.put(
+                io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 

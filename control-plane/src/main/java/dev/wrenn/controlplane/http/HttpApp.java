@@ -42,9 +42,12 @@ public final class HttpApp {
 
             var routes = cfg.routes;
             routes.get("/healthz", ctx -> ctx.json(java.util.Map.of("status", "ok")));
-            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
-            routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
+            routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(metrics.scrape()));
+            routes.get(
+                    "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
             features.accept(routes);
 
             routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
@@ -55,16 +58,28 @@ public final class HttpApp {
                 error(ctx, 500, "internal_error", "internal error (reference " + ref + ")");
             });
             // Anything Jetty or Javalin answers by itself still gets the envelope.
-            routes.error(404, ctx -> envelopeIfEmpty(ctx, "not_found", "no route for " + ctx.method().name() + " " + ctx.path()));
-            routes.error(405, ctx -> envelopeIfEmpty(ctx, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path()));
-            routes.error(413, ctx -> envelopeIfEmpty(ctx, "payload_too_large", "request body is larger than " + config.maxBodyBytes() + " bytes"));
+            routes.error(
+                    404,
+                    ctx -> envelopeIfEmpty(
+                            ctx, "not_found", "no route for " + ctx.method().name() + " " + ctx.path()));
+            routes.error(
+                    405,
+                    ctx -> envelopeIfEmpty(
+                            ctx, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path()));
+            routes.error(
+                    413,
+                    ctx -> envelopeIfEmpty(
+                            ctx,
+                            "payload_too_large",
+                            "request body is larger than " + config.maxBodyBytes() + " bytes"));
         });
     }
 
     private static void frameworkError(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
         switch (status) {
-            case 404 -> error(ctx, 404, "not_found", "no route for " + ctx.method().name() + " " + ctx.path());
+            case 404 ->
+                error(ctx, 404, "not_found", "no route for " + ctx.method().name() + " " + ctx.path());
             case 405 -> error(ctx, 405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path());
             case 413 -> error(ctx, 413, "payload_too_large", "request body is too large");
             case 400 -> error(ctx, 400, "bad_request", e.getMessage());

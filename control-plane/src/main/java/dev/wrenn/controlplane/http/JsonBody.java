@@ -45,8 +45,7 @@ public final class JsonBody {
     }
 
     public String requiredString(String field) {
-        return optionalString(field)
-                .orElseThrow(() -> ApiException.invalid("'" + field + "' is required"));
+        return optionalString(field).orElseThrow(() -> ApiException.invalid("'" + field + "' is required"));
     }
 
     public java.util.Optional<String> optionalString(String field) {

@@ -14,7 +14,8 @@ public record Command(String display, String program, List<String> args) {
     public static Command parse(JsonNode body) {
         var cmdNode = body.get("cmd");
         if (cmdNode == null || cmdNode.isNull()) throw ApiException.invalid("'cmd' is required");
-        if (!cmdNode.isString() || cmdNode.asString().isBlank()) throw ApiException.invalid("'cmd' must be a non-empty string");
+        if (!cmdNode.isString() || cmdNode.asString().isBlank())
+            throw ApiException.invalid("'cmd' must be a non-empty string");
         String cmd = cmdNode.asString();
         var argsNode = body.get("args");
         if (argsNode == null || argsNode.isNull()) {

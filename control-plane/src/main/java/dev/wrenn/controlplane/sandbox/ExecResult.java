@@ -18,6 +18,13 @@ public record ExecResult(
     static ExecResult of(String sandboxId, String cmd, byte[] out, byte[] err, int exit, long ms, boolean timedOut) {
         boolean b64 = !Output.isUtf8(out) || !Output.isUtf8(err);
         return new ExecResult(
-                sandboxId, cmd, Output.encode(out, b64), Output.encode(err, b64), exit, ms, b64 ? "base64" : "utf-8", timedOut);
+                sandboxId,
+                cmd,
+                Output.encode(out, b64),
+                Output.encode(err, b64),
+                exit,
+                ms,
+                b64 ? "base64" : "utf-8",
+                timedOut);
     }
 }

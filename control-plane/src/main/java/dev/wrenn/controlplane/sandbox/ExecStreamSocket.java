@@ -98,7 +98,9 @@ public final class ExecStreamSocket {
                 case "start" -> start(msg);
                 case "stop" -> {
                     if (requests != null && !finished) {
-                        requests.onNext(ExecStreamRequest.newBuilder().setStop(StopProcess.getDefaultInstance()).build());
+                        requests.onNext(ExecStreamRequest.newBuilder()
+                                .setStop(StopProcess.getDefaultInstance())
+                                .build());
                     }
                 }
                 case "stdin" -> {
@@ -109,7 +111,8 @@ public final class ExecStreamSocket {
                     var chunk = StdinChunk.newBuilder()
                             .setData(ByteString.copyFromUtf8(msg.path("data").asString("")))
                             .setClose(msg.path("close").asBoolean(false));
-                    requests.onNext(ExecStreamRequest.newBuilder().setStdin(chunk).build());
+                    requests.onNext(
+                            ExecStreamRequest.newBuilder().setStdin(chunk).build());
                 }
                 default -> sendError("unknown message type '" + type + "'; expected start, stop or stdin");
             }
@@ -139,11 +142,13 @@ public final class ExecStreamSocket {
                 @Override
                 public void onNext(ExecStreamResponse event) {
                     switch (event.getEventCase()) {
-                        case START -> send(Map.of("type", "start", "pid", event.getStart().getPid()));
+                        case START ->
+                            send(Map.of("type", "start", "pid", event.getStart().getPid()));
                         case STDOUT -> sendData("stdout", event.getStdout());
                         case STDERR -> sendData("stderr", event.getStderr());
                         case EXIT -> {
-                            send(Map.of("type", "exit", "exit_code", event.getExit().getExitCode()));
+                            send(Map.of(
+                                    "type", "exit", "exit_code", event.getExit().getExitCode()));
                             finish(1000, "process exited");
                         }
                         case ERROR -> {
@@ -184,7 +189,9 @@ public final class ExecStreamSocket {
             if (requests != null && !finished) {
                 finished = true;
                 try {
-                    requests.onNext(ExecStreamRequest.newBuilder().setStop(StopProcess.getDefaultInstance()).build());
+                    requests.onNext(ExecStreamRequest.newBuilder()
+                            .setStop(StopProcess.getDefaultInstance())
+                            .build());
                     requests.onCompleted();
                 } catch (RuntimeException e) {
                     requests.cancel("client disconnected", e);

@@ -85,7 +85,8 @@ public final class FileTransfer {
                     // The file came before its path: keep it on disk (never in memory) until the path arrives.
                     Files.createDirectories(spoolDir);
                     spooled = Files.createTempFile(spoolDir, "upload-", ".part");
-                    try (InputStream in = item.getInputStream(); OutputStream out = Files.newOutputStream(spooled)) {
+                    try (InputStream in = item.getInputStream();
+                            OutputStream out = Files.newOutputStream(spooled)) {
                         copyLimited(in, out, limit);
                     }
                 }
@@ -95,7 +96,8 @@ public final class FileTransfer {
         } finally {
             if (spooled != null) Files.deleteIfExists(spooled);
         }
-        throw ApiException.invalid(path == null ? "multipart field 'path' is required" : "multipart field 'file' is required");
+        throw ApiException.invalid(
+                path == null ? "multipart field 'path' is required" : "multipart field 'file' is required");
     }
 
     private void send(String team, String id, String path, InputStream in, long limit) throws IOException {
@@ -129,11 +131,15 @@ public final class FileTransfer {
                 done.complete(null);
             }
         };
-        var requests = (ClientCallStreamObserver<WriteFileRequest>) sandboxes.agent().async().writeFile(observer);
+        var requests = (ClientCallStreamObserver<WriteFileRequest>)
+                sandboxes.agent().async().writeFile(observer);
         boolean finished = false;
         try {
             requests.onNext(WriteFileRequest.newBuilder()
-                    .setHeader(WriteFileHeader.newBuilder().setSandboxId(id).setPath(path).setMode(0644))
+                    .setHeader(WriteFileHeader.newBuilder()
+                            .setSandboxId(id)
+                            .setPath(path)
+                            .setMode(0644))
                     .build());
             byte[] buf = new byte[CHUNK];
             long total = 0;
@@ -142,7 +148,9 @@ public final class FileTransfer {
                 total += n;
                 if (total > limit) throw tooLarge(limit);
                 awaitReady(requests, readiness, done);
-                requests.onNext(WriteFileRequest.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
+                requests.onNext(WriteFileRequest.newBuilder()
+                        .setData(ByteString.copyFrom(buf, 0, n))
+                        .build());
             }
             requests.onCompleted();
             finished = true;
@@ -159,8 +167,8 @@ public final class FileTransfer {
         }
     }
 
-    private static void awaitReady(
-            ClientCallStreamObserver<?> requests, Object readiness, CompletableFuture<?> done) throws InterruptedException, ExecutionException {
+    private static void awaitReady(ClientCallStreamObserver<?> requests, Object readiness, CompletableFuture<?> done)
+            throws InterruptedException, ExecutionException {
         synchronized (readiness) {
             while (!requests.isReady() && !done.isDone()) readiness.wait(1000);
         }
@@ -176,8 +184,13 @@ public final class FileTransfer {
         sandboxes.requireRunning(team, id);
         CancellableContext call = io.grpc.Context.current().withCancellation();
         try {
-            Iterator<ReadFileResponse> chunks = call.call(() -> sandboxes.agent().blocking()
-                    .readFile(ReadFileRequest.newBuilder().setSandboxId(id).setPath(path).build()));
+            Iterator<ReadFileResponse> chunks = call.call(() -> sandboxes
+                    .agent()
+                    .blocking()
+                    .readFile(ReadFileRequest.newBuilder()
+                            .setSandboxId(id)
+                            .setPath(path)
+                            .build()));
             ReadFileResponse first;
             try {
                 first = chunks.hasNext() ? chunks.next() : ReadFileResponse.getDefaultInstance();
@@ -228,7 +241,9 @@ public final class FileTransfer {
     }
 
     private static ApiException tooLarge(long limit) {
-        return new ApiException(413, "payload_too_large",
+        return new ApiException(
+                413,
+                "payload_too_large",
                 "file is larger than " + limit + " bytes; use /files/stream/write for large files");
     }
 

@@ -9,9 +9,12 @@ public final class HostErrors {
 
     public static ApiException map(StatusRuntimeException e, String doing) {
         var status = e.getStatus();
-        String detail = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        String detail = status.getDescription() != null
+                ? status.getDescription()
+                : status.getCode().name();
         return switch (status.getCode()) {
-            case RESOURCE_EXHAUSTED -> new ApiException(503, "insufficient_capacity", "the host cannot hold it: " + detail);
+            case RESOURCE_EXHAUSTED ->
+                new ApiException(503, "insufficient_capacity", "the host cannot hold it: " + detail);
             case INVALID_ARGUMENT -> ApiException.invalid(detail);
             case NOT_FOUND -> new ApiException(404, "not_found", detail);
             case FAILED_PRECONDITION -> new ApiException(409, "conflict", detail);

@@ -48,7 +48,9 @@ final class LifecycleLocks {
     }
 
     private ReentrantLock enter(String id) {
-        return entries.compute(id, (k, e) -> e == null ? new Entry(new ReentrantLock(), 1) : new Entry(e.lock(), e.users() + 1))
+        return entries.compute(
+                        id,
+                        (k, e) -> e == null ? new Entry(new ReentrantLock(), 1) : new Entry(e.lock(), e.users() + 1))
                 .lock();
     }
 

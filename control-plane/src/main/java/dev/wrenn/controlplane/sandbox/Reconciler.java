@@ -63,7 +63,8 @@ public final class Reconciler implements AutoCloseable {
                 .getSandboxesList();
         var alive = new HashSet<String>();
         for (var vm : vms) {
-            if (vm.getState() == SandboxState.SANDBOX_STATE_RUNNING || vm.getState() == SandboxState.SANDBOX_STATE_STARTING) {
+            if (vm.getState() == SandboxState.SANDBOX_STATE_RUNNING
+                    || vm.getState() == SandboxState.SANDBOX_STATE_STARTING) {
                 alive.add(vm.getSandboxId());
             }
         }
@@ -81,7 +82,11 @@ public final class Reconciler implements AutoCloseable {
             if (settledBeforeListing) adoptHostState(row, byId.get(row.id()));
             if (row.status() == SandboxStatus.PAUSED && settledBeforeListing && !paused.contains(row.id())) {
                 guard.tryWithLock(row.id(), () -> {
-                    if (store.transition(row.id(), SandboxStatus.PAUSED, SandboxStatus.ERROR, "snapshot_lost: the host no longer holds its paused state")) {
+                    if (store.transition(
+                            row.id(),
+                            SandboxStatus.PAUSED,
+                            SandboxStatus.ERROR,
+                            "snapshot_lost: the host no longer holds its paused state")) {
                         lost[0]++;
                         log.warn("sandbox {} lost its paused state; marked error", row.id());
                     }
@@ -89,7 +94,11 @@ public final class Reconciler implements AutoCloseable {
             }
             if (row.status() == SandboxStatus.RUNNING && settledBeforeListing && !alive.contains(row.id())) {
                 guard.tryWithLock(row.id(), () -> {
-                    if (store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.ERROR, "vm_lost: the VM is no longer running on its host")) {
+                    if (store.transition(
+                            row.id(),
+                            SandboxStatus.RUNNING,
+                            SandboxStatus.ERROR,
+                            "vm_lost: the VM is no longer running on its host")) {
                         lost[0]++;
                         log.warn("sandbox {} lost its VM; marked error", row.id());
                     }
@@ -102,7 +111,9 @@ public final class Reconciler implements AutoCloseable {
                 try {
                     agent.blocking()
                             .withDeadlineAfter(60, TimeUnit.SECONDS)
-                            .destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(vm.getSandboxId()).build());
+                            .destroySandbox(DestroySandboxRequest.newBuilder()
+                                    .setSandboxId(vm.getSandboxId())
+                                    .build());
                     orphans++;
                     log.warn("destroyed VM {} that no sandbox owns", vm.getSandboxId());
                 } catch (StatusRuntimeException e) {
@@ -129,16 +140,30 @@ public final class Reconciler implements AutoCloseable {
         if (!behind) return; // the common case: row and host agree, no lock needed
         guard.tryWithLock(row.id(), () -> {
             boolean moved = switch (row.status()) {
-                case RUNNING -> store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED,
-                                "paused: the host completed a pause the server did not live to record");
+                case RUNNING ->
+                    store.transition(
+                            row.id(),
+                            SandboxStatus.RUNNING,
+                            SandboxStatus.PAUSED,
+                            "paused: the host completed a pause the server did not live to record");
                 case PAUSED -> store.markRunning(row.id(), SandboxStatus.PAUSED, vm.getGuestIp(), vm.getHostIp());
-                case PENDING -> host == SandboxState.SANDBOX_STATE_RUNNING
-                        ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.getGuestIp(), vm.getHostIp())
-                        : host == null && store.transition(row.id(), SandboxStatus.PENDING, SandboxStatus.ERROR,
-                                "create_interrupted: the server stopped while the sandbox was being created");
+                case PENDING ->
+                    host == SandboxState.SANDBOX_STATE_RUNNING
+                            ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.getGuestIp(), vm.getHostIp())
+                            : host == null
+                                    && store.transition(
+                                            row.id(),
+                                            SandboxStatus.PENDING,
+                                            SandboxStatus.ERROR,
+                                            "create_interrupted: the server stopped while the sandbox was being created");
                 default -> false;
             };
-            if (moved) log.warn("sandbox {} was {} but its host says {}: row brought in line", row.id(), row.status().wire(), host);
+            if (moved)
+                log.warn(
+                        "sandbox {} was {} but its host says {}: row brought in line",
+                        row.id(),
+                        row.status().wire(),
+                        host);
         });
     }
 

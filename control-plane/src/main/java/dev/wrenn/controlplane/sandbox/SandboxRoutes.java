@@ -12,7 +12,8 @@ public final class SandboxRoutes {
     private final FileTransfer files;
     private final ExecStreamSocket execStream;
 
-    public SandboxRoutes(SandboxStore store, SandboxService sandboxes, FileTransfer files, ExecStreamSocket execStream) {
+    public SandboxRoutes(
+            SandboxStore store, SandboxService sandboxes, FileTransfer files, ExecStreamSocket execStream) {
         this.store = store;
         this.sandboxes = sandboxes;
         this.files = files;
@@ -26,8 +27,12 @@ public final class SandboxRoutes {
         routes.delete("/v1/sandboxes/{id}", auth.withApiKey(this::destroy));
         routes.post("/v1/sandboxes/{id}/exec", auth.withApiKey(this::exec));
         routes.post("/v1/sandboxes/{id}/ping", auth.withApiKey(this::ping));
-        routes.post("/v1/sandboxes/{id}/pause", auth.withApiKey(ctx -> ctx.json(sandboxes.pause(team(ctx), ctx.pathParam("id")))));
-        routes.post("/v1/sandboxes/{id}/resume", auth.withApiKey(ctx -> ctx.json(sandboxes.resume(team(ctx), ctx.pathParam("id")))));
+        routes.post(
+                "/v1/sandboxes/{id}/pause",
+                auth.withApiKey(ctx -> ctx.json(sandboxes.pause(team(ctx), ctx.pathParam("id")))));
+        routes.post(
+                "/v1/sandboxes/{id}/resume",
+                auth.withApiKey(ctx -> ctx.json(sandboxes.resume(team(ctx), ctx.pathParam("id")))));
         routes.post("/v1/sandboxes/{id}/files/write", auth.withApiKey(ctx -> files.write(ctx, false)));
         routes.post("/v1/sandboxes/{id}/files/stream/write", auth.withApiKey(ctx -> files.write(ctx, true)));
         routes.post("/v1/sandboxes/{id}/files/read", auth.withApiKey(ctx -> files.read(ctx, false)));

@@ -3,6 +3,7 @@ package dev.wrenn.controlplane.sandbox;
 import dev.wrenn.controlplane.db.Ids;
 import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.snapshot.TemplateStore;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
@@ -14,7 +15,6 @@ import io.grpc.StatusRuntimeException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import dev.wrenn.controlplane.snapshot.TemplateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,11 @@ public final class SandboxService {
     private final ConcurrentHashMap<String, String> interrupting = new ConcurrentHashMap<>();
 
     public SandboxService(
-            SandboxStore store, TemplateStore templates, HostAgentClient agent, SandboxLimits limits, long createDeadlineMs) {
+            SandboxStore store,
+            TemplateStore templates,
+            HostAgentClient agent,
+            SandboxLimits limits,
+            long createDeadlineMs) {
         this.store = store;
         this.templates = templates;
         this.hostAgent = agent;
@@ -71,7 +75,8 @@ public final class SandboxService {
         if (req.timeoutSec() < 0 || req.timeoutSec() > limits.maxTimeoutSec()) {
             throw ApiException.invalid("'timeout_sec' must be between 0 and " + limits.maxTimeoutSec());
         }
-        var template = templates.resolve(teamId, req.template())
+        var template = templates
+                .resolve(teamId, req.template())
                 .orElseThrow(() -> ApiException.invalid("template '" + req.template() + "' does not exist"));
         // A snapshot template's vcpus and memory are baked into its frozen state.
         int vcpus = template.vcpus() != null ? template.vcpus() : req.vcpus();
@@ -80,7 +85,14 @@ public final class SandboxService {
         String id = Ids.sandbox();
         return withLock(id, () -> {
             store.insertPending(
-                    id, teamId, req.template(), template.hostName(), vcpus, memoryMb, req.timeoutSec(), agent().address());
+                    id,
+                    teamId,
+                    req.template(),
+                    template.hostName(),
+                    vcpus,
+                    memoryMb,
+                    req.timeoutSec(),
+                    agent().address());
             try {
                 var vm = agent().blocking()
                         .withDeadlineAfter(createDeadlineMs, TimeUnit.MILLISECONDS)
@@ -114,7 +126,9 @@ public final class SandboxService {
             try {
                 agent().blocking()
                         .withDeadlineAfter(60, TimeUnit.SECONDS)
-                        .destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+                        .destroySandbox(DestroySandboxRequest.newBuilder()
+                                .setSandboxId(id)
+                                .build());
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
                     interrupting.remove(id);
@@ -143,7 +157,8 @@ public final class SandboxService {
     public boolean autoPause(SandboxStore.Row idle) {
         return withLock(idle.id(), () -> {
             var row = store.get(idle.teamId(), idle.id()).orElse(null);
-            if (row == null || row.status() != SandboxStatus.RUNNING
+            if (row == null
+                    || row.status() != SandboxStatus.RUNNING
                     || !row.view().lastActiveAt().equals(idle.view().lastActiveAt())) {
                 return false; // it moved, or someone used it since the scan
             }
@@ -157,7 +172,9 @@ public final class SandboxService {
         try {
             agent().blocking()
                     .withDeadlineAfter(120, TimeUnit.SECONDS)
-                    .pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(row.id()).build());
+                    .pauseSandbox(PauseSandboxRequest.newBuilder()
+                            .setSandboxId(row.id())
+                            .build());
             store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED, reason);
         } catch (StatusRuntimeException e) {
             throw HostErrors.map(e, "pausing the sandbox");
@@ -173,13 +190,16 @@ public final class SandboxService {
             var row = row(teamId, id);
             if (row.status() != SandboxStatus.PAUSED) {
                 throw ApiException.conflict(
-                        "sandbox_not_paused", "sandbox '" + id + "' is " + row.status().wire() + ", not paused");
+                        "sandbox_not_paused",
+                        "sandbox '" + id + "' is " + row.status().wire() + ", not paused");
             }
             Sandbox vm;
             try {
                 vm = agent().blocking()
                         .withDeadlineAfter(createDeadlineMs, TimeUnit.MILLISECONDS)
-                        .resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+                        .resumeSandbox(ResumeSandboxRequest.newBuilder()
+                                .setSandboxId(id)
+                                .build());
             } catch (StatusRuntimeException e) {
                 throw HostErrors.map(e, "resuming the sandbox");
             }
@@ -192,7 +212,8 @@ public final class SandboxService {
      * Runs {@code action} on a running sandbox under its lifecycle lock, then marks it stopped with
      * the reason: for snapshots, which consume the sandbox.
      */
-    public <T> T consume(String teamId, String id, String reason, java.util.function.Function<SandboxStore.Row, T> action) {
+    public <T> T consume(
+            String teamId, String id, String reason, java.util.function.Function<SandboxStore.Row, T> action) {
         return withLock(id, () -> {
             var row = requireRunning(teamId, id);
             interrupting.put(id, reason);
@@ -246,7 +267,9 @@ public final class SandboxService {
     public SandboxStore.Row requireRunning(String teamId, String id) {
         var row = row(teamId, id);
         if (row.status() != SandboxStatus.RUNNING) {
-            throw ApiException.conflict("sandbox_not_running", "sandbox '" + id + "' is " + row.status().wire() + ", not running");
+            throw ApiException.conflict(
+                    "sandbox_not_running",
+                    "sandbox '" + id + "' is " + row.status().wire() + ", not running");
         }
         return row;
     }
@@ -258,12 +281,14 @@ public final class SandboxService {
     public ApiException failedCommand(String teamId, String id, StatusRuntimeException e) {
         String why = interrupting.get(id);
         if (why != null) {
-            return ApiException.conflict("sandbox_not_running", "sandbox '" + id + "' was " + why + " during the operation");
+            return ApiException.conflict(
+                    "sandbox_not_running", "sandbox '" + id + "' was " + why + " during the operation");
         }
         var now = store.get(teamId, id);
         if (now.isPresent() && now.get().status() != SandboxStatus.RUNNING) {
             return ApiException.conflict(
-                    "sandbox_not_running", "sandbox '" + id + "' became " + now.get().status().wire() + " during the operation");
+                    "sandbox_not_running",
+                    "sandbox '" + id + "' became " + now.get().status().wire() + " during the operation");
         }
         return HostErrors.map(e, "running the command");
     }
@@ -276,7 +301,8 @@ public final class SandboxService {
         try {
             agent().blocking()
                     .withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+                    .destroySandbox(
+                            DestroySandboxRequest.newBuilder().setSandboxId(id).build());
         } catch (StatusRuntimeException ignored) {
             // NOT_FOUND is the usual answer: the agent already cleaned up. The reconciler retries the rest.
         }

@@ -39,11 +39,12 @@ public final class SandboxStore {
     }
 
     public Optional<Row> get(String teamId, String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM sandboxes WHERE team_id = :team AND id = :id")
-                .bind("team", teamId)
-                .bind("id", id)
-                .map((rs, ctx) -> row(rs))
-                .findOne());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT " + COLUMNS + " FROM sandboxes WHERE team_id = :team AND id = :id")
+                        .bind("team", teamId)
+                        .bind("id", id)
+                        .map((rs, ctx) -> row(rs))
+                        .findOne());
     }
 
     /** Rows of any team in the given states: for the reconciler and auto-pause only. */
@@ -56,7 +57,14 @@ public final class SandboxStore {
     }
 
     public Row insertPending(
-            String id, String teamId, String template, String hostTemplate, int vcpus, int memoryMb, int timeoutSec, String hostId) {
+            String id,
+            String teamId,
+            String template,
+            String hostTemplate,
+            int vcpus,
+            int memoryMb,
+            int timeoutSec,
+            String hostId) {
         jdbi.useHandle(h -> h.createUpdate(
                         "INSERT INTO sandboxes (id, team_id, template, host_template, status, vcpus, memory_mb, timeout_sec,"
                                 + " host_id) VALUES (:id, :team, :template, :hostTemplate, 'pending', :vcpus, :mem, :timeout, :host)")

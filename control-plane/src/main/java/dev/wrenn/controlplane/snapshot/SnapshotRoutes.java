@@ -27,8 +27,10 @@ public final class SnapshotRoutes {
     private void create(Context ctx) {
         var body = JsonBody.of(ctx);
         String overwrite = ctx.queryParam("overwrite");
-        if (overwrite != null && !overwrite.equals("true")) throw ApiException.invalid("'overwrite' may only be \"true\"");
-        var template = snapshots.create(team(ctx), body.requiredString("sandbox_id"), body.optionalString("name"), overwrite != null);
+        if (overwrite != null && !overwrite.equals("true"))
+            throw ApiException.invalid("'overwrite' may only be \"true\"");
+        var template = snapshots.create(
+                team(ctx), body.requiredString("sandbox_id"), body.optionalString("name"), overwrite != null);
         ctx.status(201).json(template);
     }
 

@@ -49,16 +49,20 @@ public final class SnapshotService {
                 throw ApiException.conflict("name_taken", "'" + name + "' is a base template");
             }
             if (!overwrite) {
-                throw ApiException.conflict("name_taken", "snapshot '" + name + "' exists; use ?overwrite=true to replace it");
+                throw ApiException.conflict(
+                        "name_taken", "snapshot '" + name + "' exists; use ?overwrite=true to replace it");
             }
             if (templates.dependents(old.hostName()) > 0) {
-                throw ApiException.conflict("template_in_use", "snapshot '" + name + "' has live sandboxes started from it");
+                throw ApiException.conflict(
+                        "template_in_use", "snapshot '" + name + "' has live sandboxes started from it");
             }
         }
         String id = Ids.template();
         var host = sandboxes.consume(teamId, sandboxId, "snapshotted as " + name, row -> {
             try {
-                return sandboxes.agent().blocking()
+                return sandboxes
+                        .agent()
+                        .blocking()
                         .withDeadlineAfter(300, TimeUnit.SECONDS)
                         .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
                                 .setSandboxId(sandboxId)
@@ -68,8 +72,16 @@ public final class SnapshotService {
                 throw HostErrors.map(e, "taking the snapshot");
             }
         });
-        var row = new TemplateStore.Row(id, teamId, name, "snapshot", host.getVcpus(), host.getMemoryMb(),
-                host.getSizeBytes(), java.time.Instant.now(), id);
+        var row = new TemplateStore.Row(
+                id,
+                teamId,
+                name,
+                "snapshot",
+                host.getVcpus(),
+                host.getMemoryMb(),
+                host.getSizeBytes(),
+                java.time.Instant.now(),
+                id);
         existing.ifPresent(old -> {
             templates.delete(old.id());
             deleteOnHost(old.hostName());
@@ -91,16 +103,20 @@ public final class SnapshotService {
             throw ApiException.invalid("'type' must be base or snapshot");
         }
         refreshBaseSizes();
-        return templates.list(teamId, type).stream().map(TemplateStore.Row::view).toList();
+        return templates.list(teamId, type).stream()
+                .map(TemplateStore.Row::view)
+                .toList();
     }
 
     public void delete(String teamId, String name) {
-        var row = templates.resolve(teamId, name)
+        var row = templates
+                .resolve(teamId, name)
                 .filter(r -> r.type().equals("snapshot"))
                 .orElseThrow(() -> ApiException.notFound("snapshot '" + name + "' not found"));
         if (templates.dependents(row.hostName()) > 0) {
-            throw ApiException.conflict("template_in_use", "snapshot '" + name + "' has live sandboxes started from it;"
-                    + " destroy them first");
+            throw ApiException.conflict(
+                    "template_in_use",
+                    "snapshot '" + name + "' has live sandboxes started from it;" + " destroy them first");
         }
         deleteOnHost(row.hostName());
         templates.delete(row.id());
@@ -108,9 +124,12 @@ public final class SnapshotService {
 
     private void deleteOnHost(String hostName) {
         try {
-            sandboxes.agent().blocking()
+            sandboxes
+                    .agent()
+                    .blocking()
                     .withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .deleteTemplate(DeleteTemplateRequest.newBuilder().setName(hostName).build());
+                    .deleteTemplate(
+                            DeleteTemplateRequest.newBuilder().setName(hostName).build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
                 throw HostErrors.map(e, "deleting the snapshot");
@@ -121,11 +140,14 @@ public final class SnapshotService {
     /** Base images are built on the host; their size is whatever the host reports now. */
     private void refreshBaseSizes() {
         try {
-            var list = sandboxes.agent().blocking()
+            var list = sandboxes
+                    .agent()
+                    .blocking()
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .listTemplates(ListTemplatesRequest.getDefaultInstance());
             for (var t : list.getTemplatesList()) {
-                if (t.getType() == TemplateType.TEMPLATE_TYPE_BASE) templates.updateBaseSize(t.getName(), t.getSizeBytes());
+                if (t.getType() == TemplateType.TEMPLATE_TYPE_BASE)
+                    templates.updateBaseSize(t.getName(), t.getSizeBytes());
             }
         } catch (ApiException | StatusRuntimeException e) {
             log.debug("base template sizes not refreshed: {}", e.getMessage());

@@ -16,8 +16,16 @@ public final class TemplateStore {
     }
 
     /** A template row with its host-side name. */
-    public record Row(String id, String teamId, String name, String type, Integer vcpus, Integer memoryMb, long sizeBytes,
-            java.time.Instant createdAt, String hostName) {
+    public record Row(
+            String id,
+            String teamId,
+            String name,
+            String type,
+            Integer vcpus,
+            Integer memoryMb,
+            long sizeBytes,
+            java.time.Instant createdAt,
+            String hostName) {
         public TemplateView view() {
             return new TemplateView(name, type, vcpus, memoryMb, sizeBytes, createdAt);
         }
@@ -56,21 +64,24 @@ public final class TemplateStore {
     }
 
     public void insert(Row r) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus, memory_mb, size_bytes,"
-                        + " host_name) VALUES (:id, :team, :name, :type, :vcpus, :mem, :size, :host)")
-                .bind("id", r.id())
-                .bind("team", r.teamId())
-                .bind("name", r.name())
-                .bind("type", r.type())
-                .bind("vcpus", r.vcpus())
-                .bind("mem", r.memoryMb())
-                .bind("size", r.sizeBytes())
-                .bind("host", r.hostName())
-                .execute());
+        jdbi.useHandle(
+                h -> h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus, memory_mb, size_bytes,"
+                                + " host_name) VALUES (:id, :team, :name, :type, :vcpus, :mem, :size, :host)")
+                        .bind("id", r.id())
+                        .bind("team", r.teamId())
+                        .bind("name", r.name())
+                        .bind("type", r.type())
+                        .bind("vcpus", r.vcpus())
+                        .bind("mem", r.memoryMb())
+                        .bind("size", r.sizeBytes())
+                        .bind("host", r.hostName())
+                        .execute());
     }
 
     public void delete(String id) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM templates WHERE id = :id").bind("id", id).execute());
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM templates WHERE id = :id")
+                .bind("id", id)
+                .execute());
     }
 
     public void updateBaseSize(String name, long size) {

@@ -3,4 +3,5 @@ package dev.wrenn.controlplane.snapshot;
 import java.time.Instant;
 
 /** The contract's Template object. */
-public record TemplateView(String name, String type, Integer vcpus, Integer memoryMb, long sizeBytes, Instant createdAt) {}
+public record TemplateView(
+        String name, String type, Integer vcpus, Integer memoryMb, long sizeBytes, Instant createdAt) {}

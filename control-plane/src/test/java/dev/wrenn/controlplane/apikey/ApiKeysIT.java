@@ -43,7 +43,8 @@ class ApiKeysIT {
         assertThat(listed.json().size()).isEqualTo(1);
         assertThat(listed.json().get(0).has("key")).isFalse();
         assertThat(listed.text()).doesNotContain(key);
-        assertThat(listed.json().get(0).get("id").asString()).isEqualTo(created.json().get("id").asString());
+        assertThat(listed.json().get(0).get("id").asString())
+                .isEqualTo(created.json().get("id").asString());
     }
 
     @Test
@@ -75,8 +76,10 @@ class ApiKeysIT {
         var noKey = api.get("/v1/sandboxes");
         assertThat(noKey.status()).isEqualTo(401);
         assertThat(noKey.errorCode()).isEqualTo("unauthorized");
-        assertThat(api.withApiKey("wrn_" + "0".repeat(48)).get("/v1/sandboxes").status()).isEqualTo(401);
-        assertThat(api.withApiKey("garbage").get("/v1/sandboxes/sb-123").status()).isEqualTo(401);
+        assertThat(api.withApiKey("wrn_" + "0".repeat(48)).get("/v1/sandboxes").status())
+                .isEqualTo(401);
+        assertThat(api.withApiKey("garbage").get("/v1/sandboxes/sb-123").status())
+                .isEqualTo(401);
 
         assertThat(api.get("/v1/api-keys").status()).isEqualTo(401);
         assertThat(api.withBearer("not.a.jwt").get("/v1/api-keys").status()).isEqualTo(401);
@@ -89,7 +92,8 @@ class ApiKeysIT {
         var account = Accounts.signUp(api);
         String key = Accounts.apiKey(api, account);
         assertThat(api.withBearer(key).get("/v1/api-keys").status()).isEqualTo(401);
-        assertThat(api.withApiKey(account.token()).get("/v1/sandboxes").status()).isEqualTo(401);
+        assertThat(api.withApiKey(account.token()).get("/v1/sandboxes").status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -119,10 +123,12 @@ class ApiKeysIT {
 
         var attempt = api.withBearer(mallory.token()).delete("/v1/api-keys/" + id);
         assertThat(attempt.status()).isEqualTo(404);
-        assertThat(api.withBearer(mallory.token()).get("/v1/api-keys").json().size()).isZero();
+        assertThat(api.withBearer(mallory.token()).get("/v1/api-keys").json().size())
+                .isZero();
 
         assertThat(api.withApiKey(key).get("/v1/sandboxes").status()).isEqualTo(200);
-        assertThat(api.withBearer(alice.token()).get("/v1/api-keys").json().size()).isEqualTo(1);
+        assertThat(api.withBearer(alice.token()).get("/v1/api-keys").json().size())
+                .isEqualTo(1);
     }
 
     @Test
@@ -136,7 +142,8 @@ class ApiKeysIT {
             int cols = rs.getMetaData().getColumnCount();
             boolean found = false;
             while (rs.next()) {
-                for (int i = 1; i <= cols; i++) assertThat(String.valueOf(rs.getObject(i))).doesNotContain(key);
+                for (int i = 1; i <= cols; i++)
+                    assertThat(String.valueOf(rs.getObject(i))).doesNotContain(key);
                 if (ApiKeyService.sha256(key).equals(rs.getString("key_hash"))) found = true;
             }
             assertThat(found).isTrue();

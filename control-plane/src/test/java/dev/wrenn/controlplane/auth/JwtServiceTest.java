@@ -20,14 +20,14 @@ class JwtServiceTest {
     @Test
     void roundTripsTheSession() {
         String token = at(T0).issue("usr_1", "team_1", "a@b.co");
-        assertThat(at(T0.plusSeconds(60)).verify(token))
-                .contains(new JwtService.Session("usr_1", "team_1", "a@b.co"));
+        assertThat(at(T0.plusSeconds(60)).verify(token)).contains(new JwtService.Session("usr_1", "team_1", "a@b.co"));
     }
 
     @Test
     void expiresAfterSixHours() {
         String token = at(T0).issue("usr_1", "team_1", "a@b.co");
-        assertThat(at(T0.plus(Duration.ofHours(6)).minusSeconds(1)).verify(token)).isPresent();
+        assertThat(at(T0.plus(Duration.ofHours(6)).minusSeconds(1)).verify(token))
+                .isPresent();
         assertThat(at(T0.plus(Duration.ofHours(6))).verify(token)).isEmpty();
     }
 
@@ -35,8 +35,10 @@ class JwtServiceTest {
     void refusesTamperedAndUnsignedTokens() {
         String token = at(T0).issue("usr_1", "team_1", "a@b.co");
         String[] p = token.split("\\.");
-        String otherClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"iss\":\"wrenn\",\"sub\":\"usr_2\",\"team_id\":\"team_2\",\"exp\":9999999999}".getBytes());
+        String otherClaims = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        "{\"iss\":\"wrenn\",\"sub\":\"usr_2\",\"team_id\":\"team_2\",\"exp\":9999999999}".getBytes());
         assertThat(at(T0).verify(p[0] + "." + otherClaims + "." + p[2])).isEmpty();
         String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
         assertThat(at(T0).verify(none + "." + otherClaims + ".")).isEmpty();

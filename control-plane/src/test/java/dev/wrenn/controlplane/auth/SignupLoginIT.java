@@ -78,11 +78,13 @@ class SignupLoginIT {
         for (int i = 0; i < n; i++) tasks.add(() -> api.post("/v1/auth/signup", body(email, "racing password")));
         var statuses = new ArrayList<Integer>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Future<ApiResponse> f : pool.invokeAll(tasks)) statuses.add(f.get().status());
+            for (Future<ApiResponse> f : pool.invokeAll(tasks))
+                statuses.add(f.get().status());
         }
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
         assertThat(statuses).filteredOn(s -> s == 409).hasSize(n - 1);
-        assertThat(api.post("/v1/auth/login", body(email, "racing password")).status()).isEqualTo(200);
+        assertThat(api.post("/v1/auth/login", body(email, "racing password")).status())
+                .isEqualTo(200);
     }
 
     @Test

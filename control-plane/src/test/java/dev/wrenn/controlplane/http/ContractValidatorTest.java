@@ -24,10 +24,12 @@ class ContractValidatorTest {
     @Test
     void catchesWrongTypesAndEnumValues() {
         var badToken = json("{\"token\":42,\"user_id\":\"u\",\"team_id\":\"t\",\"email\":\"a@b.co\"}");
-        assertThat(contract.violations("POST", "/v1/auth/signup", 201, badToken)).isNotEmpty();
+        assertThat(contract.violations("POST", "/v1/auth/signup", 201, badToken))
+                .isNotEmpty();
 
         var badStatus = json("{\"id\":\"sb-1\",\"status\":\"flying\",\"vcpus\":1}");
-        assertThat(contract.violations("GET", "/v1/sandboxes/sb-1", 200, badStatus)).isNotEmpty();
+        assertThat(contract.violations("GET", "/v1/sandboxes/sb-1", 200, badStatus))
+                .isNotEmpty();
 
         var badDate = json("{\"id\":\"k\",\"created_at\":\"yesterday\"}");
         assertThat(contract.violationsOf("APIKeyResponse", badDate)).isNotEmpty();
@@ -35,8 +37,10 @@ class ContractValidatorTest {
 
     @Test
     void readsNullableAsAllowingNullAndNothingElse() {
-        assertThat(contract.violationsOf("APIKeyResponse", json("{\"id\":\"k\",\"last_used\":null}"))).isEmpty();
-        assertThat(contract.violationsOf("Sandbox", json("{\"id\":\"s\",\"vcpus\":null}"))).isNotEmpty();
+        assertThat(contract.violationsOf("APIKeyResponse", json("{\"id\":\"k\",\"last_used\":null}")))
+                .isEmpty();
+        assertThat(contract.violationsOf("Sandbox", json("{\"id\":\"s\",\"vcpus\":null}")))
+                .isNotEmpty();
     }
 
     @Test
@@ -44,13 +48,15 @@ class ContractValidatorTest {
         var plain = json("{\"message\":\"nope\"}");
         assertThat(contract.violations("POST", "/v1/auth/login", 401, plain)).isNotEmpty();
         var wrongShape = json("{\"error\":\"nope\"}");
-        assertThat(contract.violations("POST", "/v1/auth/login", 401, wrongShape)).isNotEmpty();
+        assertThat(contract.violations("POST", "/v1/auth/login", 401, wrongShape))
+                .isNotEmpty();
     }
 
     @Test
     void refusesToValidateAgainstAnUndeclaredRouteOrStatus() {
         assertThatThrownBy(() -> contract.violations("GET", "/v1/unknown", 200, json("{}")))
                 .isInstanceOf(AssertionError.class);
-        assertThat(contract.violations("POST", "/v1/auth/signup", 200, json("{}"))).isNotEmpty();
+        assertThat(contract.violations("POST", "/v1/auth/signup", 200, json("{}")))
+                .isNotEmpty();
     }
 }

@@ -38,16 +38,18 @@ class LargeFileHeapIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 ControlPlaneMain.class.getName());
-        pb.environment().putAll(Map.of(
-                "WRENN_HOST", "127.0.0.1",
-                "WRENN_PORT", Integer.toString(port),
-                "WRENN_DATA_DIR", data.toString(),
-                "WRENN_DATABASE_URL", TestPostgres.newDatabaseUrl(),
-                "WRENN_JWT_SECRET", TestServer.JWT_SECRET,
-                "WRENN_HOST_AGENT", TestHostAgent.address(),
-                "WRENN_HOST_AGENT_TOKEN", TestHostAgent.TOKEN));
+        pb.environment()
+                .putAll(Map.of(
+                        "WRENN_HOST", "127.0.0.1",
+                        "WRENN_PORT", Integer.toString(port),
+                        "WRENN_DATA_DIR", data.toString(),
+                        "WRENN_DATABASE_URL", TestPostgres.newDatabaseUrl(),
+                        "WRENN_JWT_SECRET", TestServer.JWT_SECRET,
+                        "WRENN_HOST_AGENT", TestHostAgent.address(),
+                        "WRENN_HOST_AGENT_TOKEN", TestHostAgent.TOKEN));
         pb.redirectErrorStream(true);
         Process cp = pb.start();
         try {
@@ -66,17 +68,24 @@ class LargeFileHeapIT {
             String id = created.json().get("id").asString();
             try {
                 var sent = MessageDigest.getInstance("SHA-256");
-                var w = Multipart.upload(api, "/v1/sandboxes/" + id + "/files/stream/write", "/root/huge.bin",
-                        () -> new SandboxStreamsIT.DigestingRandom(SIZE, 7, sent), SIZE, true);
+                var w = Multipart.upload(
+                        api,
+                        "/v1/sandboxes/" + id + "/files/stream/write",
+                        "/root/huge.bin",
+                        () -> new SandboxStreamsIT.DigestingRandom(SIZE, 7, sent),
+                        SIZE,
+                        true);
                 assertThat(w.status()).as(w.toString()).isEqualTo(204);
                 String sentHex = HexFormat.of().formatHex(sent.digest());
 
-                var check = api.post("/v1/sandboxes/" + id + "/exec",
+                var check = api.post(
+                        "/v1/sandboxes/" + id + "/exec",
                         "{\"cmd\":\"stat -c %s /root/huge.bin; sha256sum /root/huge.bin | cut -d' ' -f1\",\"timeout_sec\":600}");
                 assertThat(check.json().get("stdout").asString()).isEqualTo(SIZE + "\n" + sentHex + "\n");
 
                 // Read it back with a streaming body handler: the test holds no more of it than the server.
-                var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/sandboxes/" + id + "/files/stream/read"))
+                var request = HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/v1/sandboxes/" + id + "/files/stream/read"))
                         .header("X-API-Key", api.headers().get(1))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"path\":\"/root/huge.bin\"}"))

@@ -21,9 +21,11 @@ final class Multipart {
     }
 
     /** Uploads {@code size} bytes from the supplier; {@code pathFirst=false} sends the file part before the path. */
-    static ApiResponse upload(ApiClient api, String route, String path, Supplier<InputStream> content, long size, boolean pathFirst) {
+    static ApiResponse upload(
+            ApiClient api, String route, String path, Supplier<InputStream> content, long size, boolean pathFirst) {
         String boundary = "b-" + UUID.randomUUID();
-        byte[] pathPart = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + path + "\r\n")
+        byte[] pathPart = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + path
+                        + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] fileHead = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n"
                         + "Content-Type: application/octet-stream\r\n\r\n")
@@ -32,8 +34,8 @@ final class Multipart {
         byte[] end = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         long length = pathPart.length + fileHead.length + size + fileTail.length + end.length;
         Supplier<InputStream> body = () -> {
-            var file = new SequenceInputStream(Collections.enumeration(List.of(
-                    new ByteArrayInputStream(fileHead), content.get(), new ByteArrayInputStream(fileTail))));
+            var file = new SequenceInputStream(Collections.enumeration(
+                    List.of(new ByteArrayInputStream(fileHead), content.get(), new ByteArrayInputStream(fileTail))));
             var parts = pathFirst
                     ? List.<InputStream>of(new ByteArrayInputStream(pathPart), file, new ByteArrayInputStream(end))
                     : List.<InputStream>of(file, new ByteArrayInputStream(pathPart), new ByteArrayInputStream(end));

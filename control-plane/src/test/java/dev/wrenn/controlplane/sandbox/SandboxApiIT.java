@@ -109,20 +109,28 @@ class SandboxApiIT {
 
     @Test
     void execAndPingKeepLastActiveAtCurrent() {
-        var before = Instant.parse(api.get("/v1/sandboxes/" + id).json().get("last_active_at").asString());
+        var before = Instant.parse(
+                api.get("/v1/sandboxes/" + id).json().get("last_active_at").asString());
         assertThat(api.post("/v1/sandboxes/" + id + "/ping", "").status()).isEqualTo(204);
-        var afterPing = Instant.parse(api.get("/v1/sandboxes/" + id).json().get("last_active_at").asString());
+        var afterPing = Instant.parse(
+                api.get("/v1/sandboxes/" + id).json().get("last_active_at").asString());
         assertThat(afterPing).isAfter(before);
         exec("{\"cmd\":\"true\"}");
-        var afterExec = Instant.parse(api.get("/v1/sandboxes/" + id).json().get("last_active_at").asString());
+        var afterExec = Instant.parse(
+                api.get("/v1/sandboxes/" + id).json().get("last_active_at").asString());
         assertThat(afterExec).isAfter(afterPing);
     }
 
     @Test
     void badRequestsAre400() {
         for (String bad : new String[] {
-            "{\"vcpus\":0}", "{\"vcpus\":1000}", "{\"memory_mb\":16}", "{\"memory_mb\":10000000}",
-            "{\"timeout_sec\":-1}", "{\"template\":\"no-such-template\"}", "{\"vcpus\":\"two\"}",
+            "{\"vcpus\":0}",
+            "{\"vcpus\":1000}",
+            "{\"memory_mb\":16}",
+            "{\"memory_mb\":10000000}",
+            "{\"timeout_sec\":-1}",
+            "{\"template\":\"no-such-template\"}",
+            "{\"vcpus\":\"two\"}",
         }) {
             var r = api.post("/v1/sandboxes", bad);
             assertThat(r.status()).as(bad).isEqualTo(400);
@@ -136,7 +144,8 @@ class SandboxApiIT {
     @Test
     void unknownSandboxIs404() {
         assertThat(api.get("/v1/sandboxes/sb-nope").status()).isEqualTo(404);
-        assertThat(api.post("/v1/sandboxes/sb-nope/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(404);
+        assertThat(api.post("/v1/sandboxes/sb-nope/exec", "{\"cmd\":\"true\"}").status())
+                .isEqualTo(404);
         assertThat(api.post("/v1/sandboxes/sb-nope/ping", "").status()).isEqualTo(404);
         assertThat(api.delete("/v1/sandboxes/sb-nope").status()).isEqualTo(404);
     }
@@ -146,12 +155,21 @@ class SandboxApiIT {
         String base = "/v1/sandboxes/" + id;
         assertThat(mallory.get(base).status()).isEqualTo(404);
         assertThat(mallory.get("/v1/sandboxes").json().findValuesAsString("id")).doesNotContain(id);
-        assertThat(mallory.post(base + "/exec", "{\"cmd\":\"touch /tmp/mallory-was-here\"}").status()).isEqualTo(404);
+        assertThat(mallory.post(base + "/exec", "{\"cmd\":\"touch /tmp/mallory-was-here\"}")
+                        .status())
+                .isEqualTo(404);
         assertThat(mallory.post(base + "/ping", "").status()).isEqualTo(404);
-        assertThat(mallory.post(base + "/files/read", "{\"path\":\"/etc/hostname\"}").status()).isEqualTo(404);
-        assertThat(mallory.post(base + "/files/stream/read", "{\"path\":\"/etc/hostname\"}").status()).isEqualTo(404);
-        assertThat(Multipart.upload(mallory, base + "/files/write", "/tmp/mallory", new byte[] {1}).status()).isEqualTo(404);
-        assertThat(Multipart.upload(mallory, base + "/files/stream/write", "/tmp/mallory", new byte[] {1}).status())
+        assertThat(mallory.post(base + "/files/read", "{\"path\":\"/etc/hostname\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(mallory.post(base + "/files/stream/read", "{\"path\":\"/etc/hostname\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(Multipart.upload(mallory, base + "/files/write", "/tmp/mallory", new byte[] {1})
+                        .status())
+                .isEqualTo(404);
+        assertThat(Multipart.upload(mallory, base + "/files/stream/write", "/tmp/mallory", new byte[] {1})
+                        .status())
                 .isEqualTo(404);
         assertThat(WsClient.handshakeStatus(server, mallory, id)).isEqualTo(404);
         assertThat(mallory.delete(base).status()).isEqualTo(404);
@@ -168,9 +186,14 @@ class SandboxApiIT {
         String victim = other.json().get("id").asString();
         var running = CompletableFuture.supplyAsync(
                 () -> api.post("/v1/sandboxes/" + victim + "/exec", "{\"cmd\":\"sleep 60\",\"timeout_sec\":120}"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> api.post(
-                        "/v1/sandboxes/" + victim + "/exec", "{\"cmd\":\"pgrep -f 'sleep 60' || true\"}")
-                .json().get("stdout").asString().strip().matches("\\d+(\\s+\\d+)*"));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(2))
+                .until(() -> api.post("/v1/sandboxes/" + victim + "/exec", "{\"cmd\":\"pgrep -f 'sleep 60' || true\"}")
+                        .json()
+                        .get("stdout")
+                        .asString()
+                        .strip()
+                        .matches("\\d+(\\s+\\d+)*"));
         assertThat(api.delete("/v1/sandboxes/" + victim).status()).isEqualTo(204);
         var r = running.get(60, TimeUnit.SECONDS);
         assertThat(r.status()).as(r.toString()).isEqualTo(409);
@@ -178,7 +201,9 @@ class SandboxApiIT {
 
         var after = api.get("/v1/sandboxes/" + victim);
         assertThat(after.json().get("status").asString()).isEqualTo("stopped");
-        assertThat(api.post("/v1/sandboxes/" + victim + "/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(409);
+        assertThat(api.post("/v1/sandboxes/" + victim + "/exec", "{\"cmd\":\"true\"}")
+                        .status())
+                .isEqualTo(409);
         assertThat(api.post("/v1/sandboxes/" + victim + "/ping", "").status()).isEqualTo(409);
         assertThat(api.delete("/v1/sandboxes/" + victim).status()).isEqualTo(204);
     }

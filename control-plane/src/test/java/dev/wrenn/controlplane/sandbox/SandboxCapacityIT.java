@@ -31,7 +31,8 @@ class SandboxCapacityIT {
                     } else {
                         assertThat(r.status()).as(r.toString()).isEqualTo(503);
                         assertThat(r.errorCode()).isEqualTo("insufficient_capacity");
-                        assertThat(r.json().path("error").path("message").asString()).isNotBlank();
+                        assertThat(r.json().path("error").path("message").asString())
+                                .isNotBlank();
                         refused++;
                     }
                 }
@@ -47,7 +48,8 @@ class SandboxCapacityIT {
             long running = 0;
             for (var s : list) if (s.get("status").asString().equals("running")) running++;
             assertThat(running).isEqualTo(up.size());
-            for (String id : up) assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
+            for (String id : up)
+                assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
             System.out.printf("20 concurrent creates: %d up, %d refused%n", up.size(), refused);
         }
     }

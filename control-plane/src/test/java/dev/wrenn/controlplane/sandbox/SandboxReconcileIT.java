@@ -11,11 +11,11 @@ import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +60,9 @@ class SandboxReconcileIT {
 
     @Test
     void theHostAgentRefusesCallsWithoutItsToken() {
-        var anonymous = NettyChannelBuilder.forTarget(TestHostAgent.address()).usePlaintext().build();
+        var anonymous = NettyChannelBuilder.forTarget(TestHostAgent.address())
+                .usePlaintext()
+                .build();
         var wrong = NettyChannelBuilder.forTarget(TestHostAgent.address())
                 .usePlaintext()
                 .intercept(dev.wrenn.controlplane.host.HostAgentClient.bearer("wrong"))
@@ -69,7 +71,8 @@ class SandboxReconcileIT {
             for (var ch : new ManagedChannel[] {anonymous, wrong}) {
                 var e = org.assertj.core.api.Assertions.catchThrowableOfType(
                         StatusRuntimeException.class,
-                        () -> HostAgentServiceGrpc.newBlockingStub(ch).listSandboxes(ListSandboxesRequest.getDefaultInstance()));
+                        () -> HostAgentServiceGrpc.newBlockingStub(ch)
+                                .listSandboxes(ListSandboxesRequest.getDefaultInstance()));
                 assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
             }
         } finally {
@@ -85,18 +88,30 @@ class SandboxReconcileIT {
         // pause it on the host meanwhile: the row says running, the host says paused. A reconcile
         // pass (run on another thread: the lock is reentrant) must not call that a lost VM.
         server.controlPlane().sandboxes().withLock(id, () -> {
-            agent.pauseSandbox(dev.wrenn.proto.hostagent.v1.PauseSandboxRequest.newBuilder().setSandboxId(id).build());
-            var pass = java.util.concurrent.CompletableFuture.supplyAsync(() -> server.controlPlane().reconciler().reconcileOnce()).join();
+            agent.pauseSandbox(dev.wrenn.proto.hostagent.v1.PauseSandboxRequest.newBuilder()
+                    .setSandboxId(id)
+                    .build());
+            var pass = java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> server.controlPlane().reconciler().reconcileOnce())
+                    .join();
             assertThat(pass.lostVms()).isZero();
-            assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("running");
+            assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString())
+                    .isEqualTo("running");
             return null;
         });
         // Once no operation explains the disagreement, the host's committed pause is the truth (as
         // when a server died between the host's answer and the row's update): the row follows it.
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
-                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("paused"));
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> api.get("/v1/sandboxes/" + id)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("paused"));
         assertThat(api.post("/v1/sandboxes/" + id + "/resume", "").status()).isEqualTo(200);
-        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(200);
+        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}")
+                        .status())
+                .isEqualTo(200);
         assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
         assertThat(onAgent(id)).isFalse();
     }
@@ -107,9 +122,16 @@ class SandboxReconcileIT {
         api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"echo kept > /root/state\"}");
         assertThat(api.post("/v1/sandboxes/" + id + "/pause", "").status()).isEqualTo(200);
         // The resume a dying server sent: the host finished it, the row never heard.
-        agent.resumeSandbox(dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
-                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("running"));
+        agent.resumeSandbox(dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest.newBuilder()
+                .setSandboxId(id)
+                .build());
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> api.get("/v1/sandboxes/" + id)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("running"));
         var r = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"cat /root/state\"}");
         assertThat(r.json().get("stdout").asString()).isEqualTo("kept\n");
         assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
@@ -119,11 +141,19 @@ class SandboxReconcileIT {
     void aSandboxWhoseVmDiedBecomesError() {
         String id = create();
         agent.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(
-                () -> api.get("/v1/sandboxes/" + id).json().get("status").asString().equals("error"));
-        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}").status()).isEqualTo(409);
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> api.get("/v1/sandboxes/" + id)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("error"));
+        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\"}")
+                        .status())
+                .isEqualTo(409);
         assertThat(api.delete("/v1/sandboxes/" + id).status()).isEqualTo(204);
-        assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("stopped");
+        assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString())
+                .isEqualTo("stopped");
     }
 
     @Test
@@ -134,12 +164,17 @@ class SandboxReconcileIT {
         var creating = CompletableFuture.runAsync(() -> {
             try {
                 agent.withDeadlineAfter(300, TimeUnit.SECONDS)
-                        .createSandbox(CreateSandboxRequest.newBuilder().setSandboxId(orphan).build());
+                        .createSandbox(CreateSandboxRequest.newBuilder()
+                                .setSandboxId(orphan)
+                                .build());
             } catch (StatusRuntimeException reapedWhileBooting) {
                 // expected when the reconciler was faster than the boot
             }
         });
-        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> onAgent(orphan));
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> onAgent(orphan));
         Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> !onAgent(orphan));
         creating.join();
         assertThat(onAgent(orphan)).isFalse();
@@ -152,7 +187,8 @@ class SandboxReconcileIT {
         server = server.restart();
         var key = api.headers().get(1);
         api = server.client().withApiKey(key);
-        assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString()).isEqualTo("running");
+        assertThat(api.get("/v1/sandboxes/" + id).json().get("status").asString())
+                .isEqualTo("running");
         var r = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"cat /root/state\"}");
         assertThat(r.json().get("stdout").asString()).isEqualTo("kept\n");
         assertThat(onAgent(id)).isTrue();

@@ -48,7 +48,8 @@ class SandboxStreamsIT {
     @Test
     void outputArrivesWhileTheProcessRunsAndTheServerClosesAfterExit() throws Exception {
         try (var ws = WsClient.connect(server, api, id)) {
-            ws.send("{\"type\":\"start\",\"cmd\":\"sh\",\"args\":[\"-c\",\"for i in 1 2 3; do echo line$i; sleep 1; done; exit 7\"]}");
+            ws.send(
+                    "{\"type\":\"start\",\"cmd\":\"sh\",\"args\":[\"-c\",\"for i in 1 2 3; do echo line$i; sleep 1; done; exit 7\"]}");
             var start = ws.next();
             assertThat(start.json().get("type").asString()).isEqualTo("start");
             assertThat(start.json().get("pid").asLong()).isPositive();
@@ -71,7 +72,8 @@ class SandboxStreamsIT {
     @Test
     void stdinReachesTheProcess() throws Exception {
         try (var ws = WsClient.connect(server, api, id)) {
-            ws.send("{\"type\":\"start\",\"cmd\":\"python3\",\"args\":[\"-c\",\"import sys; print(sys.stdin.read().upper())\"]}");
+            ws.send(
+                    "{\"type\":\"start\",\"cmd\":\"python3\",\"args\":[\"-c\",\"import sys; print(sys.stdin.read().upper())\"]}");
             assertThat(ws.next().json().get("type").asString()).isEqualTo("start");
             ws.send("{\"type\":\"stdin\",\"data\":\"hello\",\"close\":true}");
             var out = ws.next();
@@ -99,16 +101,23 @@ class SandboxStreamsIT {
         var ws = WsClient.connect(server, api, id);
         ws.send("{\"type\":\"start\",\"cmd\":\"sh\",\"args\":[\"-c\",\"echo $$ > /tmp/orphan.pid; exec sleep 900\"]}");
         assertThat(ws.next().json().get("type").asString()).isEqualTo("start");
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> !sh("cat /tmp/orphan.pid 2>/dev/null").isBlank());
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> !sh("cat /tmp/orphan.pid 2>/dev/null").isBlank());
         ws.abort();
-        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .until(() -> sh("kill -0 $(cat /tmp/orphan.pid) 2>/dev/null && echo alive || echo gone").strip().equals("gone"));
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> sh("kill -0 $(cat /tmp/orphan.pid) 2>/dev/null && echo alive || echo gone")
+                        .strip()
+                        .equals("gone"));
     }
 
     @Test
     void badCredentialsAreRefusedBeforeTheUpgrade() {
         assertThat(WsClient.handshakeStatus(server, server.client(), id)).isEqualTo(401);
-        assertThat(WsClient.handshakeStatus(server, server.client().withApiKey("wrn_bad"), id)).isEqualTo(401);
+        assertThat(WsClient.handshakeStatus(server, server.client().withApiKey("wrn_bad"), id))
+                .isEqualTo(401);
         assertThat(WsClient.handshakeStatus(server, api, "sb-unknown")).isEqualTo(404);
     }
 
@@ -128,10 +137,16 @@ class SandboxStreamsIT {
     void fileBeforeItsPathInTheMultipartBodyStillWorks() {
         byte[] content = new byte[300_000];
         new Random(1).nextBytes(content);
-        var w = Multipart.upload(api, "/v1/sandboxes/" + id + "/files/stream/write", "/tmp/late-path.bin",
-                () -> new java.io.ByteArrayInputStream(content), content.length, false);
+        var w = Multipart.upload(
+                api,
+                "/v1/sandboxes/" + id + "/files/stream/write",
+                "/tmp/late-path.bin",
+                () -> new java.io.ByteArrayInputStream(content),
+                content.length,
+                false);
         assertThat(w.status()).as(w.toString()).isEqualTo(204);
-        assertThat(api.post("/v1/sandboxes/" + id + "/files/stream/read", "{\"path\":\"/tmp/late-path.bin\"}").bytes())
+        assertThat(api.post("/v1/sandboxes/" + id + "/files/stream/read", "{\"path\":\"/tmp/late-path.bin\"}")
+                        .bytes())
                 .isEqualTo(content);
     }
 
@@ -139,15 +154,21 @@ class SandboxStreamsIT {
     void fiftyMegabytesStreamBothWaysWithEqualChecksums() throws Exception {
         long size = 50L * 1024 * 1024;
         var digest = MessageDigest.getInstance("SHA-256");
-        var w = Multipart.upload(api, "/v1/sandboxes/" + id + "/files/stream/write", "/root/big.bin",
-                () -> new DigestingRandom(size, 42, digest), size, true);
+        var w = Multipart.upload(
+                api,
+                "/v1/sandboxes/" + id + "/files/stream/write",
+                "/root/big.bin",
+                () -> new DigestingRandom(size, 42, digest),
+                size,
+                true);
         assertThat(w.status()).as(w.toString()).isEqualTo(204);
         String sent = HexFormat.of().formatHex(digest.digest());
         assertThat(sh("sha256sum /root/big.bin | cut -d' ' -f1").strip()).isEqualTo(sent);
 
         var r = api.post("/v1/sandboxes/" + id + "/files/stream/read", "{\"path\":\"/root/big.bin\"}");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.bytes()))).isEqualTo(sent);
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.bytes())))
+                .isEqualTo(sent);
         sh("rm -f /root/big.bin");
     }
 
@@ -165,10 +186,14 @@ class SandboxStreamsIT {
         var r = api.post("/v1/sandboxes/" + id + "/files/read", "{\"path\":\"/no/such/file\"}");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.errorCode()).isEqualTo("file_not_found");
-        assertThat(api.post("/v1/sandboxes/" + id + "/files/stream/read", "{\"path\":\"/no/such/file\"}").status())
+        assertThat(api.post("/v1/sandboxes/" + id + "/files/stream/read", "{\"path\":\"/no/such/file\"}")
+                        .status())
                 .isEqualTo(404);
-        assertThat(api.post("/v1/sandboxes/" + id + "/files/read", "{\"path\":\"relative\"}").status()).isEqualTo(400);
-        assertThat(api.post("/v1/sandboxes/" + id + "/files/read", "{}").status()).isEqualTo(400);
+        assertThat(api.post("/v1/sandboxes/" + id + "/files/read", "{\"path\":\"relative\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.post("/v1/sandboxes/" + id + "/files/read", "{}").status())
+                .isEqualTo(400);
     }
 
     /** Deterministic pseudo-random bytes, hashed as they are read, never held in memory. */

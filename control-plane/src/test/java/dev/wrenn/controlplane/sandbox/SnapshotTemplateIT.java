@@ -50,9 +50,11 @@ class SnapshotTemplateIT {
         assertThat(snap.json().get("memory_mb").asInt()).isEqualTo(384);
         assertThat(snap.json().get("size_bytes").asLong()).isPositive();
         // Taking a snapshot consumes the sandbox.
-        assertThat(api.get("/v1/sandboxes/" + source).json().get("status").asString()).isEqualTo("stopped");
+        assertThat(api.get("/v1/sandboxes/" + source).json().get("status").asString())
+                .isEqualTo("stopped");
 
-        assertThat(api.post("/v1/snapshots", "{\"sandbox_id\":\"" + source + "\",\"name\":\"other\"}").status())
+        assertThat(api.post("/v1/snapshots", "{\"sandbox_id\":\"" + source + "\",\"name\":\"other\"}")
+                        .status())
                 .isEqualTo(409); // not running any more
 
         // The template's size is baked in: the request's is ignored.
@@ -69,13 +71,16 @@ class SnapshotTemplateIT {
         assertThat(inUse.errorCode()).isEqualTo("template_in_use");
 
         // Another team neither sees it nor starts from it nor deletes it.
-        assertThat(mallory.get("/v1/snapshots").json().findValuesAsString("name")).doesNotContain("py-ready");
-        assertThat(mallory.post("/v1/sandboxes", "{\"template\":\"py-ready\"}").status()).isEqualTo(400);
+        assertThat(mallory.get("/v1/snapshots").json().findValuesAsString("name"))
+                .doesNotContain("py-ready");
+        assertThat(mallory.post("/v1/sandboxes", "{\"template\":\"py-ready\"}").status())
+                .isEqualTo(400);
         assertThat(mallory.delete("/v1/snapshots/py-ready").status()).isEqualTo(404);
 
         // A clone pauses and resumes like any sandbox.
         assertThat(api.post("/v1/sandboxes/" + cloneId + "/pause", "").status()).isEqualTo(200);
-        assertThat(api.post("/v1/sandboxes/" + cloneId + "/resume", "").status()).isEqualTo(200);
+        assertThat(api.post("/v1/sandboxes/" + cloneId + "/resume", "").status())
+                .isEqualTo(200);
         assertThat(sh(cloneId, "tail -1 /root/baked.txt")).isEqualTo("ready\n");
 
         // A name that exists needs ?overwrite=true.
@@ -86,14 +91,16 @@ class SnapshotTemplateIT {
         assertThat(api.delete("/v1/sandboxes/" + cloneId).status()).isEqualTo(204);
         assertThat(api.delete("/v1/snapshots/py-ready").status()).isEqualTo(204);
         assertThat(api.delete("/v1/snapshots/py-ready").status()).isEqualTo(404);
-        assertThat(api.post("/v1/sandboxes", "{\"template\":\"py-ready\"}").status()).isEqualTo(400);
+        assertThat(api.post("/v1/sandboxes", "{\"template\":\"py-ready\"}").status())
+                .isEqualTo(400);
     }
 
     @Test
     void namesAreGeneratedWhenOmittedAndListsFilterByType() {
         var created = api.post("/v1/sandboxes", "{}");
         assertThat(created.status()).isEqualTo(201);
-        var snap = api.post("/v1/snapshots", "{\"sandbox_id\":\"" + created.json().get("id").asString() + "\"}");
+        var snap = api.post(
+                "/v1/snapshots", "{\"sandbox_id\":\"" + created.json().get("id").asString() + "\"}");
         assertThat(snap.status()).as(snap.toString()).isEqualTo(201);
         String name = snap.json().get("name").asString();
         assertThat(name).startsWith("snap-");
@@ -107,7 +114,8 @@ class SnapshotTemplateIT {
         assertThat(api.get("/v1/snapshots?type=other").status()).isEqualTo(400);
 
         assertThat(api.delete("/v1/snapshots/minimal").status()).isEqualTo(404);
-        assertThat(api.post("/v1/snapshots", "{\"sandbox_id\":\"sb-nope\"}").status()).isEqualTo(404);
+        assertThat(api.post("/v1/snapshots", "{\"sandbox_id\":\"sb-nope\"}").status())
+                .isEqualTo(404);
         assertThat(api.post("/v1/snapshots", "{}").status()).isEqualTo(400);
         assertThat(api.delete("/v1/snapshots/" + name).status()).isEqualTo(204);
     }

@@ -73,7 +73,8 @@ final class WsClient implements AutoCloseable {
         List<String> h = api.headers();
         for (int i = 0; i < h.size(); i += 2) builder.header(h.get(i), h.get(i + 1));
         try {
-            var ws = builder.buildAsync(uri(server, id), new WebSocket.Listener() {}).get(20, TimeUnit.SECONDS);
+            var ws = builder.buildAsync(uri(server, id), new WebSocket.Listener() {})
+                    .get(20, TimeUnit.SECONDS);
             ws.abort();
             return 101;
         } catch (ExecutionException e) {
@@ -82,7 +83,8 @@ final class WsClient implements AutoCloseable {
                 Object body = response.body();
                 if (body instanceof String s && !s.isEmpty()) {
                     var problems = OpenApiContract.get().violationsOf("Error", ApiClient.JSON.readTree(s));
-                    if (!problems.isEmpty()) throw new AssertionError("refused upgrade body violates the contract: " + problems);
+                    if (!problems.isEmpty())
+                        throw new AssertionError("refused upgrade body violates the contract: " + problems);
                 }
                 return response.statusCode();
             }

@@ -86,7 +86,8 @@ public final class ApiClient {
     }
 
     public ApiResponse send(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
-        var request = HttpRequest.newBuilder(base.resolve(path)).method(method, body).timeout(PATIENCE);
+        var request =
+                HttpRequest.newBuilder(base.resolve(path)).method(method, body).timeout(PATIENCE);
         if (contentType != null) request.header("Content-Type", contentType);
         for (int i = 0; i < headers.size(); i += 2) request.header(headers.get(i), headers.get(i + 1));
         HttpResponse<byte[]> response;

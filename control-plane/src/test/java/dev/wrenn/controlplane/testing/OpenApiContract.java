@@ -62,8 +62,11 @@ public final class OpenApiContract {
 
     private static void translateNullable(JsonNode node) {
         if (node instanceof ObjectNode obj) {
-            if (obj.path("nullable").asBoolean(false) && obj.get("type") != null && obj.get("type").isString()) {
-                ArrayNode types = obj.arrayNode().add(obj.get("type").asString()).add("null");
+            if (obj.path("nullable").asBoolean(false)
+                    && obj.get("type") != null
+                    && obj.get("type").isString()) {
+                ArrayNode types =
+                        obj.arrayNode().add(obj.get("type").asString()).add("null");
                 obj.set("type", types);
                 obj.remove("nullable");
             }
@@ -75,7 +78,10 @@ public final class OpenApiContract {
 
     /** The contract's path template matching a concrete path, e.g. {@code /v1/api-keys/{id}}. */
     public Optional<String> template(String path) {
-        return paths.stream().filter(t -> t.matches(path)).map(PathTemplate::template).findFirst();
+        return paths.stream()
+                .filter(t -> t.matches(path))
+                .map(PathTemplate::template)
+                .findFirst();
     }
 
     /**
@@ -83,13 +89,14 @@ public final class OpenApiContract {
      * contract does not know the route at all, so a test cannot validate against nothing.
      */
     public List<String> violations(String method, String path, int status, JsonNode body) {
-        String template = template(path).orElseThrow(
-                () -> new AssertionError("the contract has no path matching " + path));
+        String template =
+                template(path).orElseThrow(() -> new AssertionError("the contract has no path matching " + path));
         JsonNode operation = document.get("paths").get(template).get(method.toLowerCase());
         if (operation == null && status < 400) {
             throw new AssertionError("the contract has no " + method + " " + template);
         }
-        JsonNode response = operation == null ? null : operation.path("responses").get(Integer.toString(status));
+        JsonNode response =
+                operation == null ? null : operation.path("responses").get(Integer.toString(status));
         JsonNode schemaNode;
         if (response != null) {
             schemaNode = response.path("content").path("application/json").get("schema");
@@ -104,8 +111,9 @@ public final class OpenApiContract {
         var errors = schema(schemaNode).validate(body);
         var out = new ArrayList<String>();
         for (Error e : errors) out.add(e.toString());
-        if (status >= 400 && (body.path("error").path("code").asString("").isEmpty()
-                || body.path("error").path("message").asString("").isEmpty())) {
+        if (status >= 400
+                && (body.path("error").path("code").asString("").isEmpty()
+                        || body.path("error").path("message").asString("").isEmpty())) {
             out.add("error envelope needs a non-empty error.code and error.message: " + body);
         }
         return out;

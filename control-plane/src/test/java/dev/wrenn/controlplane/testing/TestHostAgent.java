@@ -17,6 +17,7 @@ public final class TestHostAgent {
     public static final String CIDR = "10.216.0.0/16";
     /** The test agent requires a token, so every test also proves the control plane presents it. */
     public static final String TOKEN = "test-host-agent-token-" + java.util.UUID.randomUUID();
+
     private static HostAgent agent;
 
     private TestHostAgent() {}
@@ -31,7 +32,8 @@ public final class TestHostAgent {
                         .withImageDir(ImageCatalog.configuredDefaultImage())
                         .withNetwork(PREFIX, CIDR)
                         .withToken(TOKEN)
-                        // As long as the control plane's own create timeout: how fast this machine boots is not under test.
+                        // As long as the control plane's own create timeout: how fast this machine boots is not under
+                        // test.
                         .withReadyTimeout(Duration.ofSeconds(300)));
                 var a = agent;
                 Runtime.getRuntime().addShutdownHook(new Thread(a::close));

@@ -50,7 +50,11 @@ public final class TokenStore {
             Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
             Files.writeString(tmp, newToken);
             Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp,
+                    stateFile,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         token.set(newToken.getBytes(StandardCharsets.UTF_8));
     }

@@ -31,12 +31,15 @@ public interface KernelEntropy {
         static {
             Linker linker = Linker.nativeLinker();
             var libc = linker.defaultLookup();
-            IOCTL = linker.downcallHandle(libc.find("ioctl").orElseThrow(),
+            IOCTL = linker.downcallHandle(
+                    libc.find("ioctl").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-            OPEN = linker.downcallHandle(libc.find("open").orElseThrow(),
+            OPEN = linker.downcallHandle(
+                    libc.find("open").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
                     Linker.Option.firstVariadicArg(2));
-            CLOSE = linker.downcallHandle(libc.find("close").orElseThrow(),
+            CLOSE = linker.downcallHandle(
+                    libc.find("close").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         }
 

@@ -28,8 +28,10 @@ public interface WallClock {
         private static final int CLOCK_REALTIME = 0;
         private static final StructLayout TIMESPEC = java.lang.foreign.MemoryLayout.structLayout(
                 ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
-        private static final VarHandle SEC = TIMESPEC.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("tv_sec"));
-        private static final VarHandle NSEC = TIMESPEC.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("tv_nsec"));
+        private static final VarHandle SEC =
+                TIMESPEC.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("tv_sec"));
+        private static final VarHandle NSEC =
+                TIMESPEC.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("tv_nsec"));
         private static final StructLayout ERRNO = Linker.Option.captureStateLayout();
         private static final VarHandle ERRNO_VALUE =
                 ERRNO.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));

@@ -35,7 +35,8 @@ public final class FilesHandler {
         try {
             Files.createDirectories(parent);
             if (!Files.isDirectory(parent)) throw new ApiError("not_a_directory", "not a directory: " + parent);
-            tmp = parent.resolve("." + target.getFileName() + ".wrenn-upload-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            tmp = parent.resolve("." + target.getFileName() + ".wrenn-upload-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             long written;
             try (InputStream in = ex.getRequestBody();
                     OutputStream out = Files.newOutputStream(tmp)) {

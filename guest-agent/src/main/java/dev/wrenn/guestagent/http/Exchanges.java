@@ -65,7 +65,8 @@ public final class Exchanges {
 
     public static String requireString(Map<String, Object> body, String key) {
         Object v = body.get(key);
-        if (!(v instanceof String s) || s.isEmpty()) throw ApiError.badRequest("'" + key + "' must be a non-empty string");
+        if (!(v instanceof String s) || s.isEmpty())
+            throw ApiError.badRequest("'" + key + "' must be a non-empty string");
         return s;
     }
 

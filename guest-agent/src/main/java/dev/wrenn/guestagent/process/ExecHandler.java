@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class ExecHandler {
     /** Per stream; the guest heap is small and /process exists for large output. */
     static final int MAX_CAPTURE = 4 * 1024 * 1024;
+
     static final long DEFAULT_TIMEOUT_MS = 60_000;
     /**
      * After the command exits, background children may still hold its pipes open; wait this long
@@ -43,8 +44,12 @@ public final class ExecHandler {
         process.getOutputStream().close();
         var out = new BoundedBuffer(MAX_CAPTURE);
         var err = new BoundedBuffer(MAX_CAPTURE);
-        Thread outReader = Thread.ofVirtual().name("exec-stdout-" + process.pid()).start(() -> drain(process.getInputStream(), out));
-        Thread errReader = Thread.ofVirtual().name("exec-stderr-" + process.pid()).start(() -> drain(process.getErrorStream(), err));
+        Thread outReader = Thread.ofVirtual()
+                .name("exec-stdout-" + process.pid())
+                .start(() -> drain(process.getInputStream(), out));
+        Thread errReader = Thread.ofVirtual()
+                .name("exec-stderr-" + process.pid())
+                .start(() -> drain(process.getErrorStream(), err));
 
         boolean timedOut = false;
         try {
@@ -90,7 +95,8 @@ public final class ExecHandler {
         byte[] open = "{\"stdout\":\"".getBytes(StandardCharsets.US_ASCII);
         byte[] middle = "\",\"stderr\":\"".getBytes(StandardCharsets.US_ASCII);
         byte[] close = ("\"," + tailJson.substring(1)).getBytes(StandardCharsets.UTF_8);
-        long length = open.length + middle.length + close.length + encodedLength(stdout, utf8) + encodedLength(stderr, utf8);
+        long length =
+                open.length + middle.length + close.length + encodedLength(stdout, utf8) + encodedLength(stderr, utf8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(200, length);
         try (var body = new BufferedOutputStream(ex.getResponseBody(), 64 * 1024)) {

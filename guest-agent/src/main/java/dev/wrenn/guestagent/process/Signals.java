@@ -24,7 +24,8 @@ public final class Signals {
             return linker.defaultLookup()
                     .find("kill")
                     .map(addr -> linker.downcallHandle(
-                            addr, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)))
+                            addr,
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)))
                     .orElse(null);
         } catch (Throwable t) {
             return null;
@@ -51,7 +52,8 @@ public final class Signals {
                     .start()
                     .waitFor(2, TimeUnit.SECONDS);
         } catch (Exception e) {
-            ProcessHandle.of(pgid).ifPresent(signal == SIGKILL ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
+            ProcessHandle.of(pgid)
+                    .ifPresent(signal == SIGKILL ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
         }
     }
 

@@ -64,7 +64,8 @@ public final class Spawner {
         if (cmd.contains("/")) {
             Path p = Path.of(cmd);
             if (!Files.exists(p)) throw new ApiError("spawn_failed", "no such file: " + cmd);
-            if (Files.isDirectory(p) || !Files.isExecutable(p)) throw new ApiError("spawn_failed", "not executable: " + cmd);
+            if (Files.isDirectory(p) || !Files.isExecutable(p))
+                throw new ApiError("spawn_failed", "not executable: " + cmd);
             return cmd;
         }
         for (String dir : path.split(File.pathSeparator)) {

@@ -29,8 +29,16 @@ public final class Training {
                 call(base + "/health", "GET", token, null);
                 call(base + "/clock", "POST", token, "{\"unix_ms\":" + System.currentTimeMillis() + "}");
                 call(base + "/entropy", "POST", token, "{\"seed\":\"" + token + token + "\"}");
-                call(base + "/restored", "POST", token, "{\"unix_ms\":" + System.currentTimeMillis() + ",\"seed\":\"" + token + token + "\"}");
-                call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"echo hi; echo err >&2\"],\"env\":{\"A\":\"b\"},\"timeout_ms\":10000}");
+                call(
+                        base + "/restored",
+                        "POST",
+                        token,
+                        "{\"unix_ms\":" + System.currentTimeMillis() + ",\"seed\":\"" + token + token + "\"}");
+                call(
+                        base + "/exec",
+                        "POST",
+                        token,
+                        "{\"cmd\":\"sh\",\"args\":[\"-c\",\"echo hi; echo err >&2\"],\"env\":{\"A\":\"b\"},\"timeout_ms\":10000}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"printf '\\\\377'; exit 3\"]}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"sleep 5\"],\"timeout_ms\":50}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"no-such-command-wrenn\"}");
@@ -47,7 +55,8 @@ public final class Training {
             Class.forName("dev.wrenn.guestagent.clock.KernelEntropy$SystemEntropy");
         } finally {
             try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
         System.err.println("wrenn-guest-agent: training run done");

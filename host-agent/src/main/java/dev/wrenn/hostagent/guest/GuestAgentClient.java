@@ -58,7 +58,8 @@ public final class GuestAgentClient {
     /** True when /health answers 200 within {@code timeout}; any failure is just "not yet". */
     public boolean healthy(Duration timeout) {
         try {
-            HttpResponse<Void> r = http.send(request("/health").timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http.send(
+                    request("/health").timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -100,7 +101,8 @@ public final class GuestAgentClient {
      * {@code seed} into the guest's entropy and (when {@code newToken} is not null) switches the
      * guest to the new token. Returns the client to use from now on.
      */
-    public GuestAgentClient restored(long unixMs, byte[] seed, String newToken) throws IOException, InterruptedException {
+    public GuestAgentClient restored(long unixMs, byte[] seed, String newToken)
+            throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         body.put("unix_ms", unixMs);
         body.put("seed", java.util.HexFormat.of().formatHex(seed));
@@ -118,8 +120,12 @@ public final class GuestAgentClient {
     }
 
     private void postJson(String path, ObjectNode body) throws IOException, InterruptedException {
-        check(http.send(request(path).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+        check(http.send(
+                request(path)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray()));
     }
 
@@ -160,14 +166,19 @@ public final class GuestAgentClient {
     }
 
     public void writeStdin(long pid, byte[] data, boolean close) throws IOException, InterruptedException {
-        HttpRequest.Builder b = request("/process/" + pid + "/stdin").POST(HttpRequest.BodyPublishers.ofByteArray(data));
+        HttpRequest.Builder b =
+                request("/process/" + pid + "/stdin").POST(HttpRequest.BodyPublishers.ofByteArray(data));
         if (close) b.header("X-Close-Stdin", "true");
         check(http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     public void stop(long pid) throws IOException, InterruptedException {
-        check(http.send(request("/process/" + pid + "/stop").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray()));
+        check(http.send(
+                request("/process/" + pid + "/stop")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     /** Streams {@code data} to {@code path}; returns when the guest has written all of it. */
@@ -179,7 +190,8 @@ public final class GuestAgentClient {
      * As {@link #putFile(String, int, Supplier)}; a known {@code size} (>= 0) is sent as Content-Length
      * instead of chunked encoding, which spares the guest the chunk parsing.
      */
-    public void putFile(String path, int mode, long size, Supplier<InputStream> data) throws IOException, InterruptedException {
+    public void putFile(String path, int mode, long size, Supplier<InputStream> data)
+            throws IOException, InterruptedException {
         String q = "/files?path=" + enc(path) + "&mode=" + String.format("%04o", mode == 0 ? 0644 : mode);
         HttpRequest.BodyPublisher body;
         if (size == 0) {
@@ -202,7 +214,8 @@ public final class GuestAgentClient {
     public record Download(long size, InputStream body) {}
 
     public Download getFile(String path) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = http.send(request("/files?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r =
+                http.send(request("/files?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() / 100 != 2) {
             try (InputStream in = r.body()) {
                 throw error(r.statusCode(), in.readAllBytes());
@@ -263,10 +276,17 @@ public final class GuestAgentClient {
         JsonNode j = JSON.readTree(line);
         return switch (j.path("type").asString("")) {
             case "start" -> new ProcessEvent.Started(j.path("pid").asLong());
-            case "stdout" -> new ProcessEvent.Stdout(Base64.getDecoder().decode(j.path("data").asString("")));
-            case "stderr" -> new ProcessEvent.Stderr(Base64.getDecoder().decode(j.path("data").asString("")));
-            case "exit" -> new ProcessEvent.Exited(
-                    j.path("exit_code").asInt(-1), j.path("timed_out").asBoolean(false), j.path("killed").asBoolean(false));
+            case "stdout" ->
+                new ProcessEvent.Stdout(
+                        Base64.getDecoder().decode(j.path("data").asString("")));
+            case "stderr" ->
+                new ProcessEvent.Stderr(
+                        Base64.getDecoder().decode(j.path("data").asString("")));
+            case "exit" ->
+                new ProcessEvent.Exited(
+                        j.path("exit_code").asInt(-1),
+                        j.path("timed_out").asBoolean(false),
+                        j.path("killed").asBoolean(false));
             case "error" -> new ProcessEvent.Failed(j.path("data").asString("unknown error"));
             default -> new ProcessEvent.Failed("unexpected event from guest agent: " + line);
         };
@@ -304,10 +324,13 @@ public final class GuestAgentClient {
     static GuestAgentException error(int status, byte[] body) {
         try {
             JsonNode e = JSON.readTree(body).path("error");
-            return new GuestAgentException(status, e.path("code").asString("internal"), e.path("message").asString(""));
+            return new GuestAgentException(
+                    status,
+                    e.path("code").asString("internal"),
+                    e.path("message").asString(""));
         } catch (RuntimeException notJson) {
-            return new GuestAgentException(status, status == 401 ? "unauthorized" : "internal",
-                    new String(body, StandardCharsets.UTF_8));
+            return new GuestAgentException(
+                    status, status == 401 ? "unauthorized" : "internal", new String(body, StandardCharsets.UTF_8));
         }
     }
 }

@@ -64,7 +64,8 @@ public final class HostCommand {
     public static String check(List<String> argv, String stdin) throws IOException {
         Result r = run(argv, stdin);
         if (!r.ok()) {
-            throw new IOException(String.join(" ", argv) + " exited " + r.exitCode() + ": " + r.stderr().strip());
+            throw new IOException(String.join(" ", argv) + " exited " + r.exitCode() + ": "
+                    + r.stderr().strip());
         }
         return r.stdout();
     }
@@ -76,7 +77,10 @@ public final class HostCommand {
     static HostTool declared(List<String> argv) {
         if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
         HostTool tool = require(argv.getFirst());
-        if (tool == HostTool.IP && argv.size() > 4 && argv.get(1).equals("netns") && argv.get(2).equals("exec")) {
+        if (tool == HostTool.IP
+                && argv.size() > 4
+                && argv.get(1).equals("netns")
+                && argv.get(2).equals("exec")) {
             HostTool inner = require(argv.get(4));
             if (!inner.installed()) throw new MissingHostToolException(inner.missingMessage());
         }
@@ -84,8 +88,11 @@ public final class HostCommand {
     }
 
     private static HostTool require(String command) {
-        return HostTool.of(command).orElseThrow(() -> new IllegalArgumentException("undeclared host tool '" + command
-                + "': declare it in HostTool with its Debian package, and install that in scripts/install-deps.sh"));
+        return HostTool.of(command)
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "undeclared host tool '" + command
+                                        + "': declare it in HostTool with its Debian package, and install that in scripts/install-deps.sh"));
     }
 
     private static CompletableFuture<String> readAsync(InputStream in) {

@@ -34,7 +34,9 @@ public final class HostProcesses {
     public static List<String> argv(long pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
-            return raw.length == 0 ? List.of() : Arrays.asList(new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+            return raw.length == 0
+                    ? List.of()
+                    : Arrays.asList(new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
         } catch (IOException gone) {
             return List.of();
         }

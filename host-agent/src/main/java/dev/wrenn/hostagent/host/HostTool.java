@@ -32,10 +32,10 @@ public enum HostTool {
         TESTS
     }
 
-    private static final List<Path> SEARCH_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
-            .stream()
-            .map(Path::of)
-            .toList();
+    private static final List<Path> SEARCH_PATH =
+            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin").stream()
+                    .map(Path::of)
+                    .toList();
 
     private final String command;
     private final String debianPackage;
@@ -81,10 +81,14 @@ public enum HostTool {
 
     /** Fails with one line naming the packages of every runtime tool this host lacks. */
     public static void requireRuntimeTools() {
-        var missing = Arrays.stream(values()).filter(t -> t.use == Use.RUNTIME && !t.installed()).toList();
+        var missing = Arrays.stream(values())
+                .filter(t -> t.use == Use.RUNTIME && !t.installed())
+                .toList();
         if (missing.isEmpty()) return;
-        String packages = String.join(" ", missing.stream().map(HostTool::debianPackage).distinct().toList());
-        String commands = String.join(", ", missing.stream().map(HostTool::command).toList());
+        String packages = String.join(
+                " ", missing.stream().map(HostTool::debianPackage).distinct().toList());
+        String commands =
+                String.join(", ", missing.stream().map(HostTool::command).toList());
         throw new MissingHostToolException("missing host tools (" + commands + "): install the Debian packages "
                 + packages + " (./scripts/install-deps.sh installs everything Wrenn needs)");
     }

@@ -75,7 +75,8 @@ public final class Teardown implements AutoCloseable {
         List<Exception> errors = runAll();
         if (errors.isEmpty()) return;
         TeardownException t = new TeardownException(
-                "teardown of " + owner + " had " + errors.size() + " failure(s): " + errors.getFirst().getMessage(),
+                "teardown of " + owner + " had " + errors.size() + " failure(s): "
+                        + errors.getFirst().getMessage(),
                 null);
         errors.forEach(t::addSuppressed);
         throw t;

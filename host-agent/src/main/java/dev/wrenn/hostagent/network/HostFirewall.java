@@ -36,9 +36,13 @@ public final class HostFirewall implements AutoCloseable {
      * with another prefix): its slots would be unreachable or, worse, reach someone else.
      */
     public static void checkRangeIsFree(String prefix, SlotAddressing addressing) throws IOException {
-        for (String line : HostCommand.check("ip", "-4", "-o", "route", "show", "table", "all").lines().toList()) {
+        for (String line : HostCommand.check("ip", "-4", "-o", "route", "show", "table", "all")
+                .lines()
+                .toList()) {
             String[] f = line.trim().split("\\s+");
-            int i = f[0].matches("(unicast|local|broadcast|anycast|multicast|blackhole|unreachable|prohibit|throw)") ? 1 : 0;
+            int i = f[0].matches("(unicast|local|broadcast|anycast|multicast|blackhole|unreachable|prohibit|throw)")
+                    ? 1
+                    : 0;
             if (f.length <= i || !f[i].matches("\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?")) continue;
             String dev = "";
             for (int k = 0; k + 1 < f.length; k++) if (f[k].equals("dev")) dev = f[k + 1];
@@ -55,7 +59,8 @@ public final class HostFirewall implements AutoCloseable {
         String veths = "\"" + prefix + "h*\"";
         // One nft transaction that replaces the tables if they exist (sandboxes adopted after a restart
         // are never without isolation, not even for a moment).
-        String rules = String.join("\n",
+        String rules = String.join(
+                "\n",
                 "table inet " + fw.table,
                 "delete table inet " + fw.table,
                 "table ip " + fw.natTable,
@@ -94,9 +99,11 @@ public final class HostFirewall implements AutoCloseable {
     public void close() throws IOException {
         IOException first = null;
         for (String t : List.of("inet " + table, "ip " + natTable)) {
-            HostCommand.Result r = HostCommand.run(List.of("nft", "delete", "table", t.split(" ")[0], t.split(" ")[1]), null);
+            HostCommand.Result r =
+                    HostCommand.run(List.of("nft", "delete", "table", t.split(" ")[0], t.split(" ")[1]), null);
             if (!r.ok() && !r.stderr().contains("No such file") && first == null) {
-                first = new IOException("nft delete table " + t + ": " + r.stderr().strip());
+                first = new IOException(
+                        "nft delete table " + t + ": " + r.stderr().strip());
             }
         }
         if (first != null) throw first;

@@ -11,7 +11,8 @@ public record SlotAddressing(int base, int prefixLength) {
             throw new IllegalArgumentException("slot range prefix must be /8../30, got /" + prefixLength);
         }
         int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-        if ((base & ~mask) != 0) throw new IllegalArgumentException("slot range base is not aligned to /" + prefixLength);
+        if ((base & ~mask) != 0)
+            throw new IllegalArgumentException("slot range base is not aligned to /" + prefixLength);
     }
 
     public static SlotAddressing parse(String cidr) {

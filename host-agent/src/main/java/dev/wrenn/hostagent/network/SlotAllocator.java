@@ -23,7 +23,8 @@ public final class SlotAllocator {
 
     /** Takes a specific index (a running sandbox adopted after a restart keeps its slot). */
     public synchronized void claim(int index) {
-        if (index < 0 || index >= capacity) throw new IllegalArgumentException("slot " + index + " is outside 0.." + (capacity - 1));
+        if (index < 0 || index >= capacity)
+            throw new IllegalArgumentException("slot " + index + " is outside 0.." + (capacity - 1));
         if (used.get(index)) throw new IllegalStateException("slot " + index + " is already in use");
         used.set(index);
     }

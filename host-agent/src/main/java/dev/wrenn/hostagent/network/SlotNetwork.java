@@ -30,38 +30,48 @@ public final class SlotNetwork {
         HostCommand.check("ip", "netns", "add", s.netns());
         td.add("netns " + s.netns(), () -> deleteNetns(s.netns()));
 
-        HostCommand.check("ip", "link", "add", s.hostVeth(), "type", "veth", "peer", "name", s.nsVeth(), "netns", s.netns());
+        HostCommand.check(
+                "ip", "link", "add", s.hostVeth(), "type", "veth", "peer", "name", s.nsVeth(), "netns", s.netns());
         td.add("veth " + s.hostVeth(), () -> deleteLink(s.hostVeth()));
 
-        HostCommand.check(List.of("ip", "-batch", "-"), String.join("\n",
-                "addr add " + s.hostIp() + "/30 dev " + s.hostVeth(),
-                "link set " + s.hostVeth() + " up",
-                ""));
-        HostCommand.check(List.of("ip", "-n", s.netns(), "-batch", "-"), String.join("\n",
-                "link set lo up",
-                "addr add " + s.slotAddress() + "/30 dev " + s.nsVeth(),
-                "link set " + s.nsVeth() + " up",
-                "route add default via " + s.hostIp(),
-                "tuntap add dev " + s.tap() + " mode tap",
-                "link set " + s.tap() + " address " + GATEWAY_MAC,
-                "addr add " + s.gatewayIp() + "/30 dev " + s.tap(),
-                "link set " + s.tap() + " up",
-                ""));
+        HostCommand.check(
+                List.of("ip", "-batch", "-"),
+                String.join(
+                        "\n",
+                        "addr add " + s.hostIp() + "/30 dev " + s.hostVeth(),
+                        "link set " + s.hostVeth() + " up",
+                        ""));
+        HostCommand.check(
+                List.of("ip", "-n", s.netns(), "-batch", "-"),
+                String.join(
+                        "\n",
+                        "link set lo up",
+                        "addr add " + s.slotAddress() + "/30 dev " + s.nsVeth(),
+                        "link set " + s.nsVeth() + " up",
+                        "route add default via " + s.hostIp(),
+                        "tuntap add dev " + s.tap() + " mode tap",
+                        "link set " + s.tap() + " address " + GATEWAY_MAC,
+                        "addr add " + s.gatewayIp() + "/30 dev " + s.tap(),
+                        "link set " + s.tap() + " up",
+                        ""));
         // /proc/sys/net is per network namespace: the write must happen inside the slot's. A shell
         // does it without sysctl(8), which a bare Debian lacks.
         HostCommand.check("ip", "netns", "exec", s.netns(), "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
-        HostCommand.check(List.of("ip", "netns", "exec", s.netns(), "nft", "-f", "-"), String.join("\n",
-                "table ip " + prefix + "slot {",
-                "  chain prerouting {",
-                "    type nat hook prerouting priority dstnat; policy accept;",
-                "    iifname \"" + s.nsVeth() + "\" ip daddr " + s.slotAddress() + " dnat to " + s.guestIp(),
-                "  }",
-                "  chain postrouting {",
-                "    type nat hook postrouting priority srcnat; policy accept;",
-                "    oifname \"" + s.nsVeth() + "\" ip saddr " + s.guestIp() + " masquerade",
-                "  }",
-                "}",
-                ""));
+        HostCommand.check(
+                List.of("ip", "netns", "exec", s.netns(), "nft", "-f", "-"),
+                String.join(
+                        "\n",
+                        "table ip " + prefix + "slot {",
+                        "  chain prerouting {",
+                        "    type nat hook prerouting priority dstnat; policy accept;",
+                        "    iifname \"" + s.nsVeth() + "\" ip daddr " + s.slotAddress() + " dnat to " + s.guestIp(),
+                        "  }",
+                        "  chain postrouting {",
+                        "    type nat hook postrouting priority srcnat; policy accept;",
+                        "    oifname \"" + s.nsVeth() + "\" ip saddr " + s.guestIp() + " masquerade",
+                        "  }",
+                        "}",
+                        ""));
         // The namespace's nft table and the TAP vanish with the namespace.
     }
 
@@ -70,9 +80,11 @@ public final class SlotNetwork {
      * same teardown as {@link #create}. Fails if the namespace or the host veth is gone.
      */
     public static void adopt(NetworkSlot s, Teardown td) throws IOException {
-        if (!HostCommand.run("ip", "netns", "exec", s.netns(), "true").ok()) throw new IOException("netns " + s.netns() + " is gone");
+        if (!HostCommand.run("ip", "netns", "exec", s.netns(), "true").ok())
+            throw new IOException("netns " + s.netns() + " is gone");
         td.add("netns " + s.netns(), () -> deleteNetns(s.netns()));
-        if (!HostCommand.run("ip", "link", "show", s.hostVeth()).ok()) throw new IOException("link " + s.hostVeth() + " is gone");
+        if (!HostCommand.run("ip", "link", "show", s.hostVeth()).ok())
+            throw new IOException("link " + s.hostVeth() + " is gone");
         td.add("veth " + s.hostVeth(), () -> deleteLink(s.hostVeth()));
     }
 

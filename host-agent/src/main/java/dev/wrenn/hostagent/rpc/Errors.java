@@ -15,24 +15,26 @@ final class Errors {
         if (t instanceof StatusRuntimeException s) return s;
         if (t instanceof UncheckedIOException u) t = u.getCause();
         Status status = switch (t) {
-            case SandboxException e -> switch (e.reason()) {
-                case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
-                case NOT_FOUND -> Status.NOT_FOUND;
-                case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
-                case CAPACITY -> Status.RESOURCE_EXHAUSTED;
-                case WRONG_STATE -> Status.FAILED_PRECONDITION;
-                case BOOT_FAILED -> Status.UNAVAILABLE;
-                case HOST_ERROR -> Status.INTERNAL;
-            };
-            case GuestAgentException e -> switch (e.code()) {
-                case "not_found" -> Status.NOT_FOUND;
-                case "bad_request", "spawn_failed" -> Status.INVALID_ARGUMENT;
-                case "not_a_directory", "is_a_directory" -> Status.FAILED_PRECONDITION;
-                case "permission_denied" -> Status.PERMISSION_DENIED;
-                case "timed_out" -> Status.DEADLINE_EXCEEDED;
-                case "killed" -> Status.ABORTED;
-                default -> Status.INTERNAL;
-            };
+            case SandboxException e ->
+                switch (e.reason()) {
+                    case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+                    case NOT_FOUND -> Status.NOT_FOUND;
+                    case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+                    case CAPACITY -> Status.RESOURCE_EXHAUSTED;
+                    case WRONG_STATE -> Status.FAILED_PRECONDITION;
+                    case BOOT_FAILED -> Status.UNAVAILABLE;
+                    case HOST_ERROR -> Status.INTERNAL;
+                };
+            case GuestAgentException e ->
+                switch (e.code()) {
+                    case "not_found" -> Status.NOT_FOUND;
+                    case "bad_request", "spawn_failed" -> Status.INVALID_ARGUMENT;
+                    case "not_a_directory", "is_a_directory" -> Status.FAILED_PRECONDITION;
+                    case "permission_denied" -> Status.PERMISSION_DENIED;
+                    case "timed_out" -> Status.DEADLINE_EXCEEDED;
+                    case "killed" -> Status.ABORTED;
+                    default -> Status.INTERNAL;
+                };
             case IOException e -> Status.UNAVAILABLE.withDescription("guest agent unreachable: " + e);
             case InterruptedException e -> Status.CANCELLED;
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT;

@@ -44,10 +44,16 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
                 case START -> start(m.getStart());
                 case STDIN -> {
                     long p = awaitPid();
-                    guest.writeStdin(p, m.getStdin().getData().toByteArray(), m.getStdin().getClose());
+                    guest.writeStdin(
+                            p,
+                            m.getStdin().getData().toByteArray(),
+                            m.getStdin().getClose());
                 }
                 case STOP -> guest().stop(awaitPid());
-                case EVENT_NOT_SET -> throw Status.INVALID_ARGUMENT.withDescription("empty message").asRuntimeException();
+                case EVENT_NOT_SET ->
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription("empty message")
+                            .asRuntimeException();
             }
         } catch (Exception e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -56,7 +62,10 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
     }
 
     private GuestAgentClient guest() {
-        if (guest == null) throw Status.FAILED_PRECONDITION.withDescription("the first message must be start").asRuntimeException();
+        if (guest == null)
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("the first message must be start")
+                    .asRuntimeException();
         return guest;
     }
 
@@ -65,14 +74,18 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
         try {
             return pid.get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw Status.DEADLINE_EXCEEDED.withDescription("process did not start within 30 s").asRuntimeException();
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("process did not start within 30 s")
+                    .asRuntimeException();
         }
     }
 
     private void start(ExecStart s) throws Exception {
-        if (started) throw Status.FAILED_PRECONDITION.withDescription("start sent twice").asRuntimeException();
+        if (started)
+            throw Status.FAILED_PRECONDITION.withDescription("start sent twice").asRuntimeException();
         started = true;
-        if (s.getCmd().isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
+        if (s.getCmd().isEmpty())
+            throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
         guest = manager.get(s.getSandboxId()).guest();
         ExecCommand cmd = new ExecCommand(s.getCmd(), s.getArgsList(), s.getEnvMap(), s.getCwd(), s.getTimeoutMs());
         Thread.ofVirtual().name("exec-stream-" + s.getSandboxId()).start(() -> relay(cmd));
@@ -91,8 +104,11 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
                     }
                     case ProcessEvent.Stdout o -> r.setStdout(ByteString.copyFrom(o.data()));
                     case ProcessEvent.Stderr o -> r.setStderr(ByteString.copyFrom(o.data()));
-                    case ProcessEvent.Exited x -> r.setExit(ProcessExited.newBuilder()
-                            .setExitCode(x.exitCode()).setTimedOut(x.timedOut()).setKilled(x.killed()));
+                    case ProcessEvent.Exited x ->
+                        r.setExit(ProcessExited.newBuilder()
+                                .setExitCode(x.exitCode())
+                                .setTimedOut(x.timedOut())
+                                .setKilled(x.killed()));
                     case ProcessEvent.Failed f -> r.setError(f.message());
                 }
                 if (!gate.awaitReady()) return;
@@ -102,7 +118,11 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
                     return;
                 }
             }
-            finish(ExecStreamResponse.newBuilder().setError("guest agent closed the stream before the process exited").build(), null);
+            finish(
+                    ExecStreamResponse.newBuilder()
+                            .setError("guest agent closed the stream before the process exited")
+                            .build(),
+                    null);
         } catch (Exception e) {
             pid.completeExceptionally(e);
             finish(null, e);

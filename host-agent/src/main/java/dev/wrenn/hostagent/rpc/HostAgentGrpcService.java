@@ -7,8 +7,11 @@ import dev.wrenn.hostagent.guest.GuestAgentClient;
 import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.Sandbox;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
+import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.proto.hostagent.v1.Accel;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
+import dev.wrenn.proto.hostagent.v1.DeleteTemplateResponse;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxResponse;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
@@ -21,20 +24,17 @@ import dev.wrenn.proto.hostagent.v1.HealthResponse;
 import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.proto.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.proto.hostagent.v1.ListTemplatesRequest;
+import dev.wrenn.proto.hostagent.v1.ListTemplatesResponse;
+import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ReadFileRequest;
 import dev.wrenn.proto.hostagent.v1.ReadFileResponse;
-import dev.wrenn.proto.hostagent.v1.SandboxState;
-import dev.wrenn.proto.hostagent.v1.Timing;
-import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.SandboxState;
 import dev.wrenn.proto.hostagent.v1.SnapshotSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.Template;
 import dev.wrenn.proto.hostagent.v1.TemplateType;
-import dev.wrenn.proto.hostagent.v1.ListTemplatesRequest;
-import dev.wrenn.proto.hostagent.v1.ListTemplatesResponse;
-import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
-import dev.wrenn.proto.hostagent.v1.DeleteTemplateResponse;
-import dev.wrenn.hostagent.sandbox.TemplateStore;
+import dev.wrenn.proto.hostagent.v1.Timing;
 import dev.wrenn.proto.hostagent.v1.WriteFileRequest;
 import dev.wrenn.proto.hostagent.v1.WriteFileResponse;
 import io.grpc.Status;
@@ -76,8 +76,10 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void createSandbox(CreateSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
-        unary(out, () -> toProto(manager.create(new SandboxManager.CreateRequest(
-                r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken()))));
+        unary(
+                out,
+                () -> toProto(manager.create(new SandboxManager.CreateRequest(
+                        r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken()))));
     }
 
     @Override
@@ -107,9 +109,11 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     @Override
     public void exec(ExecRequest r, StreamObserver<ExecResponse> out) {
         unary(out, () -> {
-            if (r.getCmd().isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
-            ExecResult res = manager.get(r.getSandboxId()).guest().exec(
-                    new ExecCommand(r.getCmd(), r.getArgsList(), r.getEnvMap(), r.getCwd(), r.getTimeoutMs()));
+            if (r.getCmd().isEmpty())
+                throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
+            ExecResult res = manager.get(r.getSandboxId())
+                    .guest()
+                    .exec(new ExecCommand(r.getCmd(), r.getArgsList(), r.getEnvMap(), r.getCwd(), r.getTimeoutMs()));
             return ExecResponse.newBuilder()
                     .setStdout(ByteString.copyFrom(res.stdout()))
                     .setStderr(ByteString.copyFrom(res.stderr()))
@@ -140,16 +144,29 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                 if (answered) return;
                 try {
                     if (m.hasHeader()) {
-                        if (uploader.get() != null) throw Status.INVALID_ARGUMENT.withDescription("header sent twice").asRuntimeException();
+                        if (uploader.get() != null)
+                            throw Status.INVALID_ARGUMENT
+                                    .withDescription("header sent twice")
+                                    .asRuntimeException();
                         var h = m.getHeader();
-                        if (!h.getPath().startsWith("/")) throw Status.INVALID_ARGUMENT.withDescription("path must be absolute: '" + h.getPath() + "'").asRuntimeException();
-                        if (h.hasSize() && h.getSize() < 0) throw Status.INVALID_ARGUMENT.withDescription("size must be >= 0").asRuntimeException();
+                        if (!h.getPath().startsWith("/"))
+                            throw Status.INVALID_ARGUMENT
+                                    .withDescription("path must be absolute: '" + h.getPath() + "'")
+                                    .asRuntimeException();
+                        if (h.hasSize() && h.getSize() < 0)
+                            throw Status.INVALID_ARGUMENT
+                                    .withDescription("size must be >= 0")
+                                    .asRuntimeException();
                         declared = h.hasSize() ? h.getSize() : -1;
                         GuestAgentClient guest = manager.get(h.getSandboxId()).guest();
-                        uploader.set(Thread.ofVirtual().name("upload-" + h.getSandboxId())
+                        uploader.set(Thread.ofVirtual()
+                                .name("upload-" + h.getSandboxId())
                                 .start(() -> upload(guest, h.getPath(), h.getMode(), declared)));
                     } else {
-                        if (uploader.get() == null) throw Status.INVALID_ARGUMENT.withDescription("the first message must be the header").asRuntimeException();
+                        if (uploader.get() == null)
+                            throw Status.INVALID_ARGUMENT
+                                    .withDescription("the first message must be the header")
+                                    .asRuntimeException();
                         received += m.getData().size();
                         if (declared >= 0 && received > declared) throw sizeMismatch();
                         pipe.put(m.getData().toByteArray());
@@ -160,8 +177,10 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
             }
 
             private StatusRuntimeException sizeMismatch() {
-                return Status.INVALID_ARGUMENT.withDescription("header declared size " + declared + " but "
-                        + (received > declared ? "more" : received + " bytes") + " arrived").asRuntimeException();
+                return Status.INVALID_ARGUMENT
+                        .withDescription("header declared size " + declared + " but "
+                                + (received > declared ? "more" : received + " bytes") + " arrived")
+                        .asRuntimeException();
             }
 
             private void upload(GuestAgentClient guest, String path, int mode, long size) {
@@ -171,7 +190,9 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                         if (answered) return;
                         answered = true;
                     }
-                    out.onNext(WriteFileResponse.newBuilder().setBytesWritten(pipe.total()).build());
+                    out.onNext(WriteFileResponse.newBuilder()
+                            .setBytesWritten(pipe.total())
+                            .build());
                     out.onCompleted();
                 } catch (Exception e) {
                     fail(e);
@@ -198,7 +219,9 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
             @Override
             public void onCompleted() {
                 if (uploader.get() == null) {
-                    fail(Status.INVALID_ARGUMENT.withDescription("no header received").asRuntimeException());
+                    fail(Status.INVALID_ARGUMENT
+                            .withDescription("no header received")
+                            .asRuntimeException());
                     return;
                 }
                 if (declared >= 0 && received != declared) {
@@ -221,8 +244,12 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         FlowGate gate = new FlowGate(call, () -> closeQuietly(body.get()));
         Thread.ofVirtual().name("download-" + r.getSandboxId()).start(() -> {
             try {
-                if (!r.getPath().startsWith("/")) throw Status.INVALID_ARGUMENT.withDescription("path must be absolute: '" + r.getPath() + "'").asRuntimeException();
-                GuestAgentClient.Download d = manager.get(r.getSandboxId()).guest().getFile(r.getPath());
+                if (!r.getPath().startsWith("/"))
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription("path must be absolute: '" + r.getPath() + "'")
+                            .asRuntimeException();
+                GuestAgentClient.Download d =
+                        manager.get(r.getSandboxId()).guest().getFile(r.getPath());
                 body.set(d.body());
                 try (InputStream in = d.body()) {
                     boolean first = true;
@@ -265,7 +292,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         unary(out, () -> {
             var b = ListTemplatesResponse.newBuilder();
             for (var e : manager.images().list().entrySet()) {
-                long created = java.nio.file.Files.getLastModifiedTime(e.getValue()).toMillis();
+                long created =
+                        java.nio.file.Files.getLastModifiedTime(e.getValue()).toMillis();
                 b.addTemplates(Template.newBuilder()
                         .setName(e.getKey())
                         .setType(TemplateType.TEMPLATE_TYPE_BASE)
@@ -325,16 +353,17 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         var b = dev.wrenn.proto.hostagent.v1.Sandbox.newBuilder()
                 .setSandboxId(s.id())
                 .setTemplate(s.template())
-                .setState(switch (s.state()) {
-                    case STARTING -> SandboxState.SANDBOX_STATE_STARTING;
-                    case RUNNING -> SandboxState.SANDBOX_STATE_RUNNING;
-                    case STOPPING -> SandboxState.SANDBOX_STATE_STOPPING;
-                    case STOPPED -> SandboxState.SANDBOX_STATE_STOPPED;
-                    case FAILED -> SandboxState.SANDBOX_STATE_FAILED;
-                    // Internal transitions: shown as the state the sandbox is still in until they finish.
-                    case PAUSING -> SandboxState.SANDBOX_STATE_RUNNING;
-                    case PAUSED, RESUMING -> SandboxState.SANDBOX_STATE_PAUSED;
-                })
+                .setState(
+                        switch (s.state()) {
+                            case STARTING -> SandboxState.SANDBOX_STATE_STARTING;
+                            case RUNNING -> SandboxState.SANDBOX_STATE_RUNNING;
+                            case STOPPING -> SandboxState.SANDBOX_STATE_STOPPING;
+                            case STOPPED -> SandboxState.SANDBOX_STATE_STOPPED;
+                            case FAILED -> SandboxState.SANDBOX_STATE_FAILED;
+                            // Internal transitions: shown as the state the sandbox is still in until they finish.
+                            case PAUSING -> SandboxState.SANDBOX_STATE_RUNNING;
+                            case PAUSED, RESUMING -> SandboxState.SANDBOX_STATE_PAUSED;
+                        })
                 .setVcpus(s.vcpus())
                 .setMemoryMb(s.memoryMb())
                 .setGuestAgentPort(GuestAgentClient.PORT)
@@ -346,7 +375,10 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                         .setPrepareMs(s.timing().prepareMs())
                         .setBootMs(s.timing().bootMs()));
         if (s.slot() != null) {
-            b.setGuestIp(s.slot().guestIp()).setSlotAddress(s.slot().slotAddress()).setHostIp(s.slot().hostIp()).setSlot(s.slot().index());
+            b.setGuestIp(s.slot().guestIp())
+                    .setSlotAddress(s.slot().slotAddress())
+                    .setHostIp(s.slot().hostIp())
+                    .setSlot(s.slot().index());
         }
         if (s.vm() != null) b.setVmmPid(s.vm().pid());
         return b.build();

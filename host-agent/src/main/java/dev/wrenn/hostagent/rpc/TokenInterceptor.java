@@ -10,7 +10,8 @@ import java.security.MessageDigest;
 
 /** Lets through only calls carrying {@code authorization: Bearer <token>}; the comparison is constant-time. */
 public final class TokenInterceptor implements ServerInterceptor {
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final byte[] expected;
 
@@ -19,7 +20,8 @@ public final class TokenInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String presented = headers.get(AUTHORIZATION);
         if (presented == null || !MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
             call.close(Status.UNAUTHENTICATED.withDescription("missing or wrong host agent token"), new Metadata());

@@ -6,7 +6,8 @@ package dev.wrenn.hostagent.sandbox;
  * nor the memory budget (guest RAM is file-backed but fully touchable, so it is not overcommitted).
  */
 public final class Capacity {
-    public record Snapshot(int totalVcpus, int usedVcpus, long totalMemoryMb, long usedMemoryMb, int maxVcpusPerSandbox) {}
+    public record Snapshot(
+            int totalVcpus, int usedVcpus, long totalMemoryMb, long usedMemoryMb, int maxVcpusPerSandbox) {}
 
     private final int hostCores;
     private final int vcpuBudget;
@@ -22,20 +23,24 @@ public final class Capacity {
 
     public synchronized void reserve(int vcpus, int memoryMb) throws SandboxException {
         if (vcpus > hostCores) {
-            throw new SandboxException(SandboxException.Reason.CAPACITY,
-                    "vcpus " + vcpus + " exceeds the host's " + hostCores + " cores");
+            throw new SandboxException(
+                    SandboxException.Reason.CAPACITY, "vcpus " + vcpus + " exceeds the host's " + hostCores + " cores");
         }
         if (memoryMb > memoryBudgetMb) {
-            throw new SandboxException(SandboxException.Reason.CAPACITY,
+            throw new SandboxException(
+                    SandboxException.Reason.CAPACITY,
                     "memory_mb " + memoryMb + " exceeds the host's memory budget of " + memoryBudgetMb + " MB");
         }
         if (usedVcpus + vcpus > vcpuBudget) {
-            throw new SandboxException(SandboxException.Reason.CAPACITY,
+            throw new SandboxException(
+                    SandboxException.Reason.CAPACITY,
                     "no vCPU capacity left: " + usedVcpus + " of " + vcpuBudget + " in use, " + vcpus + " requested");
         }
         if (usedMemoryMb + memoryMb > memoryBudgetMb) {
-            throw new SandboxException(SandboxException.Reason.CAPACITY,
-                    "no memory capacity left: " + usedMemoryMb + " of " + memoryBudgetMb + " MB in use, " + memoryMb + " MB requested");
+            throw new SandboxException(
+                    SandboxException.Reason.CAPACITY,
+                    "no memory capacity left: " + usedMemoryMb + " of " + memoryBudgetMb + " MB in use, " + memoryMb
+                            + " MB requested");
         }
         usedVcpus += vcpus;
         usedMemoryMb += memoryMb;

@@ -51,15 +51,19 @@ public final class ImageCatalog {
      */
     private Path locate(String name) throws SandboxException {
         boolean single = Files.isRegularFile(dir.resolve("vmlinux"));
-        if (single && (name.equals(DEFAULT_TEMPLATE) || name.equals(dir.getFileName().toString()))) return dir;
+        if (single
+                && (name.equals(DEFAULT_TEMPLATE)
+                        || name.equals(dir.getFileName().toString()))) return dir;
         Path sub = dir.resolve(name);
         if (Files.isDirectory(sub)) return sub;
-        String looked = single ? sub + " does not exist"
+        String looked = single
+                ? sub + " does not exist"
                 : "neither " + sub.resolve("vmlinux") + " nor " + dir.resolve("vmlinux") + " exists";
         String hint = name.equals(DEFAULT_TEMPLATE)
-                ? "; build it with `./wrenn image build`, which writes $WRENN_DATA_DIR/images/minimal" : "";
-        throw new SandboxException(SandboxException.Reason.NOT_FOUND,
-                "no template '" + name + "' in " + dir + " (" + looked + hint + ")");
+                ? "; build it with `./wrenn image build`, which writes $WRENN_DATA_DIR/images/minimal"
+                : "";
+        throw new SandboxException(
+                SandboxException.Reason.NOT_FOUND, "no template '" + name + "' in " + dir + " (" + looked + hint + ")");
     }
 
     /**
@@ -69,7 +73,9 @@ public final class ImageCatalog {
      */
     public static Path configuredDir() {
         String v = System.getProperty("WRENN_IMAGE_DIR", System.getenv("WRENN_IMAGE_DIR"));
-        return v != null && !v.isBlank() ? Path.of(v) : HostAgentConfig.defaultDataDir().resolve("images");
+        return v != null && !v.isBlank()
+                ? Path.of(v)
+                : HostAgentConfig.defaultDataDir().resolve("images");
     }
 
     /** The default image's own directory in {@link #configuredDir()}; if it is missing, says where it looked. */
@@ -77,8 +83,10 @@ public final class ImageCatalog {
         try {
             return new ImageCatalog(configuredDir()).get(DEFAULT_TEMPLATE).dir();
         } catch (SandboxException e) {
-            throw new IllegalStateException("guest image not found: " + e.getMessage()
-                    + ". Or point WRENN_IMAGE_DIR at the images root or at the image's own directory.", e);
+            throw new IllegalStateException(
+                    "guest image not found: " + e.getMessage()
+                            + ". Or point WRENN_IMAGE_DIR at the images root or at the image's own directory.",
+                    e);
         }
     }
 
@@ -103,7 +111,8 @@ public final class ImageCatalog {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             for (Path d : s.toList()) {
                 String n = d.getFileName().toString();
-                if (Files.isRegularFile(d.resolve("vmlinux")) && n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) out.put(n, d);
+                if (Files.isRegularFile(d.resolve("vmlinux")) && n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"))
+                    out.put(n, d);
             }
         }
         return out;

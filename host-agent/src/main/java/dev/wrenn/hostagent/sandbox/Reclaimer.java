@@ -28,10 +28,20 @@ public final class Reclaimer {
      * @param running directories of running sandboxes whose VMM is alive: kept with their VMM,
      *     namespace and veth, to be adopted as RUNNING
      */
-    public record Report(List<Long> processes, List<String> namespaces, List<String> links, List<String> tables, List<Path> dirs,
-            List<Path> paused, List<Path> running) {
+    public record Report(
+            List<Long> processes,
+            List<String> namespaces,
+            List<String> links,
+            List<String> tables,
+            List<Path> dirs,
+            List<Path> paused,
+            List<Path> running) {
         public boolean isEmpty() {
-            return processes.isEmpty() && namespaces.isEmpty() && links.isEmpty() && tables.isEmpty() && dirs.isEmpty()
+            return processes.isEmpty()
+                    && namespaces.isEmpty()
+                    && links.isEmpty()
+                    && tables.isEmpty()
+                    && dirs.isEmpty()
                     && running.isEmpty();
         }
     }
@@ -42,7 +52,9 @@ public final class Reclaimer {
     public static Report scan(String prefix, Path sandboxesDir) throws IOException {
         List<Path> all = dirs(prefix, sandboxesDir);
         List<Path> paused = all.stream().filter(Reclaimer::isCompletePause).toList();
-        List<HostProcesses.HostProcess> vmms = HostProcesses.all().stream().filter(p -> isOurVmm(p.argv(), prefix, sandboxesDir)).toList();
+        List<HostProcesses.HostProcess> vmms = HostProcesses.all().stream()
+                .filter(p -> isOurVmm(p.argv(), prefix, sandboxesDir))
+                .toList();
         List<Path> running = new ArrayList<>();
         java.util.Set<Long> keepPids = new java.util.HashSet<>();
         java.util.Set<String> keepNames = new java.util.HashSet<>();
@@ -58,10 +70,17 @@ public final class Reclaimer {
             keepNames.add(prefix + "ns" + r.slot());
             keepNames.add(prefix + "h" + r.slot());
         }
-        List<Path> dirs = all.stream().filter(d -> !paused.contains(d) && !running.contains(d)).toList();
-        List<Long> processes = vmms.stream().map(HostProcesses.HostProcess::pid).filter(p -> !keepPids.contains(p)).toList();
-        List<String> namespaces = namespaces(prefix).stream().filter(n -> !keepNames.contains(n)).toList();
-        List<String> links = links(prefix).stream().filter(n -> !keepNames.contains(n)).toList();
+        List<Path> dirs = all.stream()
+                .filter(d -> !paused.contains(d) && !running.contains(d))
+                .toList();
+        List<Long> processes = vmms.stream()
+                .map(HostProcesses.HostProcess::pid)
+                .filter(p -> !keepPids.contains(p))
+                .toList();
+        List<String> namespaces =
+                namespaces(prefix).stream().filter(n -> !keepNames.contains(n)).toList();
+        List<String> links =
+                links(prefix).stream().filter(n -> !keepNames.contains(n)).toList();
         // The firewall tables stay while sandboxes are adopted: the new agent replaces them atomically.
         List<String> tables = running.isEmpty() ? tables(prefix) : List.of();
         return new Report(processes, namespaces, links, tables, dirs, paused, List.copyOf(running));
@@ -112,9 +131,16 @@ public final class Reclaimer {
         for (Path d : found.paused()) tidyPaused(d);
         for (Path d : found.running()) tidyRunning(d);
         if (!found.isEmpty() || !found.paused().isEmpty()) {
-            log.info("reclaimed leftovers of a previous run: {} process(es), {} netns, {} link(s), {} nft table(s), {} dir(s);"
-                    + " kept {} paused and {} running sandbox(es)", found.processes().size(), found.namespaces().size(),
-                    found.links().size(), found.tables().size(), found.dirs().size(), found.paused().size(), found.running().size());
+            log.info(
+                    "reclaimed leftovers of a previous run: {} process(es), {} netns, {} link(s), {} nft table(s), {} dir(s);"
+                            + " kept {} paused and {} running sandbox(es)",
+                    found.processes().size(),
+                    found.namespaces().size(),
+                    found.links().size(),
+                    found.tables().size(),
+                    found.dirs().size(),
+                    found.paused().size(),
+                    found.running().size());
         }
         return found;
     }
@@ -186,7 +212,8 @@ public final class Reclaimer {
             return switch (j.path("ram").asString("")) {
                 case "SHARED_FILE" -> Files.isRegularFile(dir.resolve("memory"));
                 case "PRIVATE" -> {
-                    boolean ok = Files.isRegularFile(Path.of(j.path("memory_base").asString("/nonexistent")));
+                    boolean ok =
+                            Files.isRegularFile(Path.of(j.path("memory_base").asString("/nonexistent")));
                     for (var c : j.path("memory_chain")) ok &= Files.isRegularFile(Path.of(c.asString()));
                     yield ok;
                 }
@@ -202,17 +229,24 @@ public final class Reclaimer {
      * memory generations the record does not list, temporary files, sockets.
      */
     static void tidyPaused(Path dir) throws IOException {
-        var rec = tools.jackson.databind.json.JsonMapper.builder().build().readTree(dir.resolve(SandboxManager.PAUSED_RECORD).toFile());
+        var rec = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(dir.resolve(SandboxManager.PAUSED_RECORD).toFile());
         String keep = rec.path("snapshot").asString("");
         java.util.Set<Path> chain = new java.util.HashSet<>();
-        for (var c : rec.path("memory_chain")) chain.add(Path.of(c.asString()).toAbsolutePath().normalize());
+        for (var c : rec.path("memory_chain"))
+            chain.add(Path.of(c.asString()).toAbsolutePath().normalize());
         boolean shared = "SHARED_FILE".equals(rec.path("ram").asString(""));
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                boolean stale = (n.startsWith("snap-") && !n.equals(keep)) || n.endsWith(".tmp") || n.endsWith(".sock")
-                        || n.equals("qemu.pid") || (n.equals("memory") && !shared)
-                        || (n.endsWith(".diff") && !chain.contains(p.toAbsolutePath().normalize()));
+                boolean stale = (n.startsWith("snap-") && !n.equals(keep))
+                        || n.endsWith(".tmp")
+                        || n.endsWith(".sock")
+                        || n.equals("qemu.pid")
+                        || (n.equals("memory") && !shared)
+                        || (n.endsWith(".diff")
+                                && !chain.contains(p.toAbsolutePath().normalize()));
                 if (stale) deleteTree(p);
             }
         }
@@ -224,21 +258,31 @@ public final class Reclaimer {
      * pid file stay: the VMM lives on.
      */
     static void tidyRunning(Path dir) throws IOException {
-        var rec = tools.jackson.databind.json.JsonMapper.builder().build().readTree(dir.resolve(SandboxManager.RUNNING_RECORD).toFile());
+        var rec = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(dir.resolve(SandboxManager.RUNNING_RECORD).toFile());
         java.util.Set<Path> chain = new java.util.HashSet<>();
-        for (var c : rec.path("memory_chain")) chain.add(Path.of(c.asString()).toAbsolutePath().normalize());
+        for (var c : rec.path("memory_chain"))
+            chain.add(Path.of(c.asString()).toAbsolutePath().normalize());
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                boolean stale = n.startsWith("snap-") || n.endsWith(".tmp") || n.equals(SandboxManager.PAUSED_RECORD)
-                        || (n.endsWith(".diff") && !chain.contains(p.toAbsolutePath().normalize()));
+                boolean stale = n.startsWith("snap-")
+                        || n.endsWith(".tmp")
+                        || n.equals(SandboxManager.PAUSED_RECORD)
+                        || (n.endsWith(".diff")
+                                && !chain.contains(p.toAbsolutePath().normalize()));
                 if (stale) deleteTree(p);
             }
         }
     }
 
     private static void warnIfFailed(HostCommand.Result r) {
-        if (!r.ok()) log.warn("reclaim: {} failed: {}", String.join(" ", r.argv()), r.stderr().strip());
+        if (!r.ok())
+            log.warn(
+                    "reclaim: {} failed: {}",
+                    String.join(" ", r.argv()),
+                    r.stderr().strip());
     }
 
     public static void deleteTree(Path dir) throws IOException {

@@ -50,8 +50,16 @@ public final class Sandbox {
     /** The template generation whose disk backs this sandbox's overlay, or null. */
     volatile Path templateGen;
 
-    Sandbox(String id, String template, GuestImage image, int vcpus, int memoryMb, Path dir, Teardown teardown,
-            SandboxState initial, long createdAtMs) {
+    Sandbox(
+            String id,
+            String template,
+            GuestImage image,
+            int vcpus,
+            int memoryMb,
+            Path dir,
+            Teardown teardown,
+            SandboxState initial,
+            long createdAtMs) {
         this.id = id;
         this.template = template;
         this.image = image;
@@ -135,7 +143,9 @@ public final class Sandbox {
     /** The guest agent of a running sandbox. */
     public GuestAgentClient guest() throws SandboxException {
         if (state != SandboxState.RUNNING || client == null) {
-            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " is " + state.name().toLowerCase());
+            throw new SandboxException(
+                    SandboxException.Reason.WRONG_STATE,
+                    "sandbox " + id + " is " + state.name().toLowerCase());
         }
         return client;
     }

@@ -89,10 +89,19 @@ public final class SandboxManager implements AutoCloseable {
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
 
     public SandboxManager(Settings settings, VmEngine engine, ImageCatalog images, Capacity capacity) {
-        this(settings, engine, images, capacity, new TemplateStore(settings.sandboxesDir().resolve("..").resolve("templates").normalize()));
+        this(
+                settings,
+                engine,
+                images,
+                capacity,
+                new TemplateStore(settings.sandboxesDir()
+                        .resolve("..")
+                        .resolve("templates")
+                        .normalize()));
     }
 
-    public SandboxManager(Settings settings, VmEngine engine, ImageCatalog images, Capacity capacity, TemplateStore templates) {
+    public SandboxManager(
+            Settings settings, VmEngine engine, ImageCatalog images, Capacity capacity, TemplateStore templates) {
         this.settings = settings;
         this.engine = engine;
         this.images = images;
@@ -121,23 +130,35 @@ public final class SandboxManager implements AutoCloseable {
 
     public Sandbox create(CreateRequest req) throws SandboxException, InterruptedException {
         long t0 = System.nanoTime();
-        String id = req.id() == null || req.id().isEmpty() ? "sbx-" + HexFormat.of().formatHex(randomBytes(6)) : req.id();
+        String id =
+                req.id() == null || req.id().isEmpty() ? "sbx-" + HexFormat.of().formatHex(randomBytes(6)) : req.id();
         if (!ID.matcher(id).matches()) throw invalid("sandbox_id must match " + ID.pattern() + ", got '" + id + "'");
-        String token = req.token() == null || req.token().isEmpty() ? HexFormat.of().formatHex(randomBytes(16)) : req.token();
+        String token =
+                req.token() == null || req.token().isEmpty() ? HexFormat.of().formatHex(randomBytes(16)) : req.token();
         if (!TOKEN.matcher(token).matches()) throw invalid("token must match " + TOKEN.pattern());
         TemplateStore.Template snap = templates.find(req.template());
         GuestImage image = images.get(snap != null ? snap.baseImage() : req.template());
         int vcpus = snap != null ? snap.vcpus() : req.vcpus() == 0 ? settings.defaultVcpus() : req.vcpus();
-        int memoryMb = snap != null ? snap.memoryMb() : req.memoryMb() == 0 ? settings.defaultMemoryMb() : req.memoryMb();
+        int memoryMb =
+                snap != null ? snap.memoryMb() : req.memoryMb() == 0 ? settings.defaultMemoryMb() : req.memoryMb();
         if (vcpus < 1) throw invalid("vcpus must be >= 1");
         if (memoryMb < settings.minMemoryMb()) throw invalid("memory_mb must be >= " + settings.minMemoryMb());
-        if (snap != null && !(engine instanceof Snapshottable)) throw invalid("engine " + engine.name() + " cannot restore snapshots");
+        if (snap != null && !(engine instanceof Snapshottable))
+            throw invalid("engine " + engine.name() + " cannot restore snapshots");
 
         String name = settings.prefix() + id;
         Path dir = settings.sandboxesDir().resolve(name);
         Teardown td = new Teardown("sandbox " + id);
-        Sandbox sb = new Sandbox(id, snap != null ? snap.name() : image.name(), image, vcpus, memoryMb, dir, td,
-                SandboxState.STARTING, System.currentTimeMillis());
+        Sandbox sb = new Sandbox(
+                id,
+                snap != null ? snap.name() : image.name(),
+                image,
+                vcpus,
+                memoryMb,
+                dir,
+                td,
+                SandboxState.STARTING,
+                System.currentTimeMillis());
         if (sandboxes.putIfAbsent(id, sb) != null) {
             throw new SandboxException(SandboxException.Reason.ALREADY_EXISTS, "sandbox " + id + " already exists");
         }
@@ -157,8 +178,17 @@ public final class SandboxManager implements AutoCloseable {
                 sb.memoryBase = snap.memoryBase();
                 sb.memoryChain = snap.memoryChain();
                 sb.templateGenerations = snap.memoryChain().size();
-                HostCommand.check("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
-                        "-b", snap.disk().toAbsolutePath().toString(), overlay.toString());
+                HostCommand.check(
+                        "qemu-img",
+                        "create",
+                        "-q",
+                        "-f",
+                        "qcow2",
+                        "-F",
+                        "qcow2",
+                        "-b",
+                        snap.disk().toAbsolutePath().toString(),
+                        overlay.toString());
             } else {
                 engine.createOverlay(image, overlay);
             }
@@ -172,17 +202,39 @@ public final class SandboxManager implements AutoCloseable {
             Vm vm;
             GuestAgentClient client;
             if (snap == null) {
-                VmSpec spec = new VmSpec(name, dir, image, overlay, vcpus, memoryMb, "wrenn.token=" + token,
-                        slot.netns(), slot.tap(), slot.guestMac());
+                VmSpec spec = new VmSpec(
+                        name,
+                        dir,
+                        image,
+                        overlay,
+                        vcpus,
+                        memoryMb,
+                        "wrenn.token=" + token,
+                        slot.netns(),
+                        slot.tap(),
+                        slot.guestMac());
                 vm = engine.start(spec, rt);
                 client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
                 awaitGuest(sb, vm, client, SandboxState.STARTING);
             } else {
                 // Clone: the template's RAM mapped private (copy-on-write, faulted in lazily), its diff
                 // generations written on top, device state loaded.
-                VmSpec spec = new VmSpec(name, dir, image, overlay, vcpus, memoryMb, "", slot.netns(), slot.tap(),
-                        slot.guestMac(), snap.memoryBase(), false, true);
-                vm = ((Snapshottable) engine).restore(spec, snap.state(), RamMode.SHARED_FILE, rt, v -> applyMemory(sb, v), null);
+                VmSpec spec = new VmSpec(
+                        name,
+                        dir,
+                        image,
+                        overlay,
+                        vcpus,
+                        memoryMb,
+                        "",
+                        slot.netns(),
+                        slot.tap(),
+                        slot.guestMac(),
+                        snap.memoryBase(),
+                        false,
+                        true);
+                vm = ((Snapshottable) engine)
+                        .restore(spec, snap.state(), RamMode.SHARED_FILE, rt, v -> applyMemory(sb, v), null);
                 client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, snap.token());
                 // The template's token is baked into its memory: every clone gets its own (same request).
                 client = refreshWhenReady(sb, vm, client, SandboxState.STARTING, token);
@@ -194,11 +246,21 @@ public final class SandboxManager implements AutoCloseable {
             writeRunningRecord(sb, slot, vm);
             sb.timing(new Sandbox.Timing(ms(tReady - t0), ms(tPrepared - t0), ms(tReady - tPrepared)));
             if (!sb.moveTo(SandboxState.RUNNING)) {
-                throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " was destroyed while starting");
+                throw new SandboxException(
+                        SandboxException.Reason.WRONG_STATE, "sandbox " + id + " was destroyed while starting");
             }
-            log.info("sandbox {} running{}: slot {} ({}), {} vcpu, {} MB, {} ms (prepare {} ms, boot {} ms, {})",
-                    id, snap != null ? " (clone of " + snap.name() + ")" : "", slot.index(), slot.slotAddress(), vcpus, memoryMb,
-                    sb.timing().totalMs(), sb.timing().prepareMs(), sb.timing().bootMs(), engine.accel().accel().qemuName());
+            log.info(
+                    "sandbox {} running{}: slot {} ({}), {} vcpu, {} MB, {} ms (prepare {} ms, boot {} ms, {})",
+                    id,
+                    snap != null ? " (clone of " + snap.name() + ")" : "",
+                    slot.index(),
+                    slot.slotAddress(),
+                    vcpus,
+                    memoryMb,
+                    sb.timing().totalMs(),
+                    sb.timing().prepareMs(),
+                    sb.timing().bootMs(),
+                    engine.accel().accel().qemuName());
             return sb;
         } catch (SandboxException | InterruptedException | RuntimeException e) {
             fail(sb);
@@ -222,9 +284,11 @@ public final class SandboxManager implements AutoCloseable {
         boolean ready = client.awaitReady(settings.readyTimeout(), () -> vm.isAlive() && sb.state() == expected);
         if (!ready) {
             String why = vm.isAlive()
-                    ? "guest agent did not answer on " + client.base() + " within " + settings.readyTimeout().toMillis() + " ms"
+                    ? "guest agent did not answer on " + client.base() + " within "
+                            + settings.readyTimeout().toMillis() + " ms"
                     : "VM exited during boot";
-            throw new SandboxException(SandboxException.Reason.BOOT_FAILED, "sandbox " + sb.id() + ": " + why + "\n" + vm.diagnostics(25));
+            throw new SandboxException(
+                    SandboxException.Reason.BOOT_FAILED, "sandbox " + sb.id() + ": " + why + "\n" + vm.diagnostics(25));
         }
     }
 
@@ -234,7 +298,8 @@ public final class SandboxManager implements AutoCloseable {
      * failures are retried until the ready timeout, the VM's death or a state change; an answer with
      * an error is not. Returns the client to use from now on.
      */
-    private GuestAgentClient refreshWhenReady(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected, String newToken)
+    private GuestAgentClient refreshWhenReady(
+            Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected, String newToken)
             throws SandboxException, InterruptedException, IOException {
         long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
         byte[] seed = randomBytes(32);
@@ -245,8 +310,11 @@ public final class SandboxManager implements AutoCloseable {
                 throw e;
             } catch (IOException e) {
                 if (!vm.isAlive() || sb.state() != expected || System.nanoTime() > deadline) {
-                    throw new SandboxException(SandboxException.Reason.BOOT_FAILED, "sandbox " + sb.id()
-                            + ": guest agent did not answer after restore (" + e + ")\n" + vm.diagnostics(25), e);
+                    throw new SandboxException(
+                            SandboxException.Reason.BOOT_FAILED,
+                            "sandbox " + sb.id() + ": guest agent did not answer after restore (" + e + ")\n"
+                                    + vm.diagnostics(25),
+                            e);
                 }
                 Thread.sleep(20);
             }
@@ -283,11 +351,13 @@ public final class SandboxManager implements AutoCloseable {
                 refreshGuest(sb.guest());
                 sb.guestWarm = true;
             } catch (IOException e) {
-                throw new SandboxException(SandboxException.Reason.HOST_ERROR, "pause of " + id + ": guest agent: " + e.getMessage(), e);
+                throw new SandboxException(
+                        SandboxException.Reason.HOST_ERROR, "pause of " + id + ": guest agent: " + e.getMessage(), e);
             }
         }
         if (!sb.moveTo(SandboxState.PAUSING)) {
-            throw new SandboxException(SandboxException.Reason.WRONG_STATE,
+            throw new SandboxException(
+                    SandboxException.Reason.WRONG_STATE,
                     "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not running");
         }
         long t0 = System.nanoTime();
@@ -296,22 +366,33 @@ public final class SandboxManager implements AutoCloseable {
         // A clone's RAM: the pages it changed since its last restore become the next generation (all its
         // own generations are folded into one when there would be too many).
         List<Path> oldChain = sb.memoryChain;
-        int keep = oldChain.size() - sb.templateGenerations >= MAX_OWN_GENERATIONS ? sb.templateGenerations : oldChain.size();
+        int keep = oldChain.size() - sb.templateGenerations >= MAX_OWN_GENERATIONS
+                ? sb.templateGenerations
+                : oldChain.size();
         Path diff = sb.dir().resolve("mem-" + System.nanoTime() + ".diff");
         long[] stored = {0};
         try {
             long free = Files.getFileStore(sb.dir()).getUsableSpace();
             if (free < PAUSE_SPACE_MARGIN) {
-                throw new Snapshottable.DiskFullException("no space left on the host's disk for the sandbox state: "
-                        + (free >> 20) + " MB free, " + (PAUSE_SPACE_MARGIN >> 20) + " MB needed; the sandbox keeps running", null);
+                throw new Snapshottable.DiskFullException(
+                        "no space left on the host's disk for the sandbox state: " + (free >> 20) + " MB free, "
+                                + (PAUSE_SPACE_MARGIN >> 20) + " MB needed; the sandbox keeps running",
+                        null);
             }
             Files.createDirectories(tmp);
-            snap.save(sb.vm(), tmp.resolve("state"), mode, mode == RamMode.SHARED_FILE ? null : v -> {
-                try (MemoryImage img = MemoryImage.open(sb.memoryBase, oldChain);
-                        ProcessRam ram = ProcessRam.open(v.pid(), sb.memoryBase, (long) sb.memoryMb() << 20)) {
-                    stored[0] = img.capture(ram, keep, diff).storedPages();
-                }
-            });
+            snap.save(
+                    sb.vm(),
+                    tmp.resolve("state"),
+                    mode,
+                    mode == RamMode.SHARED_FILE
+                            ? null
+                            : v -> {
+                                try (MemoryImage img = MemoryImage.open(sb.memoryBase, oldChain);
+                                        ProcessRam ram =
+                                                ProcessRam.open(v.pid(), sb.memoryBase, (long) sb.memoryMb() << 20)) {
+                                    stored[0] = img.capture(ram, keep, diff).storedPages();
+                                }
+                            });
             List<Path> newChain = new ArrayList<>(oldChain.subList(0, keep));
             if (mode == RamMode.PRIVATE) newChain.add(diff.toAbsolutePath().normalize());
             Path done = sb.dir().resolve(tmp.getFileName().toString().replace(".tmp", ""));
@@ -324,10 +405,13 @@ public final class SandboxManager implements AutoCloseable {
             deleteQuietly(diff);
             sb.moveTo(SandboxState.RUNNING);
             if (e instanceof Snapshottable.DiskFullException) {
-                throw new SandboxException(SandboxException.Reason.CAPACITY, "pause of " + id + " failed: " + e.getMessage(), e);
+                throw new SandboxException(
+                        SandboxException.Reason.CAPACITY, "pause of " + id + " failed: " + e.getMessage(), e);
             }
-            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "pause of " + id + " failed (the sandbox keeps running): "
-                    + e.getMessage(), e);
+            throw new SandboxException(
+                    SandboxException.Reason.HOST_ERROR,
+                    "pause of " + id + " failed (the sandbox keeps running): " + e.getMessage(),
+                    e);
         }
         long saved = System.nanoTime();
         // From here the paused record is the truth: release what the running VM held.
@@ -341,10 +425,16 @@ public final class SandboxManager implements AutoCloseable {
         }
         if (!errors.isEmpty()) log.warn("pause of {}: releasing the runtime had {} error(s)", id, errors.size());
         sb.moveTo(SandboxState.PAUSED);
-        log.info("sandbox {} paused ({}{}): state saved in {} ms, released in {} ms", id, mode,
-                mode == RamMode.PRIVATE ? ", memory generation " + sb.memoryChain.size() + " with " + stored[0] + " changed page(s)"
-                        + (keep < oldChain.size() ? ", own generations compacted" : "") : "",
-                ms(saved - t0), ms(System.nanoTime() - saved));
+        log.info(
+                "sandbox {} paused ({}{}): state saved in {} ms, released in {} ms",
+                id,
+                mode,
+                mode == RamMode.PRIVATE
+                        ? ", memory generation " + sb.memoryChain.size() + " with " + stored[0] + " changed page(s)"
+                                + (keep < oldChain.size() ? ", own generations compacted" : "")
+                        : "",
+                ms(saved - t0),
+                ms(System.nanoTime() - saved));
         return sb;
     }
 
@@ -409,7 +499,9 @@ public final class SandboxManager implements AutoCloseable {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
                 boolean staleSnap = n.startsWith("snap-") && !p.equals(keep);
-                boolean staleDiff = n.startsWith("mem-") && n.endsWith(".diff") && !chain.contains(p.toAbsolutePath().normalize());
+                boolean staleDiff = n.startsWith("mem-")
+                        && n.endsWith(".diff")
+                        && !chain.contains(p.toAbsolutePath().normalize());
                 if (staleSnap || staleDiff) Reclaimer.deleteTree(p);
             }
         }
@@ -419,7 +511,8 @@ public final class SandboxManager implements AutoCloseable {
         Sandbox sb = get(id);
         Snapshottable snap = snapshottable();
         if (!sb.moveTo(SandboxState.RESUMING)) {
-            throw new SandboxException(SandboxException.Reason.WRONG_STATE,
+            throw new SandboxException(
+                    SandboxException.Reason.WRONG_STATE,
                     "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not paused");
         }
         long t0 = System.nanoTime();
@@ -438,8 +531,20 @@ public final class SandboxManager implements AutoCloseable {
             boolean shared = mode == RamMode.SHARED_FILE;
             Path ram = shared ? sb.dir().resolve("memory") : sb.memoryBase;
             String name = settings.prefix() + id;
-            VmSpec spec = new VmSpec(name, sb.dir(), sb.image(), sb.dir().resolve("rootfs.qcow2"), sb.vcpus(), sb.memoryMb(), "",
-                    slot.netns(), slot.tap(), slot.guestMac(), ram, shared, true);
+            VmSpec spec = new VmSpec(
+                    name,
+                    sb.dir(),
+                    sb.image(),
+                    sb.dir().resolve("rootfs.qcow2"),
+                    sb.vcpus(),
+                    sb.memoryMb(),
+                    "",
+                    slot.netns(),
+                    slot.tap(),
+                    slot.guestMac(),
+                    ram,
+                    shared,
+                    true);
             Vm vm = snap.restore(spec, state, mode, rt, shared ? null : v -> applyMemory(sb, v), v -> {
                 // The guest is about to run and change its RAM file: the paused state is no longer
                 // valid. From now on it is a running sandbox (adopted if this agent dies).
@@ -458,9 +563,17 @@ public final class SandboxManager implements AutoCloseable {
             sb.attach(vm, client);
             sb.timing(new Sandbox.Timing(ms(tReady - t0), ms(tPrepared - t0), ms(tReady - tPrepared)));
             deleteOtherSnapshots(sb.dir(), null, sb.memoryChain);
-            if (!sb.moveTo(SandboxState.RUNNING)) throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while resuming");
-            log.info("sandbox {} resumed ({}): slot {}, {} ms (prepare {} ms, restore {} ms, guest agent answering /restored {} ms)",
-                    id, mode, slot.index(), sb.timing().totalMs(), sb.timing().prepareMs(), ms(tRestored - tPrepared),
+            if (!sb.moveTo(SandboxState.RUNNING))
+                throw new SandboxException(
+                        SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while resuming");
+            log.info(
+                    "sandbox {} resumed ({}): slot {}, {} ms (prepare {} ms, restore {} ms, guest agent answering /restored {} ms)",
+                    id,
+                    mode,
+                    slot.index(),
+                    sb.timing().totalMs(),
+                    sb.timing().prepareMs(),
+                    ms(tRestored - tPrepared),
                     ms(tReady - tRestored));
             return sb;
         } catch (SandboxException | InterruptedException | IOException | RuntimeException e) {
@@ -473,8 +586,11 @@ public final class SandboxManager implements AutoCloseable {
             }
             if (e instanceof SandboxException se) throw se;
             if (e instanceof InterruptedException ie) throw ie;
-            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "resume of " + id + " failed"
-                    + (sb.state() == SandboxState.PAUSED ? " (still paused)" : "") + ": " + e.getMessage(), e);
+            throw new SandboxException(
+                    SandboxException.Reason.HOST_ERROR,
+                    "resume of " + id + " failed" + (sb.state() == SandboxState.PAUSED ? " (still paused)" : "") + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -486,10 +602,19 @@ public final class SandboxManager implements AutoCloseable {
                 String id = rec.path("id").asString();
                 GuestImage image = images.get(rec.path("image").asString());
                 Teardown td = new Teardown("sandbox " + id);
-                Sandbox sb = new Sandbox(id, rec.path("template").asString(), image, rec.path("vcpus").asInt(),
-                        rec.path("memory_mb").asInt(), dir, td, SandboxState.PAUSED, rec.path("created_at_unix_ms").asLong());
+                Sandbox sb = new Sandbox(
+                        id,
+                        rec.path("template").asString(),
+                        image,
+                        rec.path("vcpus").asInt(),
+                        rec.path("memory_mb").asInt(),
+                        dir,
+                        td,
+                        SandboxState.PAUSED,
+                        rec.path("created_at_unix_ms").asLong());
                 sb.token = rec.path("token").asString();
-                if (rec.hasNonNull("template_gen")) sb.templateGen = Path.of(rec.path("template_gen").asString());
+                if (rec.hasNonNull("template_gen"))
+                    sb.templateGen = Path.of(rec.path("template_gen").asString());
                 if (rec.hasNonNull("memory_base")) {
                     sb.memoryBase = Path.of(rec.path("memory_base").asString());
                     List<Path> chain = new ArrayList<>();
@@ -522,15 +647,24 @@ public final class SandboxManager implements AutoCloseable {
                 String id = rec.path("id").asString();
                 GuestImage image = images.get(rec.path("image").asString());
                 td = new Teardown("sandbox " + id);
-                sb = new Sandbox(id, rec.path("template").asString(), image, rec.path("vcpus").asInt(), rec.path("memory_mb").asInt(),
-                        dir, td, SandboxState.STARTING, rec.path("created_at_unix_ms").asLong());
+                sb = new Sandbox(
+                        id,
+                        rec.path("template").asString(),
+                        image,
+                        rec.path("vcpus").asInt(),
+                        rec.path("memory_mb").asInt(),
+                        dir,
+                        td,
+                        SandboxState.STARTING,
+                        rec.path("created_at_unix_ms").asLong());
                 Sandbox registered = sb;
                 if (sandboxes.putIfAbsent(id, sb) != null) throw new IOException("sandbox " + id + " exists twice");
                 td.add("registry", () -> sandboxes.remove(id, registered));
                 td.add("dir " + dir, () -> Reclaimer.deleteTree(dir));
                 sb.token = rec.path("token").asString();
                 sb.guestWarm = true;
-                if (rec.hasNonNull("template_gen")) sb.templateGen = Path.of(rec.path("template_gen").asString());
+                if (rec.hasNonNull("template_gen"))
+                    sb.templateGen = Path.of(rec.path("template_gen").asString());
                 boolean shared = !RamMode.PRIVATE.name().equals(rec.path("ram").asString());
                 if (!shared) {
                     sb.memoryBase = Path.of(rec.path("memory_base").asString());
@@ -550,12 +684,26 @@ public final class SandboxManager implements AutoCloseable {
                 SlotNetwork.adopt(slot, rt);
                 HttpClient http = GuestAgentClient.newHttpClient();
                 rt.add("guest agent client", http::shutdownNow);
-                VmSpec spec = new VmSpec(settings.prefix() + id, dir, image, dir.resolve("rootfs.qcow2"), vcpus, memoryMb, "",
-                        slot.netns(), slot.tap(), slot.guestMac(), shared ? dir.resolve("memory") : sb.memoryBase, shared, false);
+                VmSpec spec = new VmSpec(
+                        settings.prefix() + id,
+                        dir,
+                        image,
+                        dir.resolve("rootfs.qcow2"),
+                        vcpus,
+                        memoryMb,
+                        "",
+                        slot.netns(),
+                        slot.tap(),
+                        slot.guestMac(),
+                        shared ? dir.resolve("memory") : sb.memoryBase,
+                        shared,
+                        false);
                 Vm vm = engine.adopt(spec, rec.path("vmm_pid").asLong(), rt);
-                GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, sb.token);
+                GuestAgentClient client =
+                        new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, sb.token);
                 Sandbox adopted = sb;
-                if (!client.awaitReady(settings.readyTimeout(), () -> vm.isAlive() && adopted.state() == SandboxState.STARTING)) {
+                if (!client.awaitReady(
+                        settings.readyTimeout(), () -> vm.isAlive() && adopted.state() == SandboxState.STARTING)) {
                     throw new IOException("its guest agent does not answer");
                 }
                 sb.runtime = rt;
@@ -584,21 +732,27 @@ public final class SandboxManager implements AutoCloseable {
 
     // ---- templates ---------------------------------------------------------------------------------
 
-    public TemplateStore.Template snapshot(String id, String name, boolean overwrite) throws SandboxException, InterruptedException {
-        if (name == null || !name.matches(TemplateStore.NAME)) throw invalid("template name must match " + TemplateStore.NAME);
+    public TemplateStore.Template snapshot(String id, String name, boolean overwrite)
+            throws SandboxException, InterruptedException {
+        if (name == null || !name.matches(TemplateStore.NAME))
+            throw invalid("template name must match " + TemplateStore.NAME);
         if (images.exists(name)) {
             throw new SandboxException(SandboxException.Reason.ALREADY_EXISTS, "'" + name + "' is a base image");
         }
         if (!overwrite && templates.find(name) != null) {
-            throw new SandboxException(SandboxException.Reason.ALREADY_EXISTS, "template '" + name + "' already exists");
+            throw new SandboxException(
+                    SandboxException.Reason.ALREADY_EXISTS, "template '" + name + "' already exists");
         }
         Sandbox sb = get(id);
         if (sb.state() != SandboxState.RUNNING) {
-            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not running");
+            throw new SandboxException(
+                    SandboxException.Reason.WRONG_STATE,
+                    "sandbox " + id + " is " + sb.state().name().toLowerCase() + ", not running");
         }
         pause(id);
         if (!sb.moveTo(SandboxState.STOPPING)) {
-            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while snapshotting");
+            throw new SandboxException(
+                    SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while snapshotting");
         }
         try {
             JsonNode rec = JSON.readTree(sb.dir().resolve(PAUSED_RECORD).toFile());
@@ -627,7 +781,8 @@ public final class SandboxManager implements AutoCloseable {
                 deps.add(sb.templateGen);
                 deps.addAll(TemplateStore.readGen(sb.templateGen).dependsOn());
                 dependsOn = deps;
-                how = "memory generation " + (sb.templateGenerations + 1) + " over " + sb.templateGen.getParent().getFileName();
+                how = "memory generation " + (sb.templateGenerations + 1) + " over "
+                        + sb.templateGen.getParent().getFileName();
             } else {
                 // The chain would grow too long: flatten memory into a new full RAM file and the disk
                 // onto the base image, so that the new template depends on no other template.
@@ -635,17 +790,38 @@ public final class SandboxManager implements AutoCloseable {
                 try (MemoryImage img = MemoryImage.open(sb.memoryBase, sb.memoryChain)) {
                     img.materialize(full);
                 }
-                HostCommand.check("qemu-img", "rebase", "-q", "-f", "qcow2", "-F", "raw",
-                        "-b", sb.image().rootfs().toAbsolutePath().toString(), disk.toString());
+                HostCommand.check(
+                        "qemu-img",
+                        "rebase",
+                        "-q",
+                        "-f",
+                        "qcow2",
+                        "-F",
+                        "raw",
+                        "-b",
+                        sb.image().rootfs().toAbsolutePath().toString(),
+                        disk.toString());
                 files.put("memory", full);
                 how = "chain compacted: own RAM file, disk rebased onto the base image";
             }
-            TemplateStore.Template t = templates.publish(name, sb.image().name(), sb.vcpus(), sb.memoryMb(), sb.token,
-                    files, memoryBase, parents, dependsOn, this::templateGensInUse);
+            TemplateStore.Template t = templates.publish(
+                    name,
+                    sb.image().name(),
+                    sb.vcpus(),
+                    sb.memoryMb(),
+                    sb.token,
+                    files,
+                    memoryBase,
+                    parents,
+                    dependsOn,
+                    this::templateGensInUse);
             log.info("sandbox {} saved as template {} ({}; {} MB on disk)", id, name, how, t.sizeBytes() >> 20);
             return t;
         } catch (IOException | RuntimeException e) {
-            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "snapshot of " + id + " as " + name + " failed: " + e.getMessage(), e);
+            throw new SandboxException(
+                    SandboxException.Reason.HOST_ERROR,
+                    "snapshot of " + id + " as " + name + " failed: " + e.getMessage(),
+                    e);
         } finally {
             try {
                 sb.teardown.close();
@@ -667,14 +843,16 @@ public final class SandboxManager implements AutoCloseable {
     public void deleteTemplate(String name) throws SandboxException {
         if (templates.find(name) == null) {
             if (images.exists(name)) {
-                throw new SandboxException(SandboxException.Reason.WRONG_STATE, "'" + name + "' is a base image and cannot be deleted");
+                throw new SandboxException(
+                        SandboxException.Reason.WRONG_STATE, "'" + name + "' is a base image and cannot be deleted");
             }
             throw new SandboxException(SandboxException.Reason.NOT_FOUND, "no template '" + name + "'");
         }
         try {
             templates.delete(name, templateGensInUse());
         } catch (IOException e) {
-            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "deleting template " + name + ": " + e.getMessage(), e);
+            throw new SandboxException(
+                    SandboxException.Reason.HOST_ERROR, "deleting template " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -704,7 +882,9 @@ public final class SandboxManager implements AutoCloseable {
     public void destroy(String id) throws SandboxException {
         Sandbox sb = get(id);
         if (!sb.moveTo(SandboxState.STOPPING)) {
-            throw new SandboxException(SandboxException.Reason.WRONG_STATE, "sandbox " + id + " is " + sb.state().name().toLowerCase());
+            throw new SandboxException(
+                    SandboxException.Reason.WRONG_STATE,
+                    "sandbox " + id + " is " + sb.state().name().toLowerCase());
         }
         List<Exception> errors = new ArrayList<>();
         if (sb.runtime != null) errors.addAll(sb.runtime.runAll());
@@ -724,8 +904,10 @@ public final class SandboxManager implements AutoCloseable {
         }
         sb.moveTo(SandboxState.FAILED);
         sandboxes.remove(id, sb);
-        SandboxException ex = new SandboxException(SandboxException.Reason.HOST_ERROR,
-                "destroy of " + id + " had " + errors.size() + " failure(s): " + errors.getFirst().getMessage());
+        SandboxException ex = new SandboxException(
+                SandboxException.Reason.HOST_ERROR,
+                "destroy of " + id + " had " + errors.size() + " failure(s): "
+                        + errors.getFirst().getMessage());
         errors.forEach(ex::addSuppressed);
         throw ex;
     }

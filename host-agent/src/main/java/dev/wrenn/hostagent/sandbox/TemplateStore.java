@@ -43,8 +43,18 @@ public final class TemplateStore {
      * @param memoryChain diff generations on top of it, oldest first (empty for a template with its own RAM file)
      * @param dependsOn ancestor generation dirs whose files this one uses (memory base and chain, disk backing files)
      */
-    public record Template(String name, Path gen, String baseImage, int vcpus, int memoryMb, long createdAtMs,
-            long sizeBytes, String token, Map<String, String> sha256, Path memoryBase, List<Path> memoryChain,
+    public record Template(
+            String name,
+            Path gen,
+            String baseImage,
+            int vcpus,
+            int memoryMb,
+            long createdAtMs,
+            long sizeBytes,
+            String token,
+            Map<String, String> sha256,
+            Path memoryBase,
+            List<Path> memoryChain,
             List<Path> dependsOn) {
 
         public Path state() {
@@ -82,16 +92,28 @@ public final class TemplateStore {
     static Template read(String name, Path gen) throws IOException {
         JsonNode j = JSON.readTree(gen.resolve("template.json").toFile());
         Map<String, String> sums = new LinkedHashMap<>();
-        j.path("sha256").properties().forEach(e -> sums.put(e.getKey(), e.getValue().asString("")));
+        j.path("sha256")
+                .properties()
+                .forEach(e -> sums.put(e.getKey(), e.getValue().asString("")));
         JsonNode mem = j.path("memory");
         Path base = mem.hasNonNull("base") ? Path.of(mem.path("base").asString()) : gen.resolve("memory");
         List<Path> chain = new ArrayList<>();
         mem.path("chain").forEach(c -> chain.add(Path.of(c.asString())));
         List<Path> deps = new ArrayList<>();
         j.path("depends_on").forEach(c -> deps.add(Path.of(c.asString())));
-        return new Template(name, gen, j.path("base_image").asString(""), j.path("vcpus").asInt(), j.path("memory_mb").asInt(),
-                j.path("created_at_unix_ms").asLong(), j.path("size_bytes").asLong(), j.path("token").asString(""), sums,
-                base, List.copyOf(chain), List.copyOf(deps));
+        return new Template(
+                name,
+                gen,
+                j.path("base_image").asString(""),
+                j.path("vcpus").asInt(),
+                j.path("memory_mb").asInt(),
+                j.path("created_at_unix_ms").asLong(),
+                j.path("size_bytes").asLong(),
+                j.path("token").asString(""),
+                sums,
+                base,
+                List.copyOf(chain),
+                List.copyOf(deps));
     }
 
     /** The template generation in {@code gen} (current or not). */
@@ -118,9 +140,18 @@ public final class TemplateStore {
      * {@code memoryParents}, and {@code dependsOn} lists the generation dirs those (and the disk's
      * backing files) live in. {@code inUse} says which generation dirs live sandboxes still need.
      */
-    public synchronized Template publish(String name, String baseImage, int vcpus, int memoryMb, String token,
-            Map<String, Path> files, Path memoryBase, List<Path> memoryParents, List<Path> dependsOn,
-            Supplier<Set<Path>> inUse) throws IOException {
+    public synchronized Template publish(
+            String name,
+            String baseImage,
+            int vcpus,
+            int memoryMb,
+            String token,
+            Map<String, Path> files,
+            Path memoryBase,
+            List<Path> memoryParents,
+            List<Path> dependsOn,
+            Supplier<Set<Path>> inUse)
+            throws IOException {
         Path dir = root.resolve(name);
         Files.createDirectories(dir);
         long now = System.currentTimeMillis();
@@ -139,7 +170,8 @@ public final class TemplateStore {
                 present.add(f);
             }
             boolean ownRam = files.containsKey("memory");
-            if (ownRam == files.containsKey("memory.diff")) throw new IllegalArgumentException("exactly one of memory, memory.diff");
+            if (ownRam == files.containsKey("memory.diff"))
+                throw new IllegalArgumentException("exactly one of memory, memory.diff");
             long size = diskUsage(tmp);
             ObjectNode j = JSON.createObjectNode();
             j.put("name", name);
@@ -148,19 +180,28 @@ public final class TemplateStore {
             j.put("memory_mb", memoryMb);
             j.put("created_at_unix_ms", now);
             j.put("size_bytes", size);
-            j.put("disk_format", "qcow2 overlay; backing chain: " + String.join(" <- ", backingChain(tmp.resolve("disk.qcow2"))));
+            j.put(
+                    "disk_format",
+                    "qcow2 overlay; backing chain: " + String.join(" <- ", backingChain(tmp.resolve("disk.qcow2"))));
             ObjectNode mem = j.putObject("memory");
-            mem.put("base", ownRam ? gen.resolve("memory").toString() : memoryBase.toAbsolutePath().normalize().toString());
+            mem.put(
+                    "base",
+                    ownRam
+                            ? gen.resolve("memory").toString()
+                            : memoryBase.toAbsolutePath().normalize().toString());
             var chain = mem.putArray("chain");
             if (!ownRam) {
-                memoryParents.forEach(p -> chain.add(p.toAbsolutePath().normalize().toString()));
+                memoryParents.forEach(
+                        p -> chain.add(p.toAbsolutePath().normalize().toString()));
                 chain.add(gen.resolve("memory.diff").toString());
             }
             var deps = j.putArray("depends_on");
             dependsOn.forEach(p -> deps.add(p.toAbsolutePath().normalize().toString()));
             j.put("token", token);
             j.set("sha256", JSON.valueToTree(sums));
-            Files.write(tmp.resolve("template.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
+            Files.write(
+                    tmp.resolve("template.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
             present.add("template.json");
             for (String f : present) {
                 QemuEngine.fsync(tmp.resolve(f));
@@ -171,7 +212,11 @@ public final class TemplateStore {
             Path ptrTmp = dir.resolve("current.tmp");
             Files.writeString(ptrTmp, genName + "\n");
             QemuEngine.fsync(ptrTmp);
-            Files.move(ptrTmp, dir.resolve("current"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    ptrTmp,
+                    dir.resolve("current"),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             QemuEngine.fsync(dir);
             gcAll(inUse.get());
             return read(name, gen);
@@ -211,7 +256,8 @@ public final class TemplateStore {
             for (Path d : s.toList()) {
                 if (!Files.isDirectory(d)) continue;
                 Path ptr = d.resolve("current");
-                String current = Files.isRegularFile(ptr) ? Files.readString(ptr).strip() : null;
+                String current =
+                        Files.isRegularFile(ptr) ? Files.readString(ptr).strip() : null;
                 try (Stream<Path> g = Files.list(d)) {
                     for (Path gen : g.toList()) {
                         String n = gen.getFileName().toString();
@@ -228,7 +274,8 @@ public final class TemplateStore {
             Path g = todo.poll();
             if (!keep.add(g) || g.getFileName().toString().endsWith(".tmp")) continue;
             try {
-                for (Path dep : readGen(g).dependsOn()) todo.add(dep.toAbsolutePath().normalize());
+                for (Path dep : readGen(g).dependsOn())
+                    todo.add(dep.toAbsolutePath().normalize());
             } catch (IOException | RuntimeException e) {
                 // unreadable record: keep the generation, depend on nothing more
             }

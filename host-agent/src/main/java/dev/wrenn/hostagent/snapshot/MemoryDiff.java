@@ -28,6 +28,7 @@ public final class MemoryDiff {
     public static final int ZERO = 0xFF;
     /** Generations 1..MAX_GENERATION fit the one-byte map entries. */
     public static final int MAX_GENERATION = 250;
+
     static final byte[] MAGIC = "WRNMDIFF".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 2;
     static final int FIXED = 40;
@@ -39,7 +40,13 @@ public final class MemoryDiff {
     private MemoryDiff() {}
 
     /** The header of one diff file; {@code map[p] & 0xFF} is the generation holding page p. */
-    public record Header(int generation, long pageCount, Path base, List<Path> parents, byte[] map, long storedPages,
+    public record Header(
+            int generation,
+            long pageCount,
+            Path base,
+            List<Path> parents,
+            byte[] map,
+            long storedPages,
             long dataOffset) {
         public int generationOf(long page) {
             return map[(int) page] & 0xFF;
@@ -82,8 +89,14 @@ public final class MemoryDiff {
         int generation = fixed.getInt();
         long stored = fixed.getLong();
         int refsLen = fixed.getInt();
-        if (pageCount <= 0 || pageCount > Integer.MAX_VALUE || refsLen <= 0 || refsLen > MAX_REFS
-                || generation < 1 || generation > MAX_GENERATION || stored < 0 || stored > pageCount) {
+        if (pageCount <= 0
+                || pageCount > Integer.MAX_VALUE
+                || refsLen <= 0
+                || refsLen > MAX_REFS
+                || generation < 1
+                || generation > MAX_GENERATION
+                || stored < 0
+                || stored > pageCount) {
             throw new IOException(file + ": corrupt memory diff header");
         }
         ByteBuffer rest = ByteBuffer.allocate(refsLen + (int) pageCount);
@@ -95,18 +108,21 @@ public final class MemoryDiff {
         rest.get(map);
         List<String> lines = new String(refs, StandardCharsets.UTF_8).lines().toList();
         if (lines.size() != generation) {
-            throw new IOException(file + ": generation " + generation + " names " + lines.size() + " file(s) below it, expected " + generation);
+            throw new IOException(file + ": generation " + generation + " names " + lines.size()
+                    + " file(s) below it, expected " + generation);
         }
         long stores = 0;
         for (byte b : map) {
             int g = b & 0xFF;
-            if (g != BASE && g != ZERO && g > generation) throw new IOException(file + ": page map names generation " + g + " above " + generation);
+            if (g != BASE && g != ZERO && g > generation)
+                throw new IOException(file + ": page map names generation " + g + " above " + generation);
             if (g == generation) stores++;
         }
         if (stores != stored) throw new IOException(file + ": page map and stored page count disagree");
         long dataOffset = dataOffset(refsLen, pageCount);
         if (ch.size() < dataOffset + stored * PAGE) throw new IOException(file + ": truncated memory diff");
-        List<Path> parents = lines.subList(1, lines.size()).stream().map(Path::of).toList();
+        List<Path> parents =
+                lines.subList(1, lines.size()).stream().map(Path::of).toList();
         return new Header(generation, pageCount, Path.of(lines.getFirst()), parents, map, stored, dataOffset);
     }
 
@@ -162,9 +178,12 @@ public final class MemoryDiff {
         private long lastPage = -1;
 
         public Writer(Path out, Path base, List<Path> parents, long pageCount, int generation) throws IOException {
-            if (generation < 1 || generation > MAX_GENERATION) throw new IllegalArgumentException("generation " + generation);
-            if (parents.size() != generation - 1) throw new IllegalArgumentException(parents.size() + " parents for generation " + generation);
-            StringBuilder refs = new StringBuilder(base.toAbsolutePath().normalize().toString());
+            if (generation < 1 || generation > MAX_GENERATION)
+                throw new IllegalArgumentException("generation " + generation);
+            if (parents.size() != generation - 1)
+                throw new IllegalArgumentException(parents.size() + " parents for generation " + generation);
+            StringBuilder refs =
+                    new StringBuilder(base.toAbsolutePath().normalize().toString());
             for (Path p : parents) refs.append('\n').append(p.toAbsolutePath().normalize());
             this.base = base.toAbsolutePath().normalize();
             this.parents = List.copyOf(parents);
@@ -172,7 +191,8 @@ public final class MemoryDiff {
             this.refBytes = refs.toString().getBytes(StandardCharsets.UTF_8);
             this.pageCount = pageCount;
             this.dataOffset = dataOffset(refBytes.length, pageCount);
-            this.ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            this.ch = FileChannel.open(
+                    out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         }
 
         public int generation() {
@@ -181,7 +201,8 @@ public final class MemoryDiff {
 
         /** Stores {@code page} (its map entry must end up = this generation) from {@code src} at {@code off}. */
         public void append(long page, byte[] src, int off) throws IOException {
-            if (page <= lastPage || page >= pageCount) throw new IllegalArgumentException("page " + page + " out of order");
+            if (page <= lastPage || page >= pageCount)
+                throw new IllegalArgumentException("page " + page + " out of order");
             lastPage = page;
             writeFully(ch, ByteBuffer.wrap(src, off, PAGE), dataOffset + stored * PAGE);
             stored++;
@@ -189,10 +210,18 @@ public final class MemoryDiff {
 
         /** Writes the header with {@code map} (which must give this generation to exactly the appended pages) and fsyncs. */
         public Header finish(byte[] map) throws IOException {
-            if (map.length != pageCount) throw new IllegalArgumentException("map of " + map.length + " pages, expected " + pageCount);
+            if (map.length != pageCount)
+                throw new IllegalArgumentException("map of " + map.length + " pages, expected " + pageCount);
             ByteBuffer h = ByteBuffer.allocate(FIXED + refBytes.length + map.length);
-            h.put(MAGIC).putInt(VERSION).putInt(PAGE).putLong(pageCount).putInt(generation).putLong(stored)
-                    .putInt(refBytes.length).put(refBytes).put(map);
+            h.put(MAGIC)
+                    .putInt(VERSION)
+                    .putInt(PAGE)
+                    .putLong(pageCount)
+                    .putInt(generation)
+                    .putLong(stored)
+                    .putInt(refBytes.length)
+                    .put(refBytes)
+                    .put(map);
             h.flip();
             writeFully(ch, h, 0);
             ch.force(true);
@@ -221,5 +250,4 @@ public final class MemoryDiff {
     static boolean isZero(byte[] buf, int off) {
         return Arrays.equals(buf, off, off + PAGE, ZERO_PAGE, 0, PAGE);
     }
-
 }

@@ -28,7 +28,8 @@ public final class MemoryImage implements AutoCloseable {
     private final long[] dataOffsets;
     private final byte[] map;
 
-    private MemoryImage(Path base, FileChannel baseCh, long pageCount, List<Path> chain, byte[] map, long[] dataOffsets) {
+    private MemoryImage(
+            Path base, FileChannel baseCh, long pageCount, List<Path> chain, byte[] map, long[] dataOffsets) {
         this.base = base;
         this.baseCh = baseCh;
         this.pageCount = pageCount;
@@ -56,20 +57,27 @@ public final class MemoryImage implements AutoCloseable {
         FileChannel baseCh = FileChannel.open(base, StandardOpenOption.READ);
         List<FileChannel> chs = new ArrayList<>();
         try {
-            if (baseCh.size() % PAGE != 0 || baseCh.size() == 0) throw new IOException(base + ": size " + baseCh.size() + " is not a whole number of pages");
+            if (baseCh.size() % PAGE != 0 || baseCh.size() == 0)
+                throw new IOException(base + ": size " + baseCh.size() + " is not a whole number of pages");
             long pageCount = baseCh.size() / PAGE;
             List<MemoryDiff.Header> headers = new ArrayList<>();
             for (int i = 0; i < chain.size(); i++) {
                 FileChannel ch = FileChannel.open(chain.get(i), StandardOpenOption.READ);
                 chs.add(ch);
                 MemoryDiff.Header h = MemoryDiff.readHeader(ch, chain.get(i));
-                if (h.generation() != i + 1) throw new IOException(chain.get(i) + ": generation " + h.generation() + ", expected " + (i + 1));
-                if (h.pageCount() != pageCount) throw new IOException(chain.get(i) + ": " + h.pageCount() + " pages, the base has " + pageCount);
+                if (h.generation() != i + 1)
+                    throw new IOException(chain.get(i) + ": generation " + h.generation() + ", expected " + (i + 1));
+                if (h.pageCount() != pageCount)
+                    throw new IOException(chain.get(i) + ": " + h.pageCount() + " pages, the base has " + pageCount);
                 headers.add(h);
             }
-            byte[] map = headers.isEmpty() ? new byte[(int) pageCount] : headers.getLast().map().clone();
-            long[] offsets = headers.stream().mapToLong(MemoryDiff.Header::dataOffset).toArray();
-            MemoryImage img = new MemoryImage(base.toAbsolutePath().normalize(), baseCh, pageCount, List.copyOf(chain), map, offsets);
+            byte[] map = headers.isEmpty()
+                    ? new byte[(int) pageCount]
+                    : headers.getLast().map().clone();
+            long[] offsets =
+                    headers.stream().mapToLong(MemoryDiff.Header::dataOffset).toArray();
+            MemoryImage img = new MemoryImage(
+                    base.toAbsolutePath().normalize(), baseCh, pageCount, List.copyOf(chain), map, offsets);
             for (int i = 0; i < headers.size(); i++) {
                 MemoryDiff.Header h = headers.get(i);
                 int[] slot = new int[(int) pageCount];
@@ -124,7 +132,11 @@ public final class MemoryImage implements AutoCloseable {
                 Arrays.fill(dst, i * PAGE, i * PAGE + PAGE, (byte) 0);
             } else {
                 int s = slots.get(g - 1)[(int) (first + i)];
-                MemoryDiff.readFully(files.get(g - 1), ByteBuffer.wrap(dst, i * PAGE, PAGE), dataOffsets[g - 1] + (long) s * PAGE, chain.get(g - 1));
+                MemoryDiff.readFully(
+                        files.get(g - 1),
+                        ByteBuffer.wrap(dst, i * PAGE, PAGE),
+                        dataOffsets[g - 1] + (long) s * PAGE,
+                        chain.get(g - 1));
             }
         }
     }
@@ -135,7 +147,8 @@ public final class MemoryImage implements AutoCloseable {
      * Returns the number of pages written.
      */
     public long applyTo(GuestRam ram) throws IOException {
-        if (ram.pageCount() != pageCount) throw new IOException("guest RAM has " + ram.pageCount() + " pages, the image " + pageCount);
+        if (ram.pageCount() != pageCount)
+            throw new IOException("guest RAM has " + ram.pageCount() + " pages, the image " + pageCount);
         byte[] buf = new byte[MemoryDiff.MAX_RUN * PAGE];
         long written = 0;
         int p = 0;
@@ -165,7 +178,8 @@ public final class MemoryImage implements AutoCloseable {
      * every page those later generations held (that still differs).
      */
     public MemoryDiff.Header capture(GuestRam ram, int keep, Path out) throws IOException {
-        if (ram.pageCount() != pageCount) throw new IOException("guest RAM has " + ram.pageCount() + " pages, the image " + pageCount);
+        if (ram.pageCount() != pageCount)
+            throw new IOException("guest RAM has " + ram.pageCount() + " pages, the image " + pageCount);
         if (keep < 0 || keep > generations()) throw new IllegalArgumentException("keep " + keep);
         int gen = keep + 1;
         java.util.BitSet written = ram.privatePages();
@@ -219,8 +233,8 @@ public final class MemoryImage implements AutoCloseable {
 
     /** Writes the whole image as one sparse RAM file (all-zero pages stay holes): a new base. */
     public void materialize(Path out) throws IOException {
-        try (FileChannel o = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel o = FileChannel.open(
+                out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] buf = new byte[MemoryDiff.MAX_RUN * PAGE];
             for (long first = 0; first < pageCount; first += MemoryDiff.MAX_RUN) {
                 int n = (int) Math.min(MemoryDiff.MAX_RUN, pageCount - first);

@@ -56,7 +56,8 @@ public final class ProcessRam implements GuestRam, AutoCloseable {
             long e = Long.parseUnsignedLong(range[1], 16);
             long off = Long.parseUnsignedLong(f[2], 16);
             if (off == 0) {
-                if (start >= 0 && end - start >= bytes) throw new IOException("process " + pid + " maps " + want + " more than once");
+                if (start >= 0 && end - start >= bytes)
+                    throw new IOException("process " + pid + " maps " + want + " more than once");
                 start = s;
                 end = e;
             } else if (start >= 0 && s == end && off == end - start) {
@@ -64,7 +65,8 @@ public final class ProcessRam implements GuestRam, AutoCloseable {
             }
         }
         if (start < 0 || end - start < bytes) {
-            throw new IOException("process " + pid + " has no " + bytes + "-byte mapping of " + want + (seen.isEmpty() ? "" : ":" + seen));
+            throw new IOException("process " + pid + " has no " + bytes + "-byte mapping of " + want
+                    + (seen.isEmpty() ? "" : ":" + seen));
         }
         return at(pid, start, bytes);
     }
@@ -72,7 +74,8 @@ public final class ProcessRam implements GuestRam, AutoCloseable {
     /** The {@code bytes} of guest RAM mapped at {@code address} in process {@code pid}. */
     public static ProcessRam at(long pid, long address, long bytes) throws IOException {
         if (address % PAGE != 0 || bytes % PAGE != 0) throw new IOException("guest RAM mapping not page aligned");
-        FileChannel mem = FileChannel.open(Path.of("/proc/" + pid + "/mem"), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel mem =
+                FileChannel.open(Path.of("/proc/" + pid + "/mem"), StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new ProcessRam(pid, address, bytes / PAGE, mem);
     }
 
@@ -105,7 +108,8 @@ public final class ProcessRam implements GuestRam, AutoCloseable {
 
     @Override
     public void read(long first, int n, byte[] dst) throws IOException {
-        MemoryDiff.readFully(mem, ByteBuffer.wrap(dst, 0, n * PAGE), start + first * PAGE, Path.of("/proc/" + pid + "/mem"));
+        MemoryDiff.readFully(
+                mem, ByteBuffer.wrap(dst, 0, n * PAGE), start + first * PAGE, Path.of("/proc/" + pid + "/mem"));
     }
 
     @Override

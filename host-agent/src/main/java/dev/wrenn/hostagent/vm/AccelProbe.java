@@ -28,8 +28,8 @@ public final class AccelProbe {
 
     private AccelProbe() {}
 
-    public static AccelChoice choose(Mode mode, GuestImage image, QemuHost qemu, Path workDir, String prefix,
-            Duration timeout) {
+    public static AccelChoice choose(
+            Mode mode, GuestImage image, QemuHost qemu, Path workDir, String prefix, Duration timeout) {
         AccelChoice choice = switch (mode) {
             case TCG -> new AccelChoice(Accel.TCG, "forced by configuration");
             case KVM -> new AccelChoice(Accel.KVM, "forced by configuration");
@@ -42,7 +42,8 @@ public final class AccelProbe {
     static AccelChoice probe(GuestImage image, QemuHost qemu, Path workDir, String prefix, Duration timeout) {
         Path kvm = Path.of("/dev/kvm");
         if (!Files.exists(kvm)) return new AccelChoice(Accel.TCG, "no /dev/kvm");
-        if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) return new AccelChoice(Accel.TCG, "/dev/kvm not accessible");
+        if (!Files.isReadable(kvm) || !Files.isWritable(kvm))
+            return new AccelChoice(Accel.TCG, "/dev/kvm not accessible");
         if (image == null) return new AccelChoice(Accel.TCG, "no guest image to probe KVM with");
         Path dir = null;
         Process p = null;
@@ -51,7 +52,8 @@ public final class AccelProbe {
             dir = Files.createTempDirectory(workDir, prefix + "kvm-probe");
             Path console = dir.resolve("console.log");
             String cmdline = image.baseCmdline().replace(" quiet", "").replaceAll("loglevel=\\d", "") + " loglevel=7";
-            GuestImage verbose = new GuestImage(image.name(), image.dir(), image.kernel(), image.initrd(), image.rootfs(), cmdline);
+            GuestImage verbose =
+                    new GuestImage(image.name(), image.dir(), image.kernel(), image.initrd(), image.rootfs(), cmdline);
             VmSpec spec = new VmSpec(prefix + "kvm-probe", dir, verbose, null, 1, 256, "", null, null, null);
             p = new ProcessBuilder(QemuEngine.argv(spec, Accel.KVM, qemu))
                     .redirectErrorStream(true)
@@ -59,16 +61,20 @@ public final class AccelProbe {
                     .start();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                if (Files.exists(console) && Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1).contains(MARKER)) {
+                if (Files.exists(console)
+                        && Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1)
+                                .contains(MARKER)) {
                     return new AccelChoice(Accel.KVM, "KVM probe boot reached /init");
                 }
                 if (!p.isAlive()) {
-                    String err = QemuEngine.tail(dir.resolve("qemu.log"), 3).strip().replace('\n', ' ');
+                    String err =
+                            QemuEngine.tail(dir.resolve("qemu.log"), 3).strip().replace('\n', ' ');
                     return new AccelChoice(Accel.TCG, "KVM probe boot failed: " + err);
                 }
                 Thread.sleep(50);
             }
-            return new AccelChoice(Accel.TCG, "KVM probe boot did not reach /init within " + timeout.toMillis() + " ms");
+            return new AccelChoice(
+                    Accel.TCG, "KVM probe boot did not reach /init within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
             return new AccelChoice(Accel.TCG, "KVM probe could not run: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -19,17 +19,19 @@ public record GuestImage(String name, Path dir, Path kernel, Path initrd, Path r
      * Kernel command line measured to boot fastest under TCG on microvm (see ENGINE-NOTES): quiet
      * console, no PIT calibration hang (tsc_early_khz), and initcalls that only cost time skipped.
      */
-    public static final String DEFAULT_CMDLINE = "console=ttyS0 quiet loglevel=0 panic=-1 mitigations=off cryptomgr.notests"
-            + " no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0"
-            + " initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,"
-            + "bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace";
+    public static final String DEFAULT_CMDLINE =
+            "console=ttyS0 quiet loglevel=0 panic=-1 mitigations=off cryptomgr.notests"
+                    + " no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0"
+                    + " initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,"
+                    + "bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace";
 
     public static GuestImage load(String name, Path dir) throws IOException {
         Path kernel = dir.resolve("vmlinux");
         Path initrd = dir.resolve("initramfs.cpio");
         Path rootfs = dir.resolve("rootfs.ext4");
         List<String> missing = new ArrayList<>();
-        for (Path p : List.of(kernel, initrd, rootfs)) if (!Files.isRegularFile(p)) missing.add(p.getFileName().toString());
+        for (Path p : List.of(kernel, initrd, rootfs))
+            if (!Files.isRegularFile(p)) missing.add(p.getFileName().toString());
         if (!missing.isEmpty()) {
             throw new IOException("image '" + name + "' at " + dir + " is incomplete: missing " + missing
                     + " (build it with guest-image/build.sh)");

@@ -3,23 +3,23 @@ package dev.wrenn.hostagent.vm;
 import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.lifecycle.Teardown;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -51,8 +51,17 @@ public final class QemuEngine implements VmEngine, Snapshottable {
 
     @Override
     public void createOverlay(GuestImage image, Path overlay) throws IOException {
-        HostCommand.check("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw",
-                "-b", image.rootfs().toAbsolutePath().toString(), overlay.toString());
+        HostCommand.check(
+                "qemu-img",
+                "create",
+                "-q",
+                "-f",
+                "qcow2",
+                "-F",
+                "raw",
+                "-b",
+                image.rootfs().toAbsolutePath().toString(),
+                overlay.toString());
     }
 
     /** The full command line; {@code netns} may be null to run in the caller's namespace (probe, bench). */
@@ -63,30 +72,50 @@ public final class QemuEngine implements VmEngine, Snapshottable {
         String mem = s.memoryMb() + "M";
         a.addAll(List.of(
                 QEMU,
-                "-name", s.name(),
-                "-machine", "microvm,acpi=on,x-option-roms=" + (firmware.optionRoms() ? "on" : "off")
+                "-name",
+                s.name(),
+                "-machine",
+                "microvm,acpi=on,x-option-roms=" + (firmware.optionRoms() ? "on" : "off")
                         + ",isa-serial=on,rtc=on,memory-backend=ram0,suppress-vmdesc=on"));
         a.addAll(firmware.args());
         a.addAll(List.of(
-                "-accel", accel == Accel.KVM ? "kvm" : "tcg,thread=multi",
-                "-cpu", accel == Accel.KVM ? "host" : "max",
-                "-smp", Integer.toString(s.vcpus()),
-                "-m", mem,
-                "-object", "memory-backend-file,id=ram0,size=" + mem + ",mem-path=" + s.ramFile() + "," + qemu.ramSharing(s.sharedMemory()),
-                "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+                "-accel",
+                accel == Accel.KVM ? "kvm" : "tcg,thread=multi",
+                "-cpu",
+                accel == Accel.KVM ? "host" : "max",
+                "-smp",
+                Integer.toString(s.vcpus()),
+                "-m",
+                mem,
+                "-object",
+                "memory-backend-file,id=ram0,size=" + mem + ",mem-path=" + s.ramFile() + ","
+                        + qemu.ramSharing(s.sharedMemory()),
+                "-nodefaults",
+                "-no-user-config",
+                "-nographic",
+                "-no-reboot",
                 // Saved states are only ever loaded by this same QEMU with the same command line; the
                 // device-state-only files of private-RAM VMs (xen-save-devices-state) carry neither.
-                "-global", "migration.send-configuration=off",
-                "-kernel", s.image().kernel().toString(),
-                "-initrd", s.image().initrd().toString(),
-                "-append", cmdline(s),
-                "-serial", "file:" + s.dir().resolve("console.log"),
-                "-qmp", "unix:" + s.dir().resolve("qmp.sock") + ",server=on,wait=off",
-                "-pidfile", s.dir().resolve("qemu.pid").toString()));
+                "-global",
+                "migration.send-configuration=off",
+                "-kernel",
+                s.image().kernel().toString(),
+                "-initrd",
+                s.image().initrd().toString(),
+                "-append",
+                cmdline(s),
+                "-serial",
+                "file:" + s.dir().resolve("console.log"),
+                "-qmp",
+                "unix:" + s.dir().resolve("qmp.sock") + ",server=on,wait=off",
+                "-pidfile",
+                s.dir().resolve("qemu.pid").toString()));
         if (s.disk() != null) {
             a.addAll(List.of(
-                    "-drive", "id=root,file=" + s.disk() + ",format=qcow2,if=none,cache=unsafe,discard=unmap",
-                    "-device", "virtio-blk-device,drive=root"));
+                    "-drive",
+                    "id=root,file=" + s.disk() + ",format=qcow2,if=none,cache=unsafe,discard=unmap",
+                    "-device",
+                    "virtio-blk-device,drive=root"));
         }
         if (s.incoming()) a.addAll(List.of("-incoming", "defer"));
         if (s.tap() != null) {
@@ -123,14 +152,20 @@ public final class QemuEngine implements VmEngine, Snapshottable {
      */
     @Override
     public Vm adopt(VmSpec spec, long pid, Teardown teardown) throws IOException, InterruptedException {
-        ProcessHandle h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        ProcessHandle h = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
                 .orElseThrow(() -> new IOException("qemu pid " + pid + " is gone"));
         List<String> argv = dev.wrenn.hostagent.host.HostProcesses.argv(pid);
         int i = argv.indexOf("-name");
-        if (argv.isEmpty() || !argv.getFirst().endsWith(QEMU) || i < 0 || i + 1 >= argv.size() || !argv.get(i + 1).equals(spec.name())) {
+        if (argv.isEmpty()
+                || !argv.getFirst().endsWith(QEMU)
+                || i < 0
+                || i + 1 >= argv.size()
+                || !argv.get(i + 1).equals(spec.name())) {
             throw new IOException("pid " + pid + " is not the VMM of " + spec.name());
         }
-        QemuVm vm = new QemuVm(null, h, spec, spec.dir().resolve("console.log"), spec.dir().resolve("qemu.log"));
+        QemuVm vm = new QemuVm(
+                null, h, spec, spec.dir().resolve("console.log"), spec.dir().resolve("qemu.log"));
         teardown.add("qemu pid " + pid, vm::kill);
         try (QmpClient qmp = QmpClient.connect(spec.qmpSocket(), QMP_CONNECT)) {
             String status = qmp.execute("query-status").path("status").asString("");
@@ -150,6 +185,7 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     static final class QemuVm implements Vm {
         /** Null for a VMM adopted from a previous agent (not our child). */
         private final Process process;
+
         private final ProcessHandle handle;
         final VmSpec spec;
         private final Path console;
@@ -181,7 +217,8 @@ public final class QemuEngine implements VmEngine, Snapshottable {
         @Override
         public String diagnostics(int lines) {
             StringBuilder sb = new StringBuilder();
-            if (process != null && !process.isAlive()) sb.append("qemu exited with ").append(process.exitValue()).append('\n');
+            if (process != null && !process.isAlive())
+                sb.append("qemu exited with ").append(process.exitValue()).append('\n');
             else if (!handle.isAlive()) sb.append("qemu exited\n");
             sb.append("--- qemu stderr (tail) ---\n").append(tail(stderr, lines));
             sb.append("--- guest console (tail) ---\n").append(tail(console, lines));
@@ -192,7 +229,8 @@ public final class QemuEngine implements VmEngine, Snapshottable {
             // The sandbox is disposable: no guest shutdown, no flush. SIGKILL then reap.
             handle.destroyForcibly();
             if (process != null) {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IOException("qemu pid " + process.pid() + " did not die");
+                if (!process.waitFor(10, TimeUnit.SECONDS))
+                    throw new IOException("qemu pid " + process.pid() + " did not die");
             } else {
                 try {
                     handle.onExit().get(10, TimeUnit.SECONDS);
@@ -207,6 +245,7 @@ public final class QemuEngine implements VmEngine, Snapshottable {
 
     /** QEMU caps migration at 128 MiB/s by default; the "network" here is a local socket or pipe. */
     private static final long MAX_BANDWIDTH = 64L << 30;
+
     private static final Duration QMP_CONNECT = Duration.ofSeconds(10);
     private static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(120);
 
@@ -244,8 +283,10 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                 }
                 Files.deleteIfExists(stateFile);
                 if (isDiskFull(e) || (e instanceof QmpClient.QmpException && hasNoSpace(stateFile))) {
-                    throw new DiskFullException("no space left on the host's disk for the sandbox state ("
-                            + stateFile.getParent() + "): the sandbox keeps running", e);
+                    throw new DiskFullException(
+                            "no space left on the host's disk for the sandbox state (" + stateFile.getParent()
+                                    + "): the sandbox keeps running",
+                            e);
                 }
                 throw e;
             }
@@ -286,7 +327,10 @@ public final class QemuEngine implements VmEngine, Snapshottable {
             server.bind(UnixDomainSocketAddress.of(sock));
             Thread.ofVirtual().name("migrate-out-" + q.spec.name()).start(() -> {
                 try (SocketChannel in = server.accept();
-                        FileChannel out = FileChannel.open(stateFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        FileChannel out = FileChannel.open(
+                                stateFile,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE,
                                 StandardOpenOption.TRUNCATE_EXISTING)) {
                     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
                     long total = 0;
@@ -311,15 +355,18 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                 if (status.equals("completed")) break;
                 if (status.equals("failed") || status.equals("cancelled")) {
                     IOException writerError = writerError(written);
-                    IOException e = new IOException("migration " + status + ": " + st.path("error-desc").asString("")
-                            + (writerError == null ? "" : " (" + writerError.getMessage() + ")"), writerError);
+                    IOException e = new IOException(
+                            "migration " + status + ": " + st.path("error-desc").asString("")
+                                    + (writerError == null ? "" : " (" + writerError.getMessage() + ")"),
+                            writerError);
                     throw e;
                 }
                 if (written.isCompletedExceptionally()) {
                     IOException writerError = writerError(written);
                     throw new IOException("writing " + stateFile + ": " + writerError.getMessage(), writerError);
                 }
-                if (System.nanoTime() > deadline) throw new IOException("migration did not complete within " + MIGRATION_TIMEOUT);
+                if (System.nanoTime() > deadline)
+                    throw new IOException("migration did not complete within " + MIGRATION_TIMEOUT);
                 Thread.sleep(2);
             }
             try {
@@ -360,7 +407,8 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     }
 
     @Override
-    public Vm restore(VmSpec spec, Path stateFile, RamMode mode, Teardown teardown, Hook beforeLoad, Hook beforeContinue)
+    public Vm restore(
+            VmSpec spec, Path stateFile, RamMode mode, Teardown teardown, Hook beforeLoad, Hook beforeContinue)
             throws IOException, InterruptedException {
         if (!spec.incoming()) throw new IllegalArgumentException("restore needs an incoming VmSpec");
         QemuVm vm = (QemuVm) start(spec, teardown);
@@ -377,14 +425,16 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                 String status = qmp.execute("query-status").path("status").asString("");
                 if (!status.equals("inmigrate")) break;
                 String mig = qmp.execute("query-migrate").path("status").asString("");
-                if (mig.equals("failed")) throw new IOException("loading " + stateFile + " failed\n" + vm.diagnostics(10));
+                if (mig.equals("failed"))
+                    throw new IOException("loading " + stateFile + " failed\n" + vm.diagnostics(10));
                 if (System.nanoTime() > deadline) throw new IOException("loading " + stateFile + " did not complete");
                 Thread.sleep(2);
             }
             if (beforeContinue != null) beforeContinue.run(vm);
             qmp.execute("cont");
         } catch (IOException e) {
-            if (!vm.isAlive()) throw new IOException("VM exited while loading " + stateFile + "\n" + vm.diagnostics(10), e);
+            if (!vm.isAlive())
+                throw new IOException("VM exited while loading " + stateFile + "\n" + vm.diagnostics(10), e);
             throw e;
         }
         return vm;

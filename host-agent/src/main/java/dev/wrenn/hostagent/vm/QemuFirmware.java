@@ -38,7 +38,12 @@ public record QemuFirmware(Path bios, boolean optionRoms) {
 
     /** {@code -L help} prints one firmware directory per line (7.2 relative to its binary: /usr/bin/../share/qemu). */
     static List<Path> searchPath(String lHelpOutput) {
-        return lHelpOutput.lines().map(String::strip).filter(l -> l.startsWith("/")).map(l -> Path.of(l).normalize()).toList();
+        return lHelpOutput
+                .lines()
+                .map(String::strip)
+                .filter(l -> l.startsWith("/"))
+                .map(l -> Path.of(l).normalize())
+                .toList();
     }
 
     /** The machine options and arguments this firmware needs on the QEMU command line. */

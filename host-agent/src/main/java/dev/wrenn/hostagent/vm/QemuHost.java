@@ -18,7 +18,11 @@ import java.io.IOException;
 public record QemuHost(String version, QemuFirmware firmware, boolean readOnlyPrivateRam) {
 
     public static QemuHost probe() throws IOException {
-        String version = HostCommand.check(QemuEngine.QEMU, "--version").lines().findFirst().orElse("").strip();
+        String version = HostCommand.check(QemuEngine.QEMU, "--version")
+                .lines()
+                .findFirst()
+                .orElse("")
+                .strip();
         String backend = HostCommand.check(QemuEngine.QEMU, "-object", "memory-backend-file,help");
         return new QemuHost(version, QemuFirmware.find(), hasProperty(backend, "rom"));
     }
@@ -36,6 +40,7 @@ public record QemuHost(String version, QemuFirmware firmware, boolean readOnlyPr
 
     @Override
     public String toString() {
-        return version + "; microvm firmware " + firmware + (readOnlyPrivateRam ? "; template RAM opened read-only" : "");
+        return version + "; microvm firmware " + firmware
+                + (readOnlyPrivateRam ? "; template RAM opened read-only" : "");
     }
 }

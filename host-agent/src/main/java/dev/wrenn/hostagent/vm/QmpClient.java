@@ -67,8 +67,10 @@ public final class QmpClient implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("QMP socket " + socket + " not answering within " + timeout.toMillis() + " ms"
-                        + (last == null ? "" : ": " + last.getMessage()), last);
+                throw new IOException(
+                        "QMP socket " + socket + " not answering within " + timeout.toMillis() + " ms"
+                                + (last == null ? "" : ": " + last.getMessage()),
+                        last);
             }
             Thread.sleep(5);
         }
@@ -93,7 +95,10 @@ public final class QmpClient implements AutoCloseable {
             if (m.has("event")) continue;
             if (m.has("error")) {
                 JsonNode e = m.get("error");
-                throw new QmpException(command, e.path("class").asString("GenericError"), e.path("desc").asString(""));
+                throw new QmpException(
+                        command,
+                        e.path("class").asString("GenericError"),
+                        e.path("desc").asString(""));
             }
             if (m.has("return")) return m.get("return");
         }

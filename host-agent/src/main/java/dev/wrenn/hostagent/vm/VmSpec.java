@@ -25,8 +25,17 @@ public record VmSpec(
         boolean sharedMemory,
         boolean incoming) {
 
-    public VmSpec(String name, Path dir, GuestImage image, Path disk, int vcpus, int memoryMb, String extraCmdline,
-            String netns, String tap, String mac) {
+    public VmSpec(
+            String name,
+            Path dir,
+            GuestImage image,
+            Path disk,
+            int vcpus,
+            int memoryMb,
+            String extraCmdline,
+            String netns,
+            String tap,
+            String mac) {
         this(name, dir, image, disk, vcpus, memoryMb, extraCmdline, netns, tap, mac, null, true, false);
     }
 

@@ -17,7 +17,8 @@ final class BenchArgs {
     static BenchArgs parse(String[] args, Map<String, Integer> defaults, String usage) {
         Map<String, Integer> v = new LinkedHashMap<>(defaults);
         try {
-            if (args.length % 2 != 0) throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
+            if (args.length % 2 != 0)
+                throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
             for (int i = 0; i < args.length; i += 2) {
                 if (!v.containsKey(args[i])) throw new IllegalArgumentException("unknown option " + args[i]);
                 int n = Integer.parseInt(args[i + 1]);

@@ -11,6 +11,11 @@ import dev.wrenn.hostagent.network.NetworkSlot;
 import dev.wrenn.hostagent.network.SlotAddressing;
 import dev.wrenn.hostagent.network.SlotNetwork;
 import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.vm.Accel;
+import dev.wrenn.hostagent.vm.GuestImage;
+import dev.wrenn.hostagent.vm.QemuEngine;
+import dev.wrenn.hostagent.vm.QemuHost;
+import dev.wrenn.hostagent.vm.VmSpec;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
@@ -25,11 +30,6 @@ import dev.wrenn.proto.hostagent.v1.Sandbox;
 import dev.wrenn.proto.hostagent.v1.WriteFileHeader;
 import dev.wrenn.proto.hostagent.v1.WriteFileRequest;
 import dev.wrenn.proto.hostagent.v1.WriteFileResponse;
-import dev.wrenn.hostagent.vm.Accel;
-import dev.wrenn.hostagent.vm.GuestImage;
-import dev.wrenn.hostagent.vm.QemuEngine;
-import dev.wrenn.hostagent.vm.QemuHost;
-import dev.wrenn.hostagent.vm.VmSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -82,8 +82,14 @@ public final class HostAgentBench {
     static final String PUT_LENGTH = "guest agent HTTP PUT /files straight, Content-Length (MB/s)";
     static final String GET = "guest agent HTTP GET /files straight (MB/s)";
     static final List<List<String>> ROWS = List.of(
-            List.of(COLD, RAW_BOOT), List.of(EXEC, RAW_EXEC), List.of(WRITE, RAW_IN), List.of(WRITE_CHUNKED, RAW_IN), List.of(READ, RAW_OUT),
-            List.of(PUT_CHUNKED, RAW_IN), List.of(PUT_LENGTH, RAW_IN), List.of(GET, RAW_OUT));
+            List.of(COLD, RAW_BOOT),
+            List.of(EXEC, RAW_EXEC),
+            List.of(WRITE, RAW_IN),
+            List.of(WRITE_CHUNKED, RAW_IN),
+            List.of(READ, RAW_OUT),
+            List.of(PUT_CHUNKED, RAW_IN),
+            List.of(PUT_LENGTH, RAW_IN),
+            List.of(GET, RAW_OUT));
 
     final Map<String, List<Double>> samples = new LinkedHashMap<>();
     HostAgentServiceGrpc.HostAgentServiceBlockingStub blocking;
@@ -93,7 +99,9 @@ public final class HostAgentBench {
 
     public static void main(String[] args) {
         var a = BenchArgs.parse(args, Map.of("--runs", 5, "--size-mb", 100, "--execs", 20), USAGE);
-        BenchArgs.exitWith("host agent bench", () -> new HostAgentBench().run(a.get("--runs"), a.get("--size-mb"), a.get("--execs")));
+        BenchArgs.exitWith(
+                "host agent bench",
+                () -> new HostAgentBench().run(a.get("--runs"), a.get("--size-mb"), a.get("--execs")));
     }
 
     void add(String key, double v) {
@@ -103,15 +111,22 @@ public final class HostAgentBench {
     void run(int runs, int sizeMb, int execs) throws Exception {
         Path image = TestImages.dir();
         Path data = Files.createTempDirectory("wrenn-bench-");
-        HostAgentConfig cfg = HostAgentConfig.defaults().withPort(0).withDataDir(data).withImageDir(image).withNetwork(PREFIX, CIDR);
+        HostAgentConfig cfg = HostAgentConfig.defaults()
+                .withPort(0)
+                .withDataDir(data)
+                .withImageDir(image)
+                .withNetwork(PREFIX, CIDR);
         long size = (long) sizeMb << 20;
         try (HostAgent agent = HostAgent.start(cfg)) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext()
-                    .maxInboundMessageSize(8 << 20).build();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", agent.port())
+                    .usePlaintext()
+                    .maxInboundMessageSize(8 << 20)
+                    .build();
             blocking = HostAgentServiceGrpc.newBlockingStub(ch);
             async = HostAgentServiceGrpc.newStub(ch);
             var health = blocking.health(HealthRequest.getDefaultInstance());
-            System.err.printf("bench: %d runs, %d MB files, %d execs per run, accel %s (%s)%n",
+            System.err.printf(
+                    "bench: %d runs, %d MB files, %d execs per run, accel %s (%s)%n",
                     runs, sizeMb, execs, health.getAccel(), health.getAccelReason());
             GuestImage img = GuestImage.load("minimal", image);
             SlotAddressing raw = SlotAddressing.parse(CIDR);
@@ -119,8 +134,12 @@ public final class HostAgentBench {
                 String id = "bench-" + r;
                 String token = "benchtoken" + r + "x0123456789";
                 long t0 = System.nanoTime();
-                Sandbox sb = blocking.withDeadlineAfter(180, TimeUnit.SECONDS).createSandbox(CreateSandboxRequest.newBuilder()
-                        .setSandboxId(id).setToken(token).setMemoryMb(512).build());
+                Sandbox sb = blocking.withDeadlineAfter(180, TimeUnit.SECONDS)
+                        .createSandbox(CreateSandboxRequest.newBuilder()
+                                .setSandboxId(id)
+                                .setToken(token)
+                                .setMemoryMb(512)
+                                .build());
                 exec(id);
                 add(COLD, ms(t0));
                 add(RAW_BOOT, rawBoot(img, raw, 1000 + r, data));
@@ -182,7 +201,8 @@ public final class HostAgentBench {
                 add(RAW_OUT, sizeMb / (rawRead(id, sb.getSlotAddress(), size) / 1000.0));
 
                 http.shutdownNow();
-                blocking.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
+                blocking.destroySandbox(
+                        DestroySandboxRequest.newBuilder().setSandboxId(id).build());
                 System.err.printf("run %d/%d done%n", r + 1, runs);
             }
             ch.shutdownNow();
@@ -193,13 +213,20 @@ public final class HostAgentBench {
     }
 
     void rm(String id, String path) {
-        var r = blocking.withDeadlineAfter(60, TimeUnit.SECONDS).exec(ExecRequest.newBuilder().setSandboxId(id)
-                .setCmd("sh").addArgs("-c").addArgs("rm -f " + path + " && sync").build());
-        if (r.getExitCode() != 0) throw new IllegalStateException("rm " + path + ": " + r.getStderr().toStringUtf8());
+        var r = blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setCmd("sh")
+                        .addArgs("-c")
+                        .addArgs("rm -f " + path + " && sync")
+                        .build());
+        if (r.getExitCode() != 0)
+            throw new IllegalStateException("rm " + path + ": " + r.getStderr().toStringUtf8());
     }
 
     void exec(String id) {
-        var r = blocking.withDeadlineAfter(60, TimeUnit.SECONDS).exec(ExecRequest.newBuilder().setSandboxId(id).setCmd("true").build());
+        var r = blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder().setSandboxId(id).setCmd("true").build());
         if (r.getExitCode() != 0) throw new IllegalStateException("true exited " + r.getExitCode());
     }
 
@@ -212,16 +239,28 @@ public final class HostAgentBench {
             new QemuEngine(null, null).createOverlay(img, dir.resolve("rootfs.qcow2"));
             SlotNetwork.create(slot, PREFIX, td);
             String token = "rawtoken0123456789";
-            VmSpec spec = new VmSpec(PREFIX + "raw-" + slotIndex, dir, img, dir.resolve("rootfs.qcow2"), 1, 512,
-                    "wrenn.token=" + token, slot.netns(), slot.tap(), slot.guestMac());
+            VmSpec spec = new VmSpec(
+                    PREFIX + "raw-" + slotIndex,
+                    dir,
+                    img,
+                    dir.resolve("rootfs.qcow2"),
+                    1,
+                    512,
+                    "wrenn.token=" + token,
+                    slot.netns(),
+                    slot.tap(),
+                    slot.guestMac());
             HttpClient http = GuestAgentClient.newHttpClient();
             td.add("http", http::shutdownNow);
             GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(QemuEngine.argv(spec, Accel.TCG, QemuHost.probe()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("qemu.log").toFile())
+                    .start();
             td.add("qemu", () -> p.destroyForcibly().waitFor());
-            if (!client.awaitReady(Duration.ofSeconds(90), p::isAlive)) throw new IllegalStateException("raw boot failed");
+            if (!client.awaitReady(Duration.ofSeconds(90), p::isAlive))
+                throw new IllegalStateException("raw boot failed");
             return ms(t0);
         }
     }
@@ -232,17 +271,26 @@ public final class HostAgentBench {
 
     void writeFile(String id, String path, long size, boolean declareSize) throws Exception {
         CompletableFuture<WriteFileResponse> done = new CompletableFuture<>();
-        StreamObserver<WriteFileRequest> up = async.withDeadlineAfter(600, TimeUnit.SECONDS).writeFile(new StreamObserver<>() {
-            public void onNext(WriteFileResponse v) { done.complete(v); }
-            public void onError(Throwable t) { done.completeExceptionally(t); }
-            public void onCompleted() {}
-        });
+        StreamObserver<WriteFileRequest> up = async.withDeadlineAfter(600, TimeUnit.SECONDS)
+                .writeFile(new StreamObserver<>() {
+                    public void onNext(WriteFileResponse v) {
+                        done.complete(v);
+                    }
+
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    public void onCompleted() {}
+                });
         var header = WriteFileHeader.newBuilder().setSandboxId(id).setPath(path);
         if (declareSize) header.setSize(size);
         up.onNext(WriteFileRequest.newBuilder().setHeader(header).build());
         ByteString chunk = ByteString.copyFrom(pattern(1 << 20));
         for (long sent = 0; sent < size; sent += chunk.size()) {
-            up.onNext(WriteFileRequest.newBuilder().setData(chunk.substring(0, (int) Math.min(chunk.size(), size - sent))).build());
+            up.onNext(WriteFileRequest.newBuilder()
+                    .setData(chunk.substring(0, (int) Math.min(chunk.size(), size - sent)))
+                    .build());
         }
         up.onCompleted();
         done.get(600, TimeUnit.SECONDS);
@@ -251,7 +299,10 @@ public final class HostAgentBench {
     long readFile(String id, String path) {
         long got = 0;
         Iterator<ReadFileResponse> it = blocking.withDeadlineAfter(600, TimeUnit.SECONDS)
-                .readFile(ReadFileRequest.newBuilder().setSandboxId(id).setPath(path).build());
+                .readFile(ReadFileRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setPath(path)
+                        .build());
         while (it.hasNext()) got += it.next().getData().size();
         return got;
     }
@@ -288,14 +339,26 @@ public final class HostAgentBench {
                 if (m.hasStdout()) out.add(m.getStdout().toStringUtf8());
                 if (m.hasError()) exited.completeExceptionally(new IllegalStateException(m.getError()));
             }
-            public void onError(Throwable t) { exited.completeExceptionally(t); }
-            public void onCompleted() { exited.complete(null); }
+
+            public void onError(Throwable t) {
+                exited.completeExceptionally(t);
+            }
+
+            public void onCompleted() {
+                exited.complete(null);
+            }
         });
-        req.onNext(ExecStreamRequest.newBuilder().setStart(ExecStart.newBuilder().setSandboxId(id)
-                .setCmd("python3").addArgs("-c").addArgs(script)).build());
+        req.onNext(ExecStreamRequest.newBuilder()
+                .setStart(ExecStart.newBuilder()
+                        .setSandboxId(id)
+                        .setCmd("python3")
+                        .addArgs("-c")
+                        .addArgs(script))
+                .build());
         req.onCompleted();
         String first = out.poll(60, TimeUnit.SECONDS);
-        if (first == null || !first.startsWith("ready")) throw new IllegalStateException("guest server did not start: " + first);
+        if (first == null || !first.startsWith("ready"))
+            throw new IllegalStateException("guest server did not start: " + first);
         return exited;
     }
 
@@ -306,7 +369,8 @@ public final class HostAgentBench {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(slotAddress, RAW_PORT), 5000);
             OutputStream o = s.getOutputStream();
-            for (long sent = 0; sent < size; sent += chunk.length) o.write(chunk, 0, (int) Math.min(chunk.length, size - sent));
+            for (long sent = 0; sent < size; sent += chunk.length)
+                o.write(chunk, 0, (int) Math.min(chunk.length, size - sent));
             s.shutdownOutput();
             String ack = new String(s.getInputStream().readAllBytes());
             if (Long.parseLong(ack.trim()) != size) throw new IllegalStateException("sink got " + ack);
@@ -381,17 +445,21 @@ public final class HostAgentBench {
     }
 
     void printTable(int runs, int sizeMb) {
-        System.out.printf("%n%d runs, %d MB files; each row: our figure, then the raw figure measured in the same runs."
-                + " p99 is the slow tail (nearest rank): the highest time, or the lowest MB/s.%n%n", runs, sizeMb);
+        System.out.printf(
+                "%n%d runs, %d MB files; each row: our figure, then the raw figure measured in the same runs."
+                        + " p99 is the slow tail (nearest rank): the highest time, or the lowest MB/s.%n%n",
+                runs, sizeMb);
         System.out.println("| figure | median | p99 | raw figure | median | p99 |");
         System.out.println("|---|---:|---:|---|---:|---:|");
         for (List<String> row : ROWS) {
             List<Double> a = samples.get(row.get(0));
             List<Double> b = samples.get(row.get(1));
             // Every row is measured in every run: a missing one is a broken benchmark, not a shorter table.
-            if (a == null || b == null) throw new IllegalStateException("no samples of '" + row.get(a == null ? 0 : 1) + "'");
-            System.out.printf("| %s | %.1f | %.1f | %s | %.1f | %.1f |%n", row.get(0), median(a), tail(row.get(0), a),
-                    row.get(1), median(b), tail(row.get(1), b));
+            if (a == null || b == null)
+                throw new IllegalStateException("no samples of '" + row.get(a == null ? 0 : 1) + "'");
+            System.out.printf(
+                    "| %s | %.1f | %.1f | %s | %.1f | %.1f |%n",
+                    row.get(0), median(a), tail(row.get(0), a), row.get(1), median(b), tail(row.get(1), b));
         }
     }
 

@@ -54,14 +54,20 @@ class GuestAgentClientTest {
         String query = ex.getRequestURI().getQuery();
         switch (ex.getRequestMethod() + " " + path) {
             case "GET /health" -> send(ex, 200, "{\"status\":\"ok\",\"uptime_ms\":5}");
-            case "POST /exec" -> send(ex, 200, "{\"stdout\":\"" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 'a'})
-                    + "\",\"stderr\":\"\",\"exit_code\":3,\"duration_ms\":7,\"encoding\":\"base64\",\"timed_out\":false}");
+            case "POST /exec" ->
+                send(
+                        ex,
+                        200,
+                        "{\"stdout\":\"" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 'a'})
+                                + "\",\"stderr\":\"\",\"exit_code\":3,\"duration_ms\":7,\"encoding\":\"base64\",\"timed_out\":false}");
             case "POST /process" -> {
                 ex.getResponseHeaders().add("Content-Type", "application/x-ndjson");
                 ex.sendResponseHeaders(200, 0);
                 try (OutputStream o = ex.getResponseBody()) {
                     o.write("{\"type\":\"start\",\"pid\":42}\n".getBytes());
-                    o.write(("{\"type\":\"stdout\",\"data\":\"" + Base64.getEncoder().encodeToString("hi\n".getBytes()) + "\"}\n").getBytes());
+                    o.write(("{\"type\":\"stdout\",\"data\":\""
+                                    + Base64.getEncoder().encodeToString("hi\n".getBytes()) + "\"}\n")
+                            .getBytes());
                     o.write("{\"type\":\"exit\",\"exit_code\":0,\"timed_out\":false,\"killed\":false}\n".getBytes());
                 }
             }
@@ -101,7 +107,8 @@ class GuestAgentClientTest {
         assertThat(wrong.healthy(Duration.ofSeconds(1))).isFalse();
         assertThatThrownBy(() -> wrong.exec(ExecCommand.of("true")))
                 .isInstanceOf(GuestAgentException.class)
-                .extracting(e -> ((GuestAgentException) e).code()).isEqualTo("unauthorized");
+                .extracting(e -> ((GuestAgentException) e).code())
+                .isEqualTo("unauthorized");
     }
 
     @Test
@@ -136,6 +143,7 @@ class GuestAgentClientTest {
         }
         assertThatThrownBy(() -> client.getFile("/missing"))
                 .isInstanceOf(GuestAgentException.class)
-                .extracting(e -> ((GuestAgentException) e).code()).isEqualTo("not_found");
+                .extracting(e -> ((GuestAgentException) e).code())
+                .isEqualTo("not_found");
     }
 }

@@ -28,7 +28,8 @@ class HostToolTest {
     private static final Pattern CALL = Pattern.compile(
             "(?:HostCommand\\.(?:run|check)\\(\\s*(?:List\\.of\\(\\s*)?|new ProcessBuilder\\(\\s*(?:List\\.of\\(\\s*)?)\"([^\"]+)\"");
     // ... "netns", "exec", <namespace>, "x" ...: the program run inside a namespace
-    private static final Pattern IN_NETNS = Pattern.compile("\"netns\",\\s*\"exec\",\\s*(?:[^,\"\\s]+|\"[^\"]*\"),\\s*\"([^\"]+)\"");
+    private static final Pattern IN_NETNS =
+            Pattern.compile("\"netns\",\\s*\"exec\",\\s*(?:[^,\"\\s]+|\"[^\"]*\"),\\s*\"([^\"]+)\"");
 
     @Test
     void everyDeclaredPackageIsInstalledByTheProjectOrPartOfEveryDebian() throws Exception {
@@ -36,7 +37,8 @@ class HostToolTest {
         for (HostTool tool : HostTool.values()) {
             if (installed.contains(tool.debianPackage())) continue;
             assertThat(priority(tool.debianPackage()))
-                    .as("%s comes from %s, which scripts/install-deps.sh does not install and a bare Debian may lack",
+                    .as(
+                            "%s comes from %s, which scripts/install-deps.sh does not install and a bare Debian may lack",
                             tool.command(), tool.debianPackage())
                     .isEqualTo("required");
         }
@@ -54,8 +56,11 @@ class HostToolTest {
         }
         // The scan must see the calls it is meant to police, or it proves nothing.
         assertThat(found).contains("ip", "nft", "qemu-img", "sh");
-        List<String> undeclared = found.stream().filter(c -> HostTool.of(c).isEmpty()).toList();
-        assertThat(undeclared).as("programs run on the host but not declared in HostTool").isEmpty();
+        List<String> undeclared =
+                found.stream().filter(c -> HostTool.of(c).isEmpty()).toList();
+        assertThat(undeclared)
+                .as("programs run on the host but not declared in HostTool")
+                .isEmpty();
     }
 
     @Test
@@ -72,8 +77,9 @@ class HostToolTest {
     @Test
     void theRuntimeToolsAreHereAndAMissingOneNamesItsPackage() {
         HostTool.requireRuntimeTools();
-        assertThat(HostTool.NFT.missingMessage()).isEqualTo("'nft' is not installed: install the Debian package "
-                + "nftables (./scripts/install-deps.sh installs everything Wrenn needs)");
+        assertThat(HostTool.NFT.missingMessage())
+                .isEqualTo("'nft' is not installed: install the Debian package "
+                        + "nftables (./scripts/install-deps.sh installs everything Wrenn needs)");
     }
 
     private static Set<String> installDepsPackages() throws IOException {
@@ -88,7 +94,9 @@ class HostToolTest {
     }
 
     private static String priority(String pkg) throws Exception {
-        var p = new ProcessBuilder("dpkg-query", "-W", "-f=${Priority}", pkg).redirectErrorStream(true).start();
+        var p = new ProcessBuilder("dpkg-query", "-W", "-f=${Priority}", pkg)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor()).as("dpkg-query %s: %s", pkg, out).isZero();
         return out;
@@ -97,12 +105,14 @@ class HostToolTest {
     /** Code that runs on the host: everything but the guest agent's main code, which runs in the VM. */
     private static List<Path> hostSideSources() throws IOException {
         List<Path> files = new ArrayList<>();
-        for (String dir : List.of("host-agent/src", "control-plane/src", "cli/src", "bench/src", "guest-agent/src/test")) {
+        for (String dir :
+                List.of("host-agent/src", "control-plane/src", "cli/src", "bench/src", "guest-agent/src/test")) {
             Path d = ROOT.resolve(dir);
             if (!Files.isDirectory(d)) continue;
             try (Stream<Path> s = Files.walk(d)) {
                 // This test names undeclared programs on purpose.
-                s.filter(f -> f.toString().endsWith(".java") && !f.endsWith("HostToolTest.java")).forEach(files::add);
+                s.filter(f -> f.toString().endsWith(".java") && !f.endsWith("HostToolTest.java"))
+                        .forEach(files::add);
             }
         }
         return files;

@@ -32,7 +32,8 @@ class SlotAddressingTest {
     void rejectsBadRanges() {
         assertThatThrownBy(() -> SlotAddressing.parse("10.214.0.1/16")).hasMessageContaining("aligned");
         assertThatThrownBy(() -> SlotAddressing.parse("10.214.0.0/31")).hasMessageContaining("prefix");
-        assertThatThrownBy(() -> SlotAddressing.parse("10.214.0.0/16").hostIp(16384)).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> SlotAddressing.parse("10.214.0.0/16").hostIp(16384))
+                .hasMessageContaining("out of range");
     }
 
     @Test

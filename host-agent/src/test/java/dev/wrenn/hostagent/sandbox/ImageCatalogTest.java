@@ -37,10 +37,12 @@ class ImageCatalogTest {
         Path wrong = tmp.resolve("elsewhere");
         assertThatThrownBy(() -> new ImageCatalog(wrong).get("minimal"))
                 .isInstanceOf(SandboxException.class)
-                .hasMessageContaining(wrong.resolve("minimal").resolve("vmlinux").toString())
+                .hasMessageContaining(
+                        wrong.resolve("minimal").resolve("vmlinux").toString())
                 .hasMessageContaining(wrong.resolve("vmlinux").toString())
                 .hasMessageContaining("./wrenn image build")
-                .extracting(e -> ((SandboxException) e).reason()).isEqualTo(SandboxException.Reason.NOT_FOUND);
+                .extracting(e -> ((SandboxException) e).reason())
+                .isEqualTo(SandboxException.Reason.NOT_FOUND);
     }
 
     @Test
@@ -49,7 +51,8 @@ class ImageCatalogTest {
         Files.createDirectories(partial);
         Files.writeString(partial.resolve("vmlinux"), "kernel");
         assertThatThrownBy(() -> new ImageCatalog(tmp.resolve("images")).get("minimal"))
-                .hasMessageContaining("initramfs.cpio").hasMessageContaining("rootfs.ext4");
+                .hasMessageContaining("initramfs.cpio")
+                .hasMessageContaining("rootfs.ext4");
     }
 
     @Test

@@ -20,7 +20,8 @@ class ReclaimerPausedTest {
     }
 
     private static void record(Path d, String snap, String ram) throws Exception {
-        Files.writeString(d.resolve(SandboxManager.PAUSED_RECORD),
+        Files.writeString(
+                d.resolve(SandboxManager.PAUSED_RECORD),
                 "{\"id\":\"x\",\"snapshot\":\"" + snap + "\",\"ram\":\"" + ram + "\"}");
     }
 
@@ -30,7 +31,7 @@ class ReclaimerPausedTest {
         Files.createDirectories(d.resolve("snap-1"));
         Files.writeString(d.resolve("snap-1").resolve("state"), "s");
         Files.createDirectories(d.resolve("snap-2.tmp")); // a later pause that never committed
-        Files.createDirectories(d.resolve("snap-0"));     // an older snapshot
+        Files.createDirectories(d.resolve("snap-0")); // an older snapshot
         Files.writeString(d.resolve("qmp.sock"), "");
         record(d, "snap-1", "SHARED_FILE");
         assertThat(Reclaimer.isCompletePause(d)).isTrue();
@@ -79,8 +80,10 @@ class ReclaimerPausedTest {
         Path g1 = Files.writeString(d.resolve("mem-1.diff"), "g1");
         Path g2 = Files.writeString(d.resolve("mem-2.diff"), "g2");
         Path stray = Files.writeString(d.resolve("mem-3.diff"), "a pause that never committed");
-        Files.writeString(d.resolve(SandboxManager.PAUSED_RECORD), "{\"id\":\"x\",\"snapshot\":\"snap-1\",\"ram\":\"PRIVATE\","
-                + "\"memory_base\":\"" + base + "\",\"memory_chain\":[\"" + g1 + "\",\"" + g2 + "\"]}");
+        Files.writeString(
+                d.resolve(SandboxManager.PAUSED_RECORD),
+                "{\"id\":\"x\",\"snapshot\":\"snap-1\",\"ram\":\"PRIVATE\"," + "\"memory_base\":\"" + base
+                        + "\",\"memory_chain\":[\"" + g1 + "\",\"" + g2 + "\"]}");
         assertThat(Reclaimer.isCompletePause(d)).isTrue();
         Reclaimer.tidyPaused(d);
         assertThat(g1).exists();

@@ -28,6 +28,7 @@ class MemoryImageTest {
 
     @TempDir
     Path dir;
+
     Path base;
     byte[] baseBytes;
     final List<MappedByteBuffer> keepAlive = new ArrayList<>();
@@ -64,7 +65,8 @@ class MemoryImageTest {
 
     /** The newest mapping made (this process holds several of the same file; a QEMU holds one). */
     ProcessRam ram() throws IOException {
-        long address = java.lang.foreign.MemorySegment.ofBuffer(keepAlive.getLast()).address();
+        long address =
+                java.lang.foreign.MemorySegment.ofBuffer(keepAlive.getLast()).address();
         return ProcessRam.at(ProcessHandle.current().pid(), address, (long) PAGES * PAGE);
     }
 
@@ -93,13 +95,14 @@ class MemoryImageTest {
         MappedByteBuffer vm1 = mapPrivate();
         fill(vm1, 1, 0x11);
         fill(vm1, 2, 0x22);
-        fill(vm1, 5, 0);                          // a non-zero base page zeroed: stored as ZERO, no data
-        vm1.put(8 * PAGE, baseBytes[8 * PAGE]);   // rewritten with the same byte: copied, yet unchanged
+        fill(vm1, 5, 0); // a non-zero base page zeroed: stored as ZERO, no data
+        vm1.put(8 * PAGE, baseBytes[8 * PAGE]); // rewritten with the same byte: copied, yet unchanged
         assertThat(ram().privatePages().cardinality()).isEqualTo(4);
 
         Path g1 = dir.resolve("g1.diff");
         MemoryDiff.Header h1;
-        try (MemoryImage img = MemoryImage.open(base, List.of()); ProcessRam ram = ram()) {
+        try (MemoryImage img = MemoryImage.open(base, List.of());
+                ProcessRam ram = ram()) {
             h1 = img.capture(ram, 0, g1);
         }
         assertThat(h1.generation()).isEqualTo(1);
@@ -107,7 +110,10 @@ class MemoryImageTest {
         assertThat(h1.generationOf(1)).isEqualTo(1);
         assertThat(h1.generationOf(5)).isEqualTo(MemoryDiff.ZERO);
         assertThat(h1.generationOf(8)).isEqualTo(MemoryDiff.BASE);
-        assertThat(Files.size(g1)).isEqualTo(MemoryDiff.dataOffset(MemoryDiff.readHeader(g1).base().toString().length(), PAGES) + 2L * PAGE);
+        assertThat(Files.size(g1))
+                .isEqualTo(MemoryDiff.dataOffset(
+                                MemoryDiff.readHeader(g1).base().toString().length(), PAGES)
+                        + 2L * PAGE);
         byte[] afterVm1 = contents(vm1);
         try (MemoryImage img = MemoryImage.open(base, g1)) {
             assertThat(read(img)).isEqualTo(afterVm1);
@@ -115,7 +121,8 @@ class MemoryImageTest {
 
         // "Resume": a new private mapping, the chain written over it, then more changes.
         MappedByteBuffer vm2 = mapPrivate();
-        try (MemoryImage img = MemoryImage.open(base, g1); ProcessRam ram = ram()) {
+        try (MemoryImage img = MemoryImage.open(base, g1);
+                ProcessRam ram = ram()) {
             assertThat(img.applyTo(ram)).isEqualTo(3); // pages 1, 2 and the zero page 5
         }
         assertThat(contents(vm2)).isEqualTo(afterVm1);
@@ -123,11 +130,12 @@ class MemoryImageTest {
         fill(vm2, 40, 0x44);
         Path g2 = dir.resolve("g2.diff");
         MemoryDiff.Header h2;
-        try (MemoryImage img = MemoryImage.open(base, g1); ProcessRam ram = ram()) {
+        try (MemoryImage img = MemoryImage.open(base, g1);
+                ProcessRam ram = ram()) {
             h2 = img.capture(ram, 1, g2);
         }
         assertThat(h2.generation()).isEqualTo(2);
-        assertThat(h2.storedPages()).isEqualTo(2);  // only what changed since generation 1
+        assertThat(h2.storedPages()).isEqualTo(2); // only what changed since generation 1
         assertThat(h2.generationOf(1)).isEqualTo(1); // unchanged: still held by generation 1
         assertThat(h2.generationOf(2)).isEqualTo(2);
         assertThat(h2.generationOf(40)).isEqualTo(2);
@@ -154,12 +162,14 @@ class MemoryImageTest {
 
         // Compaction while capturing: generation 1 again, holding everything that differs from the base.
         MappedByteBuffer vm3 = mapPrivate();
-        try (MemoryImage img = MemoryImage.open(base, g2); ProcessRam ram = ram()) {
+        try (MemoryImage img = MemoryImage.open(base, g2);
+                ProcessRam ram = ram()) {
             img.applyTo(ram);
         }
         fill(vm3, 60, 0x55);
         Path g1b = dir.resolve("g1b.diff");
-        try (MemoryImage img = MemoryImage.open(base, g2); ProcessRam ram = ram()) {
+        try (MemoryImage img = MemoryImage.open(base, g2);
+                ProcessRam ram = ram()) {
             MemoryDiff.Header h = img.capture(ram, 0, g1b);
             assertThat(h.generation()).isEqualTo(1);
             assertThat(h.storedPages()).isEqualTo(4); // 1, 2, 40, 60
@@ -175,7 +185,8 @@ class MemoryImageTest {
         MappedByteBuffer vm = mapPrivate();
         fill(vm, 7, 0x77);
         Path g1 = dir.resolve("g1.diff");
-        try (MemoryImage img = MemoryImage.open(base, List.of()); ProcessRam ram = ram()) {
+        try (MemoryImage img = MemoryImage.open(base, List.of());
+                ProcessRam ram = ram()) {
             img.capture(ram, 0, g1);
         }
         byte[] good = Files.readAllBytes(g1);

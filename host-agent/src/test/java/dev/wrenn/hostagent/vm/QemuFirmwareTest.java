@@ -14,7 +14,8 @@ class QemuFirmwareTest {
         // What `qemu-system-x86_64 -L help` prints on Debian 13 (QEMU 10.0).
         String out = "/usr/share/qemu\n/usr/share/seabios\n/usr/lib/ipxe/qemu\n";
         assertThat(QemuFirmware.searchPath(out))
-                .containsExactly(Path.of("/usr/share/qemu"), Path.of("/usr/share/seabios"), Path.of("/usr/lib/ipxe/qemu"));
+                .containsExactly(
+                        Path.of("/usr/share/qemu"), Path.of("/usr/share/seabios"), Path.of("/usr/lib/ipxe/qemu"));
         // Debian 12's QEMU 7.2 prints its data directory relative to the binary.
         assertThat(QemuFirmware.searchPath("/usr/bin/../share/qemu\n/usr/share/seabios\n"))
                 .containsExactly(Path.of("/usr/share/qemu"), Path.of("/usr/share/seabios"));
@@ -30,7 +31,8 @@ class QemuFirmwareTest {
         QemuFirmware f = QemuFirmware.in(List.of(qemu, seabios));
         assertThat(f.bios()).isEqualTo(seabios.resolve(QemuFirmware.QBOOT));
         assertThat(f.optionRoms()).isFalse();
-        assertThat(f.args()).containsExactly("-bios", seabios.resolve(QemuFirmware.QBOOT).toString());
+        assertThat(f.args())
+                .containsExactly("-bios", seabios.resolve(QemuFirmware.QBOOT).toString());
     }
 
     @Test

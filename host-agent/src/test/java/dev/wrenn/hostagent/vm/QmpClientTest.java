@@ -33,7 +33,8 @@ class QmpClientTest {
         Thread t = Thread.ofVirtual().start(() -> {
             try (SocketChannel c = server.accept()) {
                 OutputStream out = Channels.newOutputStream(c);
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
                 send(out, "{\"QMP\":{\"version\":{},\"capabilities\":[]}}");
                 received.add(in.readLine());
                 send(out, "{\"return\":{}}");

@@ -44,12 +44,18 @@ final class GitHubProvider implements OAuthProvider {
 
     @Override
     public URI authorizeUrl(String state, URI callbackUrl) {
-        return URI.create(authorizeUrl + "?" + form(Map.of(
-                "client_id", clientId,
-                "redirect_uri", callbackUrl.toString(),
-                "scope", "read:user user:email",
-                "state", state,
-                "allow_signup", "true")));
+        return URI.create(authorizeUrl + "?"
+                + form(Map.of(
+                        "client_id",
+                        clientId,
+                        "redirect_uri",
+                        callbackUrl.toString(),
+                        "scope",
+                        "read:user user:email",
+                        "state",
+                        state,
+                        "allow_signup",
+                        "true")));
     }
 
     @Override
@@ -65,7 +71,8 @@ final class GitHubProvider implements OAuthProvider {
         String accessToken = token.path("access_token").asString("");
         if (accessToken.isEmpty()) {
             throw new OAuthException(
-                    "exchange_failed", "GitHub returned no access token: " + token.path("error").asString("unknown"));
+                    "exchange_failed",
+                    "GitHub returned no access token: " + token.path("error").asString("unknown"));
         }
         JsonNode user = send(api("/user", accessToken));
         String id = user.path("id").asString("");
@@ -101,7 +108,9 @@ final class GitHubProvider implements OAuthProvider {
                     HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() / 100 != 2) {
                 throw new OAuthException(
-                        "exchange_failed", "GitHub answered " + response.statusCode() + " for " + response.uri().getPath());
+                        "exchange_failed",
+                        "GitHub answered " + response.statusCode() + " for "
+                                + response.uri().getPath());
             }
             return JsonBody.MAPPER.readTree(response.body());
         } catch (IOException | JacksonException e) {

@@ -35,9 +35,13 @@ public final class OAuthAccounts {
             try {
                 Outcome outcome = jdbi.inTransaction(h -> upsert(h, provider, profile.providerUserId(), email));
                 return switch (outcome) {
-                    case Outcome.SignedIn s -> new AuthResponse(jwt.issue(s.userId(), s.teamId(), s.email()), s.userId(), s.teamId(), s.email());
-                    case Outcome.EmailTaken ignored -> throw new OAuthException(
-                            "email_taken", "an account with " + email + " already exists; log in with its password");
+                    case Outcome.SignedIn s ->
+                        new AuthResponse(
+                                jwt.issue(s.userId(), s.teamId(), s.email()), s.userId(), s.teamId(), s.email());
+                    case Outcome.EmailTaken ignored ->
+                        throw new OAuthException(
+                                "email_taken",
+                                "an account with " + email + " already exists; log in with its password");
                 };
             } catch (RuntimeException e) {
                 if (!SqlStates.isUniqueViolation(e) || attempt >= ATTEMPTS) {
@@ -60,7 +64,9 @@ public final class OAuthAccounts {
             // A racing first login of this same identity may have committed between the two reads
             // above (each statement sees the latest commits); its user and link commit together,
             // so seeing the user means the link is visible now.
-            return linkedAccount(h, provider, providerUserId).<Outcome>map(o -> o).orElse(new Outcome.EmailTaken());
+            return linkedAccount(h, provider, providerUserId)
+                    .<Outcome>map(o -> o)
+                    .orElse(new Outcome.EmailTaken());
         }
 
         String userId = Ids.user();
@@ -78,14 +84,15 @@ public final class OAuthAccounts {
         return new Outcome.SignedIn(userId, teamId, email);
     }
 
-    private static java.util.Optional<Outcome.SignedIn> linkedAccount(Handle h, String provider, String providerUserId) {
-        return h.createQuery(
-                        "SELECT u.id, u.email, ut.team_id FROM oauth_providers o JOIN users u ON u.id = o.user_id"
-                                + " JOIN users_teams ut ON ut.user_id = u.id AND ut.is_default"
-                                + " WHERE o.provider = :p AND o.provider_id = :pid")
+    private static java.util.Optional<Outcome.SignedIn> linkedAccount(
+            Handle h, String provider, String providerUserId) {
+        return h.createQuery("SELECT u.id, u.email, ut.team_id FROM oauth_providers o JOIN users u ON u.id = o.user_id"
+                        + " JOIN users_teams ut ON ut.user_id = u.id AND ut.is_default"
+                        + " WHERE o.provider = :p AND o.provider_id = :pid")
                 .bind("p", provider)
                 .bind("pid", providerUserId)
-                .map((rs, ctx) -> new Outcome.SignedIn(rs.getString("id"), rs.getString("team_id"), rs.getString("email")))
+                .map((rs, ctx) ->
+                        new Outcome.SignedIn(rs.getString("id"), rs.getString("team_id"), rs.getString("email")))
                 .findOne();
     }
 

@@ -21,7 +21,12 @@ public final class OAuthProviders {
         var gh = config.github();
         if (gh.enabled()) {
             list.add(new GitHubProvider(
-                    gh.clientId().orElseThrow(), gh.clientSecret().orElseThrow(), gh.authorizeUrl(), gh.tokenUrl(), gh.apiUrl(), http));
+                    gh.clientId().orElseThrow(),
+                    gh.clientSecret().orElseThrow(),
+                    gh.authorizeUrl(),
+                    gh.tokenUrl(),
+                    gh.apiUrl(),
+                    http));
         }
         return new OAuthProviders(list);
     }

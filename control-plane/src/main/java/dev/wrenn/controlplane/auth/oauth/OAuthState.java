@@ -59,7 +59,8 @@ public final class OAuthState {
         return expiry > clock.instant().getEpochSecond()
                 && parts[2].equals(provider)
                 && MessageDigest.isEqual(
-                        parts[0].getBytes(StandardCharsets.US_ASCII), returnedNonce.getBytes(StandardCharsets.US_ASCII));
+                        parts[0].getBytes(StandardCharsets.US_ASCII),
+                        returnedNonce.getBytes(StandardCharsets.US_ASCII));
     }
 
     private String sign(String payload) {

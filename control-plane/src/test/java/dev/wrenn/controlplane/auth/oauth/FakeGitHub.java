@@ -94,7 +94,10 @@ final class FakeGitHub implements AutoCloseable {
         }
         String token = "gho_" + UUID.randomUUID().toString().replace("-", "");
         tokens.put(token, user);
-        send(ex, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"scope\":\"read:user,user:email\"}");
+        send(
+                ex,
+                200,
+                "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"scope\":\"read:user,user:email\"}");
     }
 
     private User authenticated(HttpExchange ex) throws IOException {
@@ -108,7 +111,10 @@ final class FakeGitHub implements AutoCloseable {
         User u = authenticated(ex);
         if (u == null) return;
         String email = u.publicEmail() == null ? "null" : "\"" + u.publicEmail() + "\"";
-        send(ex, 200, "{\"login\":\"" + u.login() + "\",\"id\":" + u.id() + ",\"name\":\"Test\",\"email\":" + email + "}");
+        send(
+                ex,
+                200,
+                "{\"login\":\"" + u.login() + "\",\"id\":" + u.id() + ",\"name\":\"Test\",\"email\":" + email + "}");
     }
 
     private void emails(HttpExchange ex) throws IOException {
@@ -137,7 +143,8 @@ final class FakeGitHub implements AutoCloseable {
         if (raw == null || raw.isEmpty()) return out;
         for (String kv : raw.split("&")) {
             String[] p = kv.split("=", 2);
-            out.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8),
+            out.put(
+                    URLDecoder.decode(p[0], StandardCharsets.UTF_8),
                     p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
         }
         return out;

@@ -32,7 +32,8 @@ class GitHubOAuthIT {
     static FakeGitHub github;
     static TestServer server;
     static ApiClient api;
-    static final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    static final HttpClient browser =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -40,14 +41,22 @@ class GitHubOAuthIT {
         // The callback URL must name the server's own port, so choose it up front.
         int port = TestServer.freePort();
         server = TestServer.start(Map.of(
-                "WRENN_PORT", Integer.toString(port),
-                "GITHUB_CLIENT_ID", FakeGitHub.CLIENT_ID,
-                "GITHUB_CLIENT_SECRET", FakeGitHub.CLIENT_SECRET,
-                "GITHUB_AUTHORIZE_URL", github.base() + "/login/oauth/authorize",
-                "GITHUB_TOKEN_URL", github.base() + "/login/oauth/access_token",
-                "GITHUB_API_URL", github.base() + "/api",
-                "CP_PUBLIC_URL", "http://127.0.0.1:" + port,
-                "OAUTH_REDIRECT_URL", FRONTEND));
+                "WRENN_PORT",
+                Integer.toString(port),
+                "GITHUB_CLIENT_ID",
+                FakeGitHub.CLIENT_ID,
+                "GITHUB_CLIENT_SECRET",
+                FakeGitHub.CLIENT_SECRET,
+                "GITHUB_AUTHORIZE_URL",
+                github.base() + "/login/oauth/authorize",
+                "GITHUB_TOKEN_URL",
+                github.base() + "/login/oauth/access_token",
+                "GITHUB_API_URL",
+                github.base() + "/api",
+                "CP_PUBLIC_URL",
+                "http://127.0.0.1:" + port,
+                "OAUTH_REDIRECT_URL",
+                FRONTEND));
         api = server.client();
     }
 
@@ -68,7 +77,8 @@ class GitHubOAuthIT {
     static Landing login(FakeGitHub.User user) throws Exception {
         github.nextUser(user);
         var start = browser.send(
-                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github")).build(),
+                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github"))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(start.statusCode()).isEqualTo(302);
         String cookie = start.headers().firstValue("Set-Cookie").orElseThrow();
@@ -120,7 +130,8 @@ class GitHubOAuthIT {
     void privateEmailFallsBackToThePrimaryVerifiedAddress() throws Exception {
         String primary = Accounts.uniqueEmail();
         int before = github.emailCalls.get();
-        var q = login(newUser(null,
+        var q = login(newUser(
+                        null,
                         new FakeGitHub.Email(Accounts.uniqueEmail(), false, true),
                         new FakeGitHub.Email(primary, true, true)))
                 .query();
@@ -130,7 +141,8 @@ class GitHubOAuthIT {
 
     @Test
     void noVerifiedEmailIsExchangeFailed() throws Exception {
-        var q = login(newUser(null, new FakeGitHub.Email(Accounts.uniqueEmail(), true, false))).query();
+        var q = login(newUser(null, new FakeGitHub.Email(Accounts.uniqueEmail(), true, false)))
+                .query();
         assertThat(q).containsEntry("error", "exchange_failed").doesNotContainKey("token");
     }
 
@@ -144,7 +156,8 @@ class GitHubOAuthIT {
     @Test
     void deniedConsentIsAccessDenied() throws Exception {
         var start = browser.send(
-                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github")).build(),
+                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github"))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         String cookie = start.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         var q = callback(server.baseUri().resolve("/v1/auth/oauth/github/callback?error=access_denied&state=x"), cookie)
@@ -155,32 +168,44 @@ class GitHubOAuthIT {
     @Test
     void stateMustMatchTheSignedCookie() throws Exception {
         var start = browser.send(
-                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github")).build(),
+                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github"))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         String cookie = start.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String state = FakeGitHub.query(URI.create(start.headers().firstValue("Location").orElseThrow()).getRawQuery())
+        String state = FakeGitHub.query(
+                        URI.create(start.headers().firstValue("Location").orElseThrow())
+                                .getRawQuery())
                 .get("state");
         String code = github.issueCode(newUser(Accounts.uniqueEmail()), "unused");
         var cb = "/v1/auth/oauth/github/callback?code=" + code + "&state=";
 
         // No cookie, a different state, and a tampered cookie are all invalid_state.
-        assertThat(callback(server.baseUri().resolve(cb + state), null).query()).containsEntry("error", "invalid_state");
-        assertThat(callback(server.baseUri().resolve(cb + "other"), cookie).query()).containsEntry("error", "invalid_state");
+        assertThat(callback(server.baseUri().resolve(cb + state), null).query())
+                .containsEntry("error", "invalid_state");
+        assertThat(callback(server.baseUri().resolve(cb + "other"), cookie).query())
+                .containsEntry("error", "invalid_state");
         String tampered = cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("A") ? "BB" : "AA");
-        assertThat(callback(server.baseUri().resolve(cb + state), tampered).query()).containsEntry("error", "invalid_state");
+        assertThat(callback(server.baseUri().resolve(cb + state), tampered).query())
+                .containsEntry("error", "invalid_state");
     }
 
     @Test
     void missingCodeAndBadCodeAreReported() throws Exception {
         var start = browser.send(
-                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github")).build(),
+                HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github"))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         String cookie = start.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String state = FakeGitHub.query(URI.create(start.headers().firstValue("Location").orElseThrow()).getRawQuery())
+        String state = FakeGitHub.query(
+                        URI.create(start.headers().firstValue("Location").orElseThrow())
+                                .getRawQuery())
                 .get("state");
-        assertThat(callback(server.baseUri().resolve("/v1/auth/oauth/github/callback?state=" + state), cookie).query())
+        assertThat(callback(server.baseUri().resolve("/v1/auth/oauth/github/callback?state=" + state), cookie)
+                        .query())
                 .containsEntry("error", "missing_code");
-        assertThat(callback(server.baseUri().resolve("/v1/auth/oauth/github/callback?code=forged&state=" + state), cookie)
+        assertThat(callback(
+                                server.baseUri().resolve("/v1/auth/oauth/github/callback?code=forged&state=" + state),
+                                cookie)
                         .query())
                 .containsEntry("error", "exchange_failed");
     }
@@ -193,12 +218,15 @@ class GitHubOAuthIT {
         var prepared = new ArrayList<String[]>();
         for (int i = 0; i < 8; i++) {
             var start = browser.send(
-                    HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github")).build(),
+                    HttpRequest.newBuilder(server.baseUri().resolve("/v1/auth/oauth/github"))
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
-            String cookie = start.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            String cookie =
+                    start.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
             URI authorize = URI.create(start.headers().firstValue("Location").orElseThrow());
             github.nextUser(user);
-            var consent = browser.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.discarding());
+            var consent =
+                    browser.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.discarding());
             prepared.add(new String[] {consent.headers().firstValue("Location").orElseThrow(), cookie});
         }
         for (var p : prepared) tasks.add(() -> callback(URI.create(p[0]), p[1]).query());
@@ -218,7 +246,8 @@ class GitHubOAuthIT {
         var r = api.get("/v1/auth/oauth/gitlab");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.errorCode()).isEqualTo("provider_not_found");
-        assertThat(api.get("/v1/auth/oauth/gitlab/callback?code=x&state=y").status()).isEqualTo(404);
+        assertThat(api.get("/v1/auth/oauth/gitlab/callback?code=x&state=y").status())
+                .isEqualTo(404);
     }
 
     @Test

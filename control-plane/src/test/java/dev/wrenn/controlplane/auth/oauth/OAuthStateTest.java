@@ -18,20 +18,24 @@ class OAuthStateTest {
     @Test
     void acceptsItsOwnFreshState() {
         var issued = at(T0).issue("github");
-        assertThat(at(T0.plusSeconds(30)).verify(issued.cookieValue(), issued.nonce(), "github")).isTrue();
+        assertThat(at(T0.plusSeconds(30)).verify(issued.cookieValue(), issued.nonce(), "github"))
+                .isTrue();
     }
 
     @Test
     void refusesExpiredOtherProviderOtherNonceAndForgedCookies() {
         var issued = at(T0).issue("github");
-        assertThat(at(T0.plus(OAuthState.VALIDITY)).verify(issued.cookieValue(), issued.nonce(), "github")).isFalse();
-        assertThat(at(T0).verify(issued.cookieValue(), issued.nonce(), "google")).isFalse();
+        assertThat(at(T0.plus(OAuthState.VALIDITY)).verify(issued.cookieValue(), issued.nonce(), "github"))
+                .isFalse();
+        assertThat(at(T0).verify(issued.cookieValue(), issued.nonce(), "google"))
+                .isFalse();
         assertThat(at(T0).verify(issued.cookieValue(), "other", "github")).isFalse();
         String[] p = issued.cookieValue().split("\\.");
         String extended = p[0] + "." + (Long.parseLong(p[1]) + 3600) + "." + p[2] + "." + p[3];
         assertThat(at(T0).verify(extended, issued.nonce(), "github")).isFalse();
         var otherKey = new OAuthState("x".repeat(32).getBytes(), Clock.fixed(T0, ZoneOffset.UTC)).issue("github");
-        assertThat(at(T0).verify(otherKey.cookieValue(), otherKey.nonce(), "github")).isFalse();
+        assertThat(at(T0).verify(otherKey.cookieValue(), otherKey.nonce(), "github"))
+                .isFalse();
         assertThat(at(T0).verify(null, issued.nonce(), "github")).isFalse();
     }
 }
