@@ -2,7 +2,7 @@ package dev.wrenn.bench;
 
 import dev.wrenn.controlplane.ControlPlane;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
-import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.storage.DurableFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +43,7 @@ public final class ApiBench {
         try {
             dir = Files.createTempDirectory("wrenn-bench");
             run(runs, dir);
-            Reclaimer.deleteTree(dir);
+            DurableFiles.deleteTree(dir);
         } catch (Throwable t) {
             System.err.println("api bench failed (data left in " + dir + "):");
             t.printStackTrace();

@@ -5,7 +5,7 @@ import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.hostagent.HostAgent;
 import dev.wrenn.hostagent.HostAgentConfig;
 import dev.wrenn.hostagent.sandbox.ImageCatalog;
-import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.storage.DurableFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +113,7 @@ public final class SandboxApiBench {
                             + " refused by capacity; " + accel + ")",
                     List.of(b.each(), b.all()));
         } finally {
-            Reclaimer.deleteTree(data);
+            DurableFiles.deleteTree(data);
         }
     }
 

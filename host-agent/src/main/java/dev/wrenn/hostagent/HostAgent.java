@@ -13,6 +13,7 @@ import dev.wrenn.hostagent.vm.AccelChoice;
 import dev.wrenn.hostagent.vm.AccelProbe;
 import dev.wrenn.hostagent.vm.QemuEngine;
 import dev.wrenn.hostagent.vm.QemuHost;
+import dev.wrenn.hostagent.vm.QemuProcesses;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -71,7 +72,8 @@ public final class HostAgent implements AutoCloseable {
         Files.setPosixFilePermissions(
                 config.dataDir().resolve("templates"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Reclaimer.Report reclaimed = Reclaimer.reclaim(config.prefix(), config.sandboxesDir());
+        Reclaimer.Report reclaimed =
+                new Reclaimer(QemuProcesses.INSTANCE, config.prefix(), config.sandboxesDir()).reclaim();
 
         SlotAddressing addressing = SlotAddressing.parse(config.slotCidr());
         HostFirewall.checkRangeIsFree(config.prefix(), addressing);
@@ -101,9 +103,8 @@ public final class HostAgent implements AutoCloseable {
                     engine,
                     images,
                     capacity,
-                    new TemplateStore(config.dataDir().resolve("templates")));
-            manager.adopt(reclaimed.paused());
-            manager.adoptRunning(reclaimed.running());
+                    new TemplateStore(config.dataDir().resolve("templates"), engine.disks()));
+            manager.adopt(reclaimed.paused(), reclaimed.running());
             manager.collectTemplates();
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))
@@ -113,10 +114,12 @@ public final class HostAgent implements AutoCloseable {
                     .build()
                     .start();
             log.info(
-                    "host agent {} listening on {}:{} (engine qemu, accel {}, images {}, data {}, slots {}, prefix {}) in {} ms",
+                    "host agent {} listening on {}:{} (engine {}, accel {}, images {}, data {}, slots {}, prefix {})"
+                            + " in {} ms",
                     VERSION,
                     config.bindAddress(),
                     server.getPort(),
+                    engine.name(),
                     accel.accel().qemuName(),
                     config.imageDir(),
                     config.dataDir(),

@@ -23,9 +23,9 @@ public final class HostAgentMain {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                System.out.println(
-                        "usage: host-agent [--port N] [--data-dir DIR] [--image-dir DIR] [--prefix P-]"
-                                + " [--slot-cidr CIDR] [--accel auto|kvm|tcg] [--memory-budget-mb N] [--ready-timeout-ms N] [--bind ADDR]");
+                System.out.println("usage: host-agent [--port N] [--data-dir DIR] [--image-dir DIR] [--prefix P-]"
+                        + " [--slot-cidr CIDR] [--accel auto|kvm|tcg] [--memory-budget-mb N]"
+                        + " [--ready-timeout-ms N] [--bind ADDR]");
                 return;
             }
             if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + a);

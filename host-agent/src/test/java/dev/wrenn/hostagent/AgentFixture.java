@@ -1,6 +1,6 @@
 package dev.wrenn.hostagent;
 
-import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.storage.DurableFiles;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
@@ -82,6 +82,6 @@ public final class AgentFixture implements AutoCloseable {
     public void close() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         agent.close();
-        Reclaimer.deleteTree(dataDir);
+        DurableFiles.deleteTree(dataDir);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.storage.DurableFiles;
+import dev.wrenn.hostagent.vm.QemuProcesses;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
@@ -48,7 +50,7 @@ class SandboxCleanupIT {
         if (HostCommand.run("ip", "link", "show", veth).ok()) found.add("veth " + veth);
         Path dir = sandboxesDir.resolve(prefix + sb.getSandboxId());
         if (Files.exists(dir)) found.add("dir " + dir);
-        var scan = Reclaimer.scan(prefix, sandboxesDir);
+        var scan = new Reclaimer(QemuProcesses.INSTANCE, prefix, sandboxesDir).scan();
         scan.processes().forEach(p -> found.add("qemu " + p));
         scan.namespaces().forEach(n -> found.add("netns " + n));
         scan.links().forEach(l -> found.add("link " + l));
@@ -107,11 +109,18 @@ class SandboxCleanupIT {
                                 .contains("guest console")
                                 .contains("Kernel panic");
                     });
-            assertThat(Reclaimer.scan(AgentFixture.PREFIX, sandboxes).processes())
+            assertThat(new Reclaimer(QemuProcesses.INSTANCE, AgentFixture.PREFIX, sandboxes)
+                            .scan()
+                            .processes())
                     .isEmpty();
-            assertThat(Reclaimer.scan(AgentFixture.PREFIX, sandboxes).namespaces())
+            assertThat(new Reclaimer(QemuProcesses.INSTANCE, AgentFixture.PREFIX, sandboxes)
+                            .scan()
+                            .namespaces())
                     .isEmpty();
-            assertThat(Reclaimer.scan(AgentFixture.PREFIX, sandboxes).dirs()).isEmpty();
+            assertThat(new Reclaimer(QemuProcesses.INSTANCE, AgentFixture.PREFIX, sandboxes)
+                            .scan()
+                            .dirs())
+                    .isEmpty();
             assertThat(fx.blocking
                             .health(HealthRequest.getDefaultInstance())
                             .getCapacity()
@@ -123,7 +132,7 @@ class SandboxCleanupIT {
                     .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
                     .isEqualTo(Status.Code.NOT_FOUND);
         } finally {
-            Reclaimer.deleteTree(images);
+            DurableFiles.deleteTree(images);
         }
     }
 
@@ -279,8 +288,14 @@ class SandboxCleanupIT {
             }
         }
         // A clean stop removes the agent's own firewall tables too.
-        assertThat(Reclaimer.scan(prefix, sandboxes).tables()).isEmpty();
-        assertThat(Reclaimer.scan(prefix, sandboxes).isEmpty()).isTrue();
-        Reclaimer.deleteTree(data);
+        assertThat(new Reclaimer(QemuProcesses.INSTANCE, prefix, sandboxes)
+                        .scan()
+                        .tables())
+                .isEmpty();
+        assertThat(new Reclaimer(QemuProcesses.INSTANCE, prefix, sandboxes)
+                        .scan()
+                        .isEmpty())
+                .isTrue();
+        DurableFiles.deleteTree(data);
     }
 }

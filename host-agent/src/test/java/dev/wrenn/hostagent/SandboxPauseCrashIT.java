@@ -3,6 +3,8 @@ package dev.wrenn.hostagent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.storage.DurableFiles;
+import dev.wrenn.hostagent.vm.QemuProcesses;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
@@ -124,9 +126,12 @@ class SandboxPauseCrashIT {
             System.out.println("pause killed with SIGKILL:\n  " + String.join("\n  ", outcomes));
             // A kill well after the pause returned always finds it complete.
             assertThat(outcomes.getLast()).endsWith("paused, resumed");
-            assertThat(Reclaimer.scan(PREFIX, sandboxes).isEmpty()).isTrue();
+            assertThat(new Reclaimer(QemuProcesses.INSTANCE, PREFIX, sandboxes)
+                            .scan()
+                            .isEmpty())
+                    .isTrue();
         } finally {
-            Reclaimer.deleteTree(data);
+            DurableFiles.deleteTree(data);
         }
     }
 

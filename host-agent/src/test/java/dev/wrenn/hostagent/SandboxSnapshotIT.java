@@ -2,9 +2,11 @@ package dev.wrenn.hostagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wrenn.hostagent.memory.MemoryDiff;
 import dev.wrenn.hostagent.sandbox.Reclaimer;
 import dev.wrenn.hostagent.sandbox.TemplateStore;
-import dev.wrenn.hostagent.snapshot.MemoryDiff;
+import dev.wrenn.hostagent.storage.DurableFiles;
+import dev.wrenn.hostagent.vm.QemuProcesses;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
@@ -234,10 +236,10 @@ class SandboxSnapshotIT {
         long ramBytes = 512L << 20;
         System.out.printf(
                 "paused clone: memory generation 1 holds %d pages (%d MB), sandbox dir %d MB%n",
-                h1.storedPages(), Files.size(diffs.getFirst()) >> 20, TemplateStore.diskUsage(dir) >> 20);
+                h1.storedPages(), Files.size(diffs.getFirst()) >> 20, DurableFiles.diskUsage(dir) >> 20);
         assertThat(h1.storedPages()).isPositive();
         assertThat(Files.size(diffs.getFirst())).isLessThan(ramBytes / 4);
-        assertThat(TemplateStore.diskUsage(dir)).isLessThan(ramBytes / 4);
+        assertThat(DurableFiles.diskUsage(dir)).isLessThan(ramBytes / 4);
         resume("clone-1");
         assertThat(out("clone-1", "cat /root/clone")).isEqualTo("clone-write");
         c = count("clone-1");
@@ -377,7 +379,11 @@ class SandboxSnapshotIT {
         assertThat(dir).exists();
         f.destroy("clone-1");
         assertThat(dir).doesNotExist();
-        var scan = Reclaimer.scan(AgentFixture.PREFIX, f.agent.config().sandboxesDir());
+        var scan = new Reclaimer(
+                        QemuProcesses.INSTANCE,
+                        AgentFixture.PREFIX,
+                        f.agent.config().sandboxesDir())
+                .scan();
         assertThat(scan.processes()).isEmpty();
         assertThat(scan.namespaces()).isEmpty();
         assertThat(scan.links()).noneMatch(l -> l.equals(AgentFixture.PREFIX + "h" + before.getSlot()));
@@ -399,9 +405,9 @@ class SandboxSnapshotIT {
         assertThat(t.memoryBase()).isEqualTo(t.dependsOn().getFirst().resolve("memory"));
         System.out.printf(
                 "template made from a clone: %d MB on disk (memory generation %d pages)%n",
-                TemplateStore.diskUsage(current) >> 20,
+                DurableFiles.diskUsage(current) >> 20,
                 MemoryDiff.readHeader(current.resolve("memory.diff")).storedPages());
-        assertThat(TemplateStore.diskUsage(current)).isLessThan(128L << 20);
+        assertThat(DurableFiles.diskUsage(current)).isLessThan(128L << 20);
         // The current generation (made from a clone) stores only its differences from the old one.
         f.blocking
                 .withDeadlineAfter(120, TimeUnit.SECONDS)
@@ -583,11 +589,15 @@ class SandboxSnapshotIT {
                     ch.shutdownNow();
                 }
             }
-            assertThat(Reclaimer.scan(prefix, data.resolve("host-agent").resolve("sandboxes"))
+            assertThat(new Reclaimer(
+                                    QemuProcesses.INSTANCE,
+                                    prefix,
+                                    data.resolve("host-agent").resolve("sandboxes"))
+                            .scan()
                             .isEmpty())
                     .isTrue();
         } finally {
-            Reclaimer.deleteTree(data);
+            DurableFiles.deleteTree(data);
         }
     }
 }

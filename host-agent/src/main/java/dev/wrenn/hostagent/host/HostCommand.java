@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs short host tools (ip, nft, qemu-img) and turns a non-zero exit into an exception with stderr.
+ * Runs short host tools (ip, nft, the engine's disk tool) and turns a non-zero exit into an exception with stderr.
  * Only tools declared in {@link HostTool} run; a missing one is a {@link MissingHostToolException}
  * that names its package.
  */
@@ -89,10 +89,9 @@ public final class HostCommand {
 
     private static HostTool require(String command) {
         return HostTool.of(command)
-                .orElseThrow(
-                        () -> new IllegalArgumentException(
-                                "undeclared host tool '" + command
-                                        + "': declare it in HostTool with its Debian package, and install that in scripts/install-deps.sh"));
+                .orElseThrow(() -> new IllegalArgumentException("undeclared host tool '" + command
+                        + "': declare it in HostTool with its Debian package, and install that in"
+                        + " scripts/install-deps.sh"));
     }
 
     private static CompletableFuture<String> readAsync(InputStream in) {

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The cleanup stack of one sandbox. Each resource is pushed right after it is created, so a failure
  * half-way through creation releases exactly what exists. {@link #close()} runs the steps once, in
- * reverse order, and keeps going past failures: one leaked veth must not keep QEMU alive.
+ * reverse order, and keeps going past failures: one leaked veth must not keep a VMM alive.
  */
 public final class Teardown implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Teardown.class);

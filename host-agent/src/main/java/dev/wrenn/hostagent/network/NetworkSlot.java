@@ -1,7 +1,7 @@
 package dev.wrenn.hostagent.network;
 
 /**
- * One sandbox's network: a namespace holding the TAP that QEMU opens and one end of a veth pair whose
+ * One sandbox's network: a namespace holding the TAP that the VMM opens and one end of a veth pair whose
  * other end sits in the root namespace. Every slot gives its guest the same address and gateway, so
  * a VM (or a snapshot of one) never needs renumbering.
  */

@@ -8,6 +8,7 @@ import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.Sandbox;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
 import dev.wrenn.hostagent.sandbox.TemplateStore;
+import dev.wrenn.hostagent.storage.DurableFiles;
 import dev.wrenn.proto.hostagent.v1.Accel;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
@@ -38,7 +39,6 @@ import dev.wrenn.proto.hostagent.v1.Timing;
 import dev.wrenn.proto.hostagent.v1.WriteFileRequest;
 import dev.wrenn.proto.hostagent.v1.WriteFileResponse;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.InputStream;
@@ -132,109 +132,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public StreamObserver<WriteFileRequest> writeFile(StreamObserver<WriteFileResponse> out) {
-        return new StreamObserver<>() {
-            private final ChunkPipe pipe = new ChunkPipe();
-            private final AtomicReference<Thread> uploader = new AtomicReference<>();
-            private volatile boolean answered;
-            private long declared = -1;
-            private long received;
-
-            @Override
-            public void onNext(WriteFileRequest m) {
-                if (answered) return;
-                try {
-                    if (m.hasHeader()) {
-                        if (uploader.get() != null)
-                            throw Status.INVALID_ARGUMENT
-                                    .withDescription("header sent twice")
-                                    .asRuntimeException();
-                        var h = m.getHeader();
-                        if (!h.getPath().startsWith("/"))
-                            throw Status.INVALID_ARGUMENT
-                                    .withDescription("path must be absolute: '" + h.getPath() + "'")
-                                    .asRuntimeException();
-                        if (h.hasSize() && h.getSize() < 0)
-                            throw Status.INVALID_ARGUMENT
-                                    .withDescription("size must be >= 0")
-                                    .asRuntimeException();
-                        declared = h.hasSize() ? h.getSize() : -1;
-                        GuestAgentClient guest = manager.get(h.getSandboxId()).guest();
-                        uploader.set(Thread.ofVirtual()
-                                .name("upload-" + h.getSandboxId())
-                                .start(() -> upload(guest, h.getPath(), h.getMode(), declared)));
-                    } else {
-                        if (uploader.get() == null)
-                            throw Status.INVALID_ARGUMENT
-                                    .withDescription("the first message must be the header")
-                                    .asRuntimeException();
-                        received += m.getData().size();
-                        if (declared >= 0 && received > declared) throw sizeMismatch();
-                        pipe.put(m.getData().toByteArray());
-                    }
-                } catch (Exception e) {
-                    fail(e);
-                }
-            }
-
-            private StatusRuntimeException sizeMismatch() {
-                return Status.INVALID_ARGUMENT
-                        .withDescription("header declared size " + declared + " but "
-                                + (received > declared ? "more" : received + " bytes") + " arrived")
-                        .asRuntimeException();
-            }
-
-            private void upload(GuestAgentClient guest, String path, int mode, long size) {
-                try {
-                    guest.putFile(path, mode, size, () -> pipe);
-                    synchronized (this) {
-                        if (answered) return;
-                        answered = true;
-                    }
-                    out.onNext(WriteFileResponse.newBuilder()
-                            .setBytesWritten(pipe.total())
-                            .build());
-                    out.onCompleted();
-                } catch (Exception e) {
-                    fail(e);
-                }
-            }
-
-            private void fail(Exception e) {
-                // Claim the answer before aborting the pipe: the abort makes the upload thread fail
-                // too, and the first cause (not its echo) is what the client must see.
-                boolean first;
-                synchronized (this) {
-                    first = !answered;
-                    answered = true;
-                }
-                pipe.abort("upload aborted: " + e.getMessage());
-                if (first) out.onError(Errors.toStatus(e));
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                pipe.abort("client cancelled the upload");
-            }
-
-            @Override
-            public void onCompleted() {
-                if (uploader.get() == null) {
-                    fail(Status.INVALID_ARGUMENT
-                            .withDescription("no header received")
-                            .asRuntimeException());
-                    return;
-                }
-                if (declared >= 0 && received != declared) {
-                    fail(sizeMismatch());
-                    return;
-                }
-                try {
-                    pipe.finish();
-                } catch (InterruptedException e) {
-                    fail(e);
-                }
-            }
-        };
+        return new UploadSession(manager, out);
     }
 
     @Override
@@ -284,7 +182,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void snapshotSandbox(SnapshotSandboxRequest r, StreamObserver<Template> out) {
-        unary(out, () -> toProto(manager.snapshot(r.getSandboxId(), r.getName(), r.getOverwrite())));
+        unary(out, () -> toProto(manager.saveTemplate(r.getSandboxId(), r.getName(), r.getOverwrite())));
     }
 
     @Override
@@ -297,7 +195,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                 b.addTemplates(Template.newBuilder()
                         .setName(e.getKey())
                         .setType(TemplateType.TEMPLATE_TYPE_BASE)
-                        .setSizeBytes(TemplateStore.diskUsage(e.getValue()))
+                        .setSizeBytes(DurableFiles.diskUsage(e.getValue()))
                         .setCreatedAtUnixMs(created));
             }
             for (TemplateStore.Template t : manager.templates().list()) b.addTemplates(toProto(t));

@@ -2,22 +2,25 @@ package dev.wrenn.hostagent.sandbox;
 
 import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.host.HostProcesses;
+import dev.wrenn.hostagent.storage.DurableFiles;
+import dev.wrenn.hostagent.vm.VmmProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Removes what a crashed predecessor left behind, found by the name prefix this agent owns: VMM
- * processes (by their {@code -name}), network namespaces, root-namespace links, nft tables and
- * sandbox directories. Runs before the agent accepts any request, so nothing it removes is live.
- * It keeps what the new agent adopts: completely paused sandboxes (their files) and running ones
- * whose VMM is still alive (their files, VMM, namespace and veth).
+ * processes, network namespaces, root-namespace links, nft tables and sandbox directories. Runs
+ * before the agent accepts any request, so nothing it removes is live. It keeps what the new agent
+ * adopts: completely paused sandboxes (their files) and running ones whose VMM is still alive
+ * (their files, VMM, namespace and veth).
  */
 public final class Reclaimer {
     private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
@@ -46,80 +49,65 @@ public final class Reclaimer {
         }
     }
 
-    private Reclaimer() {}
+    private final VmmProcesses vmm;
+    private final String prefix;
+    private final Path sandboxesDir;
 
-    /** Everything that carries {@code prefix}: what {@link #reclaim} would remove. */
-    public static Report scan(String prefix, Path sandboxesDir) throws IOException {
-        List<Path> all = dirs(prefix, sandboxesDir);
+    public Reclaimer(VmmProcesses vmm, String prefix, Path sandboxesDir) {
+        this.vmm = vmm;
+        this.prefix = prefix;
+        this.sandboxesDir = sandboxesDir;
+    }
+
+    private record Vmm(long pid, String name) {}
+
+    /** The VMMs of this agent: named with its prefix, files in its sandboxes dir. */
+    private List<Vmm> vmms() {
+        List<Vmm> out = new ArrayList<>();
+        for (HostProcesses.HostProcess p : HostProcesses.all()) {
+            String name = vmm.vmName(p.argv(), sandboxesDir);
+            if (name != null && name.startsWith(prefix)) out.add(new Vmm(p.pid(), name));
+        }
+        return out;
+    }
+
+    /** Everything that carries the prefix: what {@link #reclaim} would remove, and what it keeps. */
+    public Report scan() throws IOException {
+        List<Path> all = dirs();
         List<Path> paused = all.stream().filter(Reclaimer::isCompletePause).toList();
-        List<HostProcesses.HostProcess> vmms = HostProcesses.all().stream()
-                .filter(p -> isOurVmm(p.argv(), prefix, sandboxesDir))
-                .toList();
+        List<Vmm> vmms = vmms();
         List<Path> running = new ArrayList<>();
-        java.util.Set<Long> keepPids = new java.util.HashSet<>();
-        java.util.Set<String> keepNames = new java.util.HashSet<>();
+        Set<Long> keepPids = new HashSet<>();
+        Set<String> keepNames = new HashSet<>();
         for (Path d : all) {
             if (paused.contains(d)) continue;
-            RunningRecord r = runningRecord(d);
+            RunningRecord r = runningRecord(new SandboxDir(d));
             if (r == null) continue;
             String name = d.getFileName().toString();
-            boolean alive = vmms.stream().anyMatch(p -> p.pid() == r.pid() && name.equals(vmmName(p.argv())));
-            if (!alive) continue;
+            if (vmms.stream().noneMatch(p -> p.pid() == r.vmmPid() && name.equals(p.name()))) continue;
             running.add(d);
-            keepPids.add(r.pid());
+            keepPids.add(r.vmmPid());
             keepNames.add(prefix + "ns" + r.slot());
             keepNames.add(prefix + "h" + r.slot());
         }
         List<Path> dirs = all.stream()
                 .filter(d -> !paused.contains(d) && !running.contains(d))
                 .toList();
-        List<Long> processes = vmms.stream()
-                .map(HostProcesses.HostProcess::pid)
-                .filter(p -> !keepPids.contains(p))
-                .toList();
+        List<Long> processes =
+                vmms.stream().map(Vmm::pid).filter(p -> !keepPids.contains(p)).toList();
         List<String> namespaces =
-                namespaces(prefix).stream().filter(n -> !keepNames.contains(n)).toList();
+                namespaces().stream().filter(n -> !keepNames.contains(n)).toList();
         List<String> links =
-                links(prefix).stream().filter(n -> !keepNames.contains(n)).toList();
+                links().stream().filter(n -> !keepNames.contains(n)).toList();
         // The firewall tables stay while sandboxes are adopted: the new agent replaces them atomically.
-        List<String> tables = running.isEmpty() ? tables(prefix) : List.of();
+        List<String> tables = running.isEmpty() ? tables() : List.of();
         return new Report(processes, namespaces, links, tables, dirs, paused, List.copyOf(running));
     }
 
-    record RunningRecord(long pid, int slot) {}
-
-    /** The VMM pid and slot a running record names, or null (no record, unreadable). */
-    static RunningRecord runningRecord(Path dir) {
-        Path rec = dir.resolve(SandboxManager.RUNNING_RECORD);
-        if (!Files.isRegularFile(rec)) return null;
-        try {
-            var j = tools.jackson.databind.json.JsonMapper.builder().build().readTree(rec.toFile());
-            if (!j.path("vmm_pid").isNumber() || !j.path("slot").isNumber()) return null;
-            return new RunningRecord(j.path("vmm_pid").asLong(), j.path("slot").asInt());
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    static String vmmName(List<String> argv) {
-        for (int i = 0; i + 1 < argv.size(); i++) if (argv.get(i).equals("-name")) return argv.get(i + 1);
-        return null;
-    }
-
-    /** Kills the VMM of sandbox dir {@code dir}, if there is one (an adoption that failed). */
-    public static void killVmmOf(Path dir) {
-        String name = dir.getFileName().toString();
-        for (HostProcesses.HostProcess p : HostProcesses.all()) {
-            if (isOurVmm(p.argv(), name, dir.getParent()) && name.equals(vmmName(p.argv()))) {
-                if (!HostProcesses.kill(p.pid())) log.warn("qemu pid {} survived SIGKILL", p.pid());
-            }
-        }
-    }
-
-    public static Report reclaim(String prefix, Path sandboxesDir) throws IOException {
-        Report found = scan(prefix, sandboxesDir);
+    public Report reclaim() throws IOException {
+        Report found = scan();
         for (long pid : found.processes()) {
-            if (!HostProcesses.kill(pid)) log.warn("reclaim: qemu pid {} survived SIGKILL", pid);
+            if (!HostProcesses.kill(pid)) log.warn("reclaim: VMM pid {} survived SIGKILL", pid);
         }
         for (String ns : found.namespaces()) warnIfFailed(HostCommand.run("ip", "netns", "del", ns));
         for (String link : found.links()) warnIfFailed(HostCommand.run("ip", "link", "del", link));
@@ -127,13 +115,19 @@ public final class Reclaimer {
             String[] famName = table.split(" ");
             warnIfFailed(HostCommand.run("nft", "delete", "table", famName[0], famName[1]));
         }
-        for (Path d : found.dirs()) deleteTree(d);
-        for (Path d : found.paused()) tidyPaused(d);
-        for (Path d : found.running()) tidyRunning(d);
+        for (Path d : found.dirs()) DurableFiles.deleteTree(d);
+        for (Path d : found.paused()) {
+            SandboxDir dir = new SandboxDir(d);
+            dir.tidyPaused(SandboxRecords.readPaused(dir), vmm);
+        }
+        for (Path d : found.running()) {
+            SandboxDir dir = new SandboxDir(d);
+            dir.tidyRunning(SandboxRecords.readRunning(dir));
+        }
         if (!found.isEmpty() || !found.paused().isEmpty()) {
             log.info(
-                    "reclaimed leftovers of a previous run: {} process(es), {} netns, {} link(s), {} nft table(s), {} dir(s);"
-                            + " kept {} paused and {} running sandbox(es)",
+                    "reclaimed leftovers of a previous run: {} process(es), {} netns, {} link(s), {} nft table(s),"
+                            + " {} dir(s); kept {} paused and {} running sandbox(es)",
                     found.processes().size(),
                     found.namespaces().size(),
                     found.links().size(),
@@ -145,21 +139,39 @@ public final class Reclaimer {
         return found;
     }
 
-    /**
-     * A VMM of ours carries our prefix and keeps its files in our sandboxes dir: another agent on the
-     * same host (another data dir, a test suite in its own namespaces) may use the same prefix.
-     */
-    static boolean isOurVmm(List<String> argv, String prefix, Path sandboxesDir) {
-        if (argv.isEmpty() || !argv.getFirst().endsWith("qemu-system-x86_64")) return false;
-        String ours = sandboxesDir.toAbsolutePath().normalize() + "/";
-        if (argv.stream().noneMatch(a -> a.contains(ours))) return false;
-        for (int i = 0; i + 1 < argv.size(); i++) {
-            if (argv.get(i).equals("-name") && argv.get(i + 1).startsWith(prefix)) return true;
+    /** Kills the VMM of sandbox dir {@code dir}, if there is one (an adoption that failed). */
+    void killVmmOf(SandboxDir dir) {
+        for (Vmm p : vmms()) {
+            if (p.name().equals(dir.name()) && !HostProcesses.kill(p.pid())) {
+                log.warn("VMM pid {} survived SIGKILL", p.pid());
+            }
         }
-        return false;
     }
 
-    static List<String> namespaces(String prefix) throws IOException {
+    /** The running record in {@code dir}, or null (none, or not to be trusted). */
+    private static RunningRecord runningRecord(SandboxDir dir) {
+        if (!Files.isRegularFile(dir.runningRecord())) return null;
+        try {
+            return SandboxRecords.readRunning(dir);
+        } catch (IOException e) {
+            log.warn("ignoring the running record: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** A paused sandbox whose commit record can be trusted and names only files that are all there. */
+    static boolean isCompletePause(Path d) {
+        SandboxDir dir = new SandboxDir(d);
+        if (!Files.isRegularFile(dir.pausedRecord())) return false;
+        try {
+            return dir.holdsAll(SandboxRecords.readPaused(dir));
+        } catch (IOException e) {
+            log.warn("ignoring the paused record: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private List<String> namespaces() throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : HostCommand.check("ip", "netns", "list").lines().toList()) {
             String name = line.split("\\s+")[0];
@@ -168,7 +180,7 @@ public final class Reclaimer {
         return out;
     }
 
-    static List<String> links(String prefix) throws IOException {
+    private List<String> links() throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : HostCommand.check("ip", "-o", "link", "show").lines().toList()) {
             String[] parts = line.split(":\\s+", 3);
@@ -179,7 +191,7 @@ public final class Reclaimer {
         return out;
     }
 
-    static List<String> tables(String prefix) throws IOException {
+    private List<String> tables() throws IOException {
         HostCommand.Result r = HostCommand.run("nft", "list", "tables");
         if (!r.ok()) return List.of();
         List<String> out = new ArrayList<>();
@@ -190,90 +202,10 @@ public final class Reclaimer {
         return out;
     }
 
-    static List<Path> dirs(String prefix, Path sandboxesDir) throws IOException {
+    private List<Path> dirs() throws IOException {
         if (!Files.isDirectory(sandboxesDir)) return List.of();
         try (Stream<Path> s = Files.list(sandboxesDir)) {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
-        }
-    }
-
-    /**
-     * A paused sandbox whose commit record names a snapshot dir with a state file, and whose RAM is all
-     * there: its own RAM file, or (a clone) the base and every memory generation the record lists.
-     */
-    static boolean isCompletePause(Path dir) {
-        Path rec = dir.resolve(SandboxManager.PAUSED_RECORD);
-        if (!Files.isRegularFile(rec)) return false;
-        try {
-            var j = tools.jackson.databind.json.JsonMapper.builder().build().readTree(rec.toFile());
-            String snap = j.path("snapshot").asString("");
-            if (snap.isEmpty() || !Files.isRegularFile(dir.resolve(snap).resolve("state"))) return false;
-            if (!Files.isRegularFile(dir.resolve("rootfs.qcow2"))) return false;
-            return switch (j.path("ram").asString("")) {
-                case "SHARED_FILE" -> Files.isRegularFile(dir.resolve("memory"));
-                case "PRIVATE" -> {
-                    boolean ok =
-                            Files.isRegularFile(Path.of(j.path("memory_base").asString("/nonexistent")));
-                    for (var c : j.path("memory_chain")) ok &= Files.isRegularFile(Path.of(c.asString()));
-                    yield ok;
-                }
-                default -> false;
-            };
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Removes from a kept paused dir what a crash mid-pause or mid-resume left: other snapshot dirs,
-     * memory generations the record does not list, temporary files, sockets.
-     */
-    static void tidyPaused(Path dir) throws IOException {
-        var rec = tools.jackson.databind.json.JsonMapper.builder()
-                .build()
-                .readTree(dir.resolve(SandboxManager.PAUSED_RECORD).toFile());
-        String keep = rec.path("snapshot").asString("");
-        java.util.Set<Path> chain = new java.util.HashSet<>();
-        for (var c : rec.path("memory_chain"))
-            chain.add(Path.of(c.asString()).toAbsolutePath().normalize());
-        boolean shared = "SHARED_FILE".equals(rec.path("ram").asString(""));
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                boolean stale = (n.startsWith("snap-") && !n.equals(keep))
-                        || n.endsWith(".tmp")
-                        || n.endsWith(".sock")
-                        || n.equals("qemu.pid")
-                        || (n.equals("memory") && !shared)
-                        || (n.endsWith(".diff")
-                                && !chain.contains(p.toAbsolutePath().normalize()));
-                if (stale) deleteTree(p);
-            }
-        }
-    }
-
-    /**
-     * Removes from a running sandbox's dir what a pause that never committed left: snapshot dirs,
-     * temporary files, memory generations its running record does not list. Its VMM's socket and
-     * pid file stay: the VMM lives on.
-     */
-    static void tidyRunning(Path dir) throws IOException {
-        var rec = tools.jackson.databind.json.JsonMapper.builder()
-                .build()
-                .readTree(dir.resolve(SandboxManager.RUNNING_RECORD).toFile());
-        java.util.Set<Path> chain = new java.util.HashSet<>();
-        for (var c : rec.path("memory_chain"))
-            chain.add(Path.of(c.asString()).toAbsolutePath().normalize());
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                boolean stale = n.startsWith("snap-")
-                        || n.endsWith(".tmp")
-                        || n.equals(SandboxManager.PAUSED_RECORD)
-                        || (n.endsWith(".diff")
-                                && !chain.contains(p.toAbsolutePath().normalize()));
-                if (stale) deleteTree(p);
-            }
         }
     }
 
@@ -283,12 +215,5 @@ public final class Reclaimer {
                     "reclaim: {} failed: {}",
                     String.join(" ", r.argv()),
                     r.stderr().strip());
-    }
-
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

@@ -5,70 +5,50 @@ import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
 import dev.wrenn.hostagent.vm.GuestImage;
 import dev.wrenn.hostagent.vm.Vm;
-import java.nio.file.Path;
 
 /**
- * One sandbox: its resources, its teardown stacks and its state. Mutated only by {@link SandboxManager}.
+ * One sandbox: who it is (immutable), its state, and immutable records of what it holds, each
+ * swapped whole: its memory layout, the running incarnation, the timing of its last start.
+ * Changed only by the classes of this package.
  *
- * <p>Two stacks: {@link #teardown} holds what lives as long as the sandbox (registry entry, directory
- * with disk, RAM and saved state); {@link #runtime} holds what one running incarnation holds (capacity,
- * network slot, VMM process, HTTP pool) and is released by pause, rebuilt by resume.
+ * <p>Two teardown stacks: {@link #teardown} holds what lives as long as the sandbox (registry
+ * entry, directory with disk, RAM and saved state); {@link Live#runtime} holds what one running
+ * incarnation holds (capacity, network slot, VMM process, HTTP pool) and is released by pause,
+ * rebuilt by resume.
  */
 public final class Sandbox {
     public record Timing(long totalMs, long prepareMs, long bootMs) {}
 
-    private final String id;
-    private final String template;
+    /** A running incarnation: everything here is released together when the sandbox pauses or stops. */
+    record Live(NetworkSlot slot, Vm vm, GuestAgentClient client, Teardown runtime) {}
+
+    private final SandboxIdentity identity;
     private final GuestImage image;
-    private final int vcpus;
-    private final int memoryMb;
-    private final long createdAtMs;
-    private final Path dir;
+    private final SandboxDir dir;
     final Teardown teardown;
-    volatile Teardown runtime;
     private volatile SandboxState state;
-    private volatile NetworkSlot slot;
-    private volatile Vm vm;
-    private volatile GuestAgentClient client;
+    private volatile Live live;
+    private volatile MemoryLayout memory;
     private volatile Timing timing = new Timing(0, 0, 0);
-    /** The guest agent's current token (rotated for clones). */
-    volatile String token;
-    /**
-     * A clone's RAM: the base RAM file its VM maps privately (copy-on-write), or null for a sandbox
-     * with its own shared RAM file.
-     */
-    volatile Path memoryBase;
-    /** A clone's memory diff generations on top of {@link #memoryBase}, oldest first: the template's, then its own. */
-    volatile java.util.List<Path> memoryChain = java.util.List.of();
-    /** How many generations of {@link #memoryChain} belong to the template (this sandbox never rewrites those). */
-    volatile int templateGenerations;
     /**
      * The guest agent has served /clock and /entropy once. Its first call of each costs ~2 s under TCG
      * (a cold JVM path): paid before the first pause, so that resumes and clones never pay it.
      */
-    volatile boolean guestWarm;
-    /** The template generation whose disk backs this sandbox's overlay, or null. */
-    volatile Path templateGen;
+    private volatile boolean guestWarm;
 
     Sandbox(
-            String id,
-            String template,
+            SandboxIdentity identity,
             GuestImage image,
-            int vcpus,
-            int memoryMb,
-            Path dir,
+            SandboxDir dir,
+            MemoryLayout memory,
             Teardown teardown,
-            SandboxState initial,
-            long createdAtMs) {
-        this.id = id;
-        this.template = template;
+            SandboxState initial) {
+        this.identity = identity;
         this.image = image;
-        this.vcpus = vcpus;
-        this.memoryMb = memoryMb;
         this.dir = dir;
+        this.memory = memory;
         this.teardown = teardown;
         this.state = initial;
-        this.createdAtMs = createdAtMs;
     }
 
     synchronized boolean moveTo(SandboxState next) {
@@ -77,31 +57,64 @@ public final class Sandbox {
         return true;
     }
 
-    void attach(NetworkSlot slot) {
-        this.slot = slot;
+    /**
+     * A start is under way and holds {@code runtime}: a destroy meanwhile releases it (the start then
+     * sees the state change and gives up).
+     */
+    void starting(Teardown runtime) {
+        this.live = new Live(null, null, null, runtime);
     }
 
-    void attach(Vm vm, GuestAgentClient client) {
-        this.vm = vm;
-        this.client = client;
-    }
-
-    void detach() {
-        this.vm = null;
-        this.client = null;
-        this.slot = null;
-    }
-
-    void timing(Timing t) {
+    void run(Live incarnation, Timing t) {
+        this.live = incarnation;
         this.timing = t;
     }
 
+    /** Forgets the running incarnation and returns it (null if none), for its owner to release. */
+    Live stopRunning() {
+        Live l = live;
+        live = null;
+        return l;
+    }
+
+    Live live() {
+        return live;
+    }
+
+    MemoryLayout memory() {
+        return memory;
+    }
+
+    void memory(MemoryLayout m) {
+        this.memory = m;
+    }
+
+    boolean guestWarm() {
+        return guestWarm;
+    }
+
+    void guestWarmed() {
+        this.guestWarm = true;
+    }
+
+    SandboxDir files() {
+        return dir;
+    }
+
+    SandboxIdentity identity() {
+        return identity;
+    }
+
+    String token() {
+        return identity.token();
+    }
+
     public String id() {
-        return id;
+        return identity.id();
     }
 
     public String template() {
-        return template;
+        return identity.template();
     }
 
     public GuestImage image() {
@@ -109,19 +122,15 @@ public final class Sandbox {
     }
 
     public int vcpus() {
-        return vcpus;
+        return identity.vcpus();
     }
 
     public int memoryMb() {
-        return memoryMb;
+        return identity.memoryMb();
     }
 
     public long createdAtMs() {
-        return createdAtMs;
-    }
-
-    public Path dir() {
-        return dir;
+        return identity.createdAtUnixMs();
     }
 
     public SandboxState state() {
@@ -129,11 +138,13 @@ public final class Sandbox {
     }
 
     public NetworkSlot slot() {
-        return slot;
+        Live l = live;
+        return l == null ? null : l.slot();
     }
 
     public Vm vm() {
-        return vm;
+        Live l = live;
+        return l == null ? null : l.vm();
     }
 
     public Timing timing() {
@@ -142,11 +153,12 @@ public final class Sandbox {
 
     /** The guest agent of a running sandbox. */
     public GuestAgentClient guest() throws SandboxException {
-        if (state != SandboxState.RUNNING || client == null) {
+        Live l = live;
+        if (state != SandboxState.RUNNING || l == null || l.client() == null) {
             throw new SandboxException(
                     SandboxException.Reason.WRONG_STATE,
-                    "sandbox " + id + " is " + state.name().toLowerCase());
+                    "sandbox " + id() + " is " + state.name().toLowerCase());
         }
-        return client;
+        return l.client();
     }
 }

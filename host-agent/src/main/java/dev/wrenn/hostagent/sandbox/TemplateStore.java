@@ -1,7 +1,7 @@
 package dev.wrenn.hostagent.sandbox;
 
-import dev.wrenn.hostagent.host.HostCommand;
-import dev.wrenn.hostagent.vm.QemuEngine;
+import dev.wrenn.hostagent.storage.DurableFiles;
+import dev.wrenn.hostagent.vm.Disks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,9 +67,11 @@ public final class TemplateStore {
     }
 
     private final Path root;
+    private final Disks disks;
 
-    public TemplateStore(Path root) {
+    public TemplateStore(Path root, Disks disks) {
         this.root = root;
+        this.disks = disks;
     }
 
     public Path root() {
@@ -172,7 +174,7 @@ public final class TemplateStore {
             boolean ownRam = files.containsKey("memory");
             if (ownRam == files.containsKey("memory.diff"))
                 throw new IllegalArgumentException("exactly one of memory, memory.diff");
-            long size = diskUsage(tmp);
+            long size = DurableFiles.diskUsage(tmp);
             ObjectNode j = JSON.createObjectNode();
             j.put("name", name);
             j.put("base_image", baseImage);
@@ -182,7 +184,8 @@ public final class TemplateStore {
             j.put("size_bytes", size);
             j.put(
                     "disk_format",
-                    "qcow2 overlay; backing chain: " + String.join(" <- ", backingChain(tmp.resolve("disk.qcow2"))));
+                    "qcow2 overlay; backing chain: "
+                            + String.join(" <- ", disks.backingChain(tmp.resolve("disk.qcow2"))));
             ObjectNode mem = j.putObject("memory");
             mem.put(
                     "base",
@@ -204,41 +207,33 @@ public final class TemplateStore {
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
             present.add("template.json");
             for (String f : present) {
-                QemuEngine.fsync(tmp.resolve(f));
+                DurableFiles.fsync(tmp.resolve(f));
                 Files.setPosixFilePermissions(tmp.resolve(f), PosixFilePermissions.fromString("r--r--r--"));
             }
-            QemuEngine.fsync(tmp); // the entries of the files renamed into it
+            DurableFiles.fsync(tmp); // the entries of the files renamed into it
             Files.move(tmp, gen, StandardCopyOption.ATOMIC_MOVE);
             Path ptrTmp = dir.resolve("current.tmp");
             Files.writeString(ptrTmp, genName + "\n");
-            QemuEngine.fsync(ptrTmp);
+            DurableFiles.fsync(ptrTmp);
             Files.move(
                     ptrTmp,
                     dir.resolve("current"),
                     StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            QemuEngine.fsync(dir);
+            DurableFiles.fsync(dir);
             gcAll(inUse.get());
             return read(name, gen);
         } catch (IOException | RuntimeException e) {
-            Reclaimer.deleteTree(tmp);
+            DurableFiles.deleteTree(tmp);
             throw e;
         }
-    }
-
-    /** The qcow2 file's backing chain, itself first (qemu-img info --backing-chain). */
-    static List<String> backingChain(Path qcow2) throws IOException {
-        String out = HostCommand.check("qemu-img", "info", "-U", "--backing-chain", "--output=json", qcow2.toString());
-        List<String> files = new ArrayList<>();
-        for (JsonNode n : JSON.readTree(out)) files.add(n.path("filename").asString(""));
-        return files;
     }
 
     /** Removes the template: it is no longer listed; generations still depended on go when the last dependent does. */
     public synchronized boolean delete(String name, Set<Path> inUse) throws IOException {
         if (find(name) == null) return false;
         Files.deleteIfExists(root.resolve(name).resolve("current"));
-        QemuEngine.fsync(root.resolve(name));
+        DurableFiles.fsync(root.resolve(name));
         gcAll(inUse);
         return true;
     }
@@ -280,12 +275,12 @@ public final class TemplateStore {
                 // unreadable record: keep the generation, depend on nothing more
             }
         }
-        for (Path g : gens) if (!keep.contains(g)) Reclaimer.deleteTree(g);
+        for (Path g : gens) if (!keep.contains(g)) DurableFiles.deleteTree(g);
         try (Stream<Path> s = Files.list(root)) {
             for (Path d : s.toList()) {
                 if (!Files.isDirectory(d)) continue;
                 try (Stream<Path> in = Files.list(d)) {
-                    if (in.allMatch(x -> x.getFileName().toString().equals("current.tmp"))) Reclaimer.deleteTree(d);
+                    if (in.allMatch(x -> x.getFileName().toString().equals("current.tmp"))) DurableFiles.deleteTree(d);
                 }
             }
         }
@@ -301,11 +296,5 @@ public final class TemplateStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Bytes allocated on disk (sparse files count what they use), like {@code du -sB1}. */
-    public static long diskUsage(Path p) throws IOException {
-        String out = HostCommand.check("du", "-sB1", p.toString());
-        return Long.parseLong(out.strip().split("\\s+")[0]);
     }
 }

@@ -1,7 +1,7 @@
 package dev.wrenn.hostagent.vm;
 
-import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.lifecycle.Teardown;
+import dev.wrenn.hostagent.storage.DurableFiles;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * network namespace so that it can open the slot's TAP. Guest RAM lives in a shared file-backed
  * memory backend under the sandbox directory: that is what pause/resume will map again later.
  */
-public final class QemuEngine implements VmEngine, Snapshottable {
+public final class QemuEngine implements VmEngine, Snapshottable, Adoptable {
+    private static final Disks DISKS = new QemuDisks();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QemuEngine.class);
     public static final String QEMU = "qemu-system-x86_64";
 
@@ -50,18 +51,13 @@ public final class QemuEngine implements VmEngine, Snapshottable {
     }
 
     @Override
-    public void createOverlay(GuestImage image, Path overlay) throws IOException {
-        HostCommand.check(
-                "qemu-img",
-                "create",
-                "-q",
-                "-f",
-                "qcow2",
-                "-F",
-                "raw",
-                "-b",
-                image.rootfs().toAbsolutePath().toString(),
-                overlay.toString());
+    public Disks disks() {
+        return DISKS;
+    }
+
+    @Override
+    public VmmProcesses processes() {
+        return QemuProcesses.INSTANCE;
     }
 
     /** The full command line; {@code netns} may be null to run in the caller's namespace (probe, bench). */
@@ -156,12 +152,7 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                 .filter(ProcessHandle::isAlive)
                 .orElseThrow(() -> new IOException("qemu pid " + pid + " is gone"));
         List<String> argv = dev.wrenn.hostagent.host.HostProcesses.argv(pid);
-        int i = argv.indexOf("-name");
-        if (argv.isEmpty()
-                || !argv.getFirst().endsWith(QEMU)
-                || i < 0
-                || i + 1 >= argv.size()
-                || !argv.get(i + 1).equals(spec.name())) {
+        if (argv.isEmpty() || !argv.getFirst().endsWith(QEMU) || !spec.name().equals(QemuProcesses.nameArg(argv))) {
             throw new IOException("pid " + pid + " is not the VMM of " + spec.name());
         }
         QemuVm vm = new QemuVm(
@@ -265,11 +256,11 @@ public final class QemuEngine implements VmEngine, Snapshottable {
                     args.put("live", false);
                     qmp.execute("xen-save-devices-state", args);
                 }
-                fsync(stateFile);
+                DurableFiles.fsync(stateFile);
                 if (whileStopped != null) whileStopped.run(vm);
-                if (mode == RamMode.SHARED_FILE) fsync(q.spec.ramFile());
-                if (q.spec.disk() != null && Files.exists(q.spec.disk())) fsync(q.spec.disk());
-                fsync(stateFile.getParent());
+                if (mode == RamMode.SHARED_FILE) DurableFiles.fsync(q.spec.ramFile());
+                if (q.spec.disk() != null && Files.exists(q.spec.disk())) DurableFiles.fsync(q.spec.disk());
+                DurableFiles.fsync(stateFile.getParent());
             } catch (IOException | RuntimeException e) {
                 try {
                     qmp.execute("migrate_cancel");
@@ -398,12 +389,6 @@ public final class QemuEngine implements VmEngine, Snapshottable {
             for (Throwable s : c.getSuppressed()) if (isDiskFull(s)) return true;
         }
         return false;
-    }
-
-    public static void fsync(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 
     @Override

@@ -4,8 +4,9 @@ import dev.wrenn.hostagent.lifecycle.Teardown;
 import java.io.IOException;
 
 /**
- * A VMM backend (QEMU now, Firecracker later). Optional abilities such as pause/resume will be
- * separate interfaces that an engine may also implement, not flags on this one.
+ * A VMM backend (QEMU now, Firecracker later). Optional abilities are separate interfaces that an
+ * engine may also implement ({@link Snapshottable}: save, restore and clone; {@link Adoptable}: take
+ * over a VMM after an agent crash), not flags on this one. Nothing outside this package names the VMM.
  */
 public interface VmEngine {
     String name();
@@ -15,14 +16,9 @@ public interface VmEngine {
     /** Starts the VM and registers its shutdown on {@code teardown} before returning. */
     Vm start(VmSpec spec, Teardown teardown) throws IOException;
 
-    /**
-     * Takes over the VMM process {@code pid} that a previous agent started for {@code spec} (that agent
-     * died, the VM did not) and registers its shutdown on {@code teardown}; the guest runs afterwards.
-     */
-    default Vm adopt(VmSpec spec, long pid, Teardown teardown) throws IOException, InterruptedException {
-        throw new IOException("engine " + name() + " cannot adopt running VMs");
-    }
+    /** How this engine stores sandbox disks. */
+    Disks disks();
 
-    /** Creates a copy-on-write disk over the image's read-only rootfs. */
-    void createOverlay(GuestImage image, java.nio.file.Path overlay) throws IOException;
+    /** How this engine's VMM processes are recognised on the host. */
+    VmmProcesses processes();
 }

@@ -10,7 +10,7 @@ import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
 import dev.wrenn.hostagent.network.SlotAddressing;
 import dev.wrenn.hostagent.network.SlotNetwork;
-import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.storage.DurableFiles;
 import dev.wrenn.hostagent.vm.Accel;
 import dev.wrenn.hostagent.vm.GuestImage;
 import dev.wrenn.hostagent.vm.QemuEngine;
@@ -207,7 +207,7 @@ public final class HostAgentBench {
             }
             ch.shutdownNow();
         } finally {
-            Reclaimer.deleteTree(data);
+            DurableFiles.deleteTree(data);
         }
         printTable(runs, sizeMb);
     }
@@ -235,8 +235,8 @@ public final class HostAgentBench {
         Path dir = data.resolve("raw-" + slotIndex);
         Files.createDirectories(dir);
         try (Teardown td = new Teardown("raw boot")) {
-            td.add("dir", () -> Reclaimer.deleteTree(dir));
-            new QemuEngine(null, null).createOverlay(img, dir.resolve("rootfs.qcow2"));
+            td.add("dir", () -> DurableFiles.deleteTree(dir));
+            new QemuEngine(null, null).disks().createOverlay(img, dir.resolve("rootfs.qcow2"));
             SlotNetwork.create(slot, PREFIX, td);
             String token = "rawtoken0123456789";
             VmSpec spec = new VmSpec(

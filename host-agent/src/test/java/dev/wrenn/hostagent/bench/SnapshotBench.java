@@ -3,7 +3,7 @@ package dev.wrenn.hostagent.bench;
 import dev.wrenn.hostagent.HostAgent;
 import dev.wrenn.hostagent.HostAgentConfig;
 import dev.wrenn.hostagent.TestImages;
-import dev.wrenn.hostagent.sandbox.Reclaimer;
+import dev.wrenn.hostagent.storage.DurableFiles;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
@@ -158,7 +158,7 @@ public final class SnapshotBench {
                     add(
                             figures,
                             "paused clone on disk: memory generations + state + disk overlay (MB)",
-                            dev.wrenn.hostagent.sandbox.TemplateStore.diskUsage(data.resolve("host-agent")
+                            DurableFiles.diskUsage(data.resolve("host-agent")
                                             .resolve("sandboxes")
                                             .resolve("wrb-" + id))
                                     / 1048576.0);
@@ -178,7 +178,7 @@ public final class SnapshotBench {
                 ch.shutdownNow();
             }
         } finally {
-            Reclaimer.deleteTree(data);
+            DurableFiles.deleteTree(data);
         }
         System.out.println("| figure | n | median | p99 |");
         System.out.println("|---|---:|---:|---:|");

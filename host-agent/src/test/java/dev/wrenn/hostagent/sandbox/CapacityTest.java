@@ -3,8 +3,6 @@ package dev.wrenn.hostagent.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CapacityTest {
@@ -30,45 +28,5 @@ class CapacityTest {
         assertThat(SandboxState.RUNNING.canMoveTo(SandboxState.STARTING)).isFalse();
         assertThat(SandboxState.STOPPED.canMoveTo(SandboxState.STOPPING)).isFalse();
         assertThat(SandboxState.STOPPING.canMoveTo(SandboxState.STOPPING)).isFalse();
-    }
-
-    @Test
-    void recognisesOnlyOurVmmByName() {
-        Path ours = Path.of("/data/host-agent/sandboxes");
-        assertThat(Reclaimer.isOurVmm(
-                        List.of(
-                                "qemu-system-x86_64",
-                                "-name",
-                                "wrn-abc",
-                                "-M",
-                                "microvm",
-                                "-pidfile",
-                                "/data/host-agent/sandboxes/wrn-abc/qemu.pid"),
-                        "wrn-",
-                        ours))
-                .isTrue();
-        // Same prefix, another agent's data dir: not ours to kill.
-        assertThat(Reclaimer.isOurVmm(
-                        List.of(
-                                "qemu-system-x86_64",
-                                "-name",
-                                "wrn-abc",
-                                "-pidfile",
-                                "/other/host-agent/sandboxes/wrn-abc/qemu.pid"),
-                        "wrn-",
-                        ours))
-                .isFalse();
-        assertThat(Reclaimer.isOurVmm(
-                        List.of(
-                                "/usr/bin/qemu-system-x86_64",
-                                "-name",
-                                "other",
-                                "-pidfile",
-                                "/data/host-agent/sandboxes/other/qemu.pid"),
-                        "wrn-",
-                        ours))
-                .isFalse();
-        assertThat(Reclaimer.isOurVmm(List.of("bash", "-c", "-name wrn-x /data/host-agent/sandboxes/"), "wrn-", ours))
-                .isFalse();
     }
 }

@@ -2,8 +2,10 @@ package dev.wrenn.hostagent.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wrenn.hostagent.vm.QemuProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,10 +21,25 @@ class ReclaimerPausedTest {
         return d;
     }
 
+    private static final SandboxIdentity ID =
+            new SandboxIdentity("x", "minimal", "minimal", 1, 512, 1, "token-0123456789");
+
     private static void record(Path d, String snap, String ram) throws Exception {
+        if (ram.equals("SHARED_FILE")) {
+            SandboxRecords.write(new SandboxDir(d), new PausedRecord(ID, MemoryLayout.own(), snap, 2));
+            return;
+        }
+        // Not a mode this agent knows: written by hand, as a damaged or foreign record would be.
         Files.writeString(
-                d.resolve(SandboxManager.PAUSED_RECORD),
-                "{\"id\":\"x\",\"snapshot\":\"" + snap + "\",\"ram\":\"" + ram + "\"}");
+                d.resolve(SandboxDir.PAUSED_RECORD),
+                "{\"version\":1,\"id\":\"x\",\"template\":\"minimal\",\"image\":\"minimal\",\"vcpus\":1,"
+                        + "\"memory_mb\":512,\"token\":\"t0123456789\",\"snapshot\":\"" + snap + "\",\"ram\":\""
+                        + ram + "\"}");
+    }
+
+    private static void tidy(Path d) throws Exception {
+        var dir = new SandboxDir(d);
+        dir.tidyPaused(SandboxRecords.readPaused(dir), QemuProcesses.INSTANCE);
     }
 
     @Test
@@ -35,7 +52,7 @@ class ReclaimerPausedTest {
         Files.writeString(d.resolve("qmp.sock"), "");
         record(d, "snap-1", "SHARED_FILE");
         assertThat(Reclaimer.isCompletePause(d)).isTrue();
-        Reclaimer.tidyPaused(d);
+        tidy(d);
         assertThat(d.resolve("snap-1").resolve("state")).exists();
         assertThat(d.resolve("snap-2.tmp")).doesNotExist();
         assertThat(d.resolve("snap-0")).doesNotExist();
@@ -66,7 +83,7 @@ class ReclaimerPausedTest {
         assertThat(Reclaimer.isCompletePause(missingRam)).isFalse();
 
         Path garbage = sandbox("wrt-garbage");
-        Files.writeString(garbage.resolve(SandboxManager.PAUSED_RECORD), "{not json");
+        Files.writeString(garbage.resolve(SandboxDir.PAUSED_RECORD), "{not json");
         assertThat(Reclaimer.isCompletePause(garbage)).isFalse();
     }
 
@@ -80,12 +97,10 @@ class ReclaimerPausedTest {
         Path g1 = Files.writeString(d.resolve("mem-1.diff"), "g1");
         Path g2 = Files.writeString(d.resolve("mem-2.diff"), "g2");
         Path stray = Files.writeString(d.resolve("mem-3.diff"), "a pause that never committed");
-        Files.writeString(
-                d.resolve(SandboxManager.PAUSED_RECORD),
-                "{\"id\":\"x\",\"snapshot\":\"snap-1\",\"ram\":\"PRIVATE\"," + "\"memory_base\":\"" + base
-                        + "\",\"memory_chain\":[\"" + g1 + "\",\"" + g2 + "\"]}");
+        SandboxRecords.write(
+                new SandboxDir(d), new PausedRecord(ID, new MemoryLayout(base, List.of(g1, g2), 0, null), "snap-1", 2));
         assertThat(Reclaimer.isCompletePause(d)).isTrue();
-        Reclaimer.tidyPaused(d);
+        tidy(d);
         assertThat(g1).exists();
         assertThat(g2).exists();
         assertThat(stray).doesNotExist();

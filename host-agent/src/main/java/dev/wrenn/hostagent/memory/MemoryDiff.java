@@ -1,4 +1,4 @@
-package dev.wrenn.hostagent.snapshot;
+package dev.wrenn.hostagent.memory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -208,7 +208,10 @@ public final class MemoryDiff {
             stored++;
         }
 
-        /** Writes the header with {@code map} (which must give this generation to exactly the appended pages) and fsyncs. */
+        /**
+         * Writes the header with {@code map} (which must give this generation to exactly the appended
+         * pages) and fsyncs.
+         */
         public Header finish(byte[] map) throws IOException {
             if (map.length != pageCount)
                 throw new IllegalArgumentException("map of " + map.length + " pages, expected " + pageCount);

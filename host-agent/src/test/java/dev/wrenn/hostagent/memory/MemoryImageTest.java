@@ -1,6 +1,6 @@
-package dev.wrenn.hostagent.snapshot;
+package dev.wrenn.hostagent.memory;
 
-import static dev.wrenn.hostagent.snapshot.MemoryDiff.PAGE;
+import static dev.wrenn.hostagent.memory.MemoryDiff.PAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.wrenn.hostagent.snapshot;
+package dev.wrenn.hostagent.memory;
 
 import java.io.IOException;
 import java.util.BitSet;

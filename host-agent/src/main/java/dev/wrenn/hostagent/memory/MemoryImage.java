@@ -1,8 +1,8 @@
-package dev.wrenn.hostagent.snapshot;
+package dev.wrenn.hostagent.memory;
 
-import static dev.wrenn.hostagent.snapshot.MemoryDiff.BASE;
-import static dev.wrenn.hostagent.snapshot.MemoryDiff.PAGE;
-import static dev.wrenn.hostagent.snapshot.MemoryDiff.ZERO;
+import static dev.wrenn.hostagent.memory.MemoryDiff.BASE;
+import static dev.wrenn.hostagent.memory.MemoryDiff.PAGE;
+import static dev.wrenn.hostagent.memory.MemoryDiff.ZERO;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

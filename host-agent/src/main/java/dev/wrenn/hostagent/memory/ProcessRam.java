@@ -1,6 +1,6 @@
-package dev.wrenn.hostagent.snapshot;
+package dev.wrenn.hostagent.memory;
 
-import static dev.wrenn.hostagent.snapshot.MemoryDiff.PAGE;
+import static dev.wrenn.hostagent.memory.MemoryDiff.PAGE;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 
 /**
- * The guest RAM of a (stopped) QEMU process, through {@code /proc/<pid>/maps}, {@code pagemap} and
+ * The guest RAM of a (stopped) VMM process, through {@code /proc/<pid>/maps}, {@code pagemap} and
  * {@code mem} (root only). The RAM is the process's mapping of the memory backend's file. A page of a
  * private file mapping that the guest (or anyone) wrote was copied on write and is no longer a file
  * page: pagemap tells exactly which (bit 63 present without bit 61 file/shared, or bit 62 swapped),

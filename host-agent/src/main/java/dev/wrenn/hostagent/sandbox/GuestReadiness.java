@@ -1,0 +1,82 @@
+package dev.wrenn.hostagent.sandbox;
+
+import dev.wrenn.hostagent.guest.GuestAgentClient;
+import dev.wrenn.hostagent.guest.GuestAgentException;
+import dev.wrenn.hostagent.vm.Vm;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * How a starting sandbox is known to be ready: a strategy with a timeout, chosen by how the VM
+ * started. Waiting stops early when the VM dies or the sandbox leaves the state it started in (a
+ * destroy while starting).
+ */
+sealed interface GuestReadiness {
+    SecureRandom RANDOM = new SecureRandom();
+
+    /** Waits until the guest agent answers; returns the client to use from then on. */
+    GuestAgentClient await(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected)
+            throws SandboxException, InterruptedException, IOException;
+
+    /** A booted guest: its agent answers {@code /health}. */
+    static GuestReadiness booted(Duration timeout) {
+        return new Booted(timeout);
+    }
+
+    /**
+     * A restored guest, whose agent already runs: one {@code POST /restored} (clock, entropy,
+     * optionally a new token) doubles as the readiness probe, with no /health round trip.
+     */
+    static GuestReadiness restored(Duration timeout, String newToken) {
+        return new Restored(timeout, newToken);
+    }
+
+    static byte[] seed() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    record Booted(Duration timeout) implements GuestReadiness {
+        @Override
+        public GuestAgentClient await(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected)
+                throws SandboxException, InterruptedException {
+            if (client.awaitReady(timeout, () -> vm.isAlive() && sb.state() == expected)) return client;
+            String why = vm.isAlive()
+                    ? "guest agent did not answer on " + client.base() + " within " + timeout.toMillis() + " ms"
+                    : "VM exited during boot";
+            throw new SandboxException(
+                    SandboxException.Reason.BOOT_FAILED, "sandbox " + sb.id() + ": " + why + "\n" + vm.diagnostics(25));
+        }
+    }
+
+    /**
+     * Connection failures are retried until the timeout, the VM's death or a state change; an answer
+     * with an error is not.
+     */
+    record Restored(Duration timeout, String newToken) implements GuestReadiness {
+        @Override
+        public GuestAgentClient await(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected)
+                throws SandboxException, InterruptedException, IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            byte[] seed = seed();
+            while (true) {
+                try {
+                    return client.restored(System.currentTimeMillis(), seed, newToken);
+                } catch (GuestAgentException e) {
+                    throw e;
+                } catch (IOException e) {
+                    if (!vm.isAlive() || sb.state() != expected || System.nanoTime() > deadline) {
+                        throw new SandboxException(
+                                SandboxException.Reason.BOOT_FAILED,
+                                "sandbox " + sb.id() + ": guest agent did not answer after restore (" + e + ")\n"
+                                        + vm.diagnostics(25),
+                                e);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+}

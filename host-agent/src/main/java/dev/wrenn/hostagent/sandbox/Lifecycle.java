@@ -1,0 +1,68 @@
+package dev.wrenn.hostagent.sandbox;
+
+import dev.wrenn.hostagent.network.NetworkSlot;
+import dev.wrenn.hostagent.network.SlotPool;
+import dev.wrenn.hostagent.vm.VmEngine;
+import dev.wrenn.hostagent.vm.VmSpec;
+import java.nio.file.Path;
+
+/** What every lifecycle step of a sandbox works with: this agent's settings and shared resources. */
+record Lifecycle(
+        SandboxManager.Settings settings,
+        VmEngine engine,
+        ImageCatalog images,
+        Capacity capacity,
+        SlotPool slots,
+        TemplateStore templates,
+        SandboxRegistry registry) {
+
+    String vmName(String id) {
+        return settings.prefix() + id;
+    }
+
+    SandboxDir dirOf(String id) {
+        return new SandboxDir(settings.sandboxesDir().resolve(vmName(id)));
+    }
+
+    /** A VM that boots {@code sb}'s disk with {@code cmdline}. */
+    VmSpec bootSpec(Sandbox sb, NetworkSlot slot, String cmdline) {
+        var d = sb.files();
+        return new VmSpec(
+                vmName(sb.id()),
+                d.path(),
+                sb.image(),
+                d.disk(),
+                sb.vcpus(),
+                sb.memoryMb(),
+                cmdline,
+                slot.netns(),
+                slot.tap(),
+                slot.guestMac());
+    }
+
+    /**
+     * A VM over the RAM file {@code ram}, mapped shared (the sandbox's own) or privately (a clone's
+     * base); {@code incoming}: it loads saved state, rather than running a VMM a dead agent left.
+     */
+    VmSpec restoreSpec(Sandbox sb, NetworkSlot slot, Path ram, boolean sharedRam, boolean incoming) {
+        var d = sb.files();
+        return new VmSpec(
+                vmName(sb.id()),
+                d.path(),
+                sb.image(),
+                d.disk(),
+                sb.vcpus(),
+                sb.memoryMb(),
+                "",
+                slot.netns(),
+                slot.tap(),
+                slot.guestMac(),
+                ram,
+                sharedRam,
+                incoming);
+    }
+
+    static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+}
