@@ -24,8 +24,20 @@ record Lifecycle(
         return new SandboxDir(settings.sandboxesDir().resolve(vmName(id)));
     }
 
-    /** A VM that boots {@code sb}'s disk with {@code cmdline}. */
+    /** A VM that boots {@code sb}'s disk with {@code cmdline}, its RAM in its own shared file. */
     VmSpec bootSpec(Sandbox sb, NetworkSlot slot, String cmdline) {
+        return spec(sb, slot, cmdline, null, true, false);
+    }
+
+    /**
+     * A VM over the RAM file {@code ram}, mapped shared (the sandbox's own) or privately (a clone's
+     * base); {@code incoming}: it loads saved state, rather than running a VMM a dead agent left.
+     */
+    VmSpec restoreSpec(Sandbox sb, NetworkSlot slot, Path ram, boolean sharedRam, boolean incoming) {
+        return spec(sb, slot, "", ram, sharedRam, incoming);
+    }
+
+    private VmSpec spec(Sandbox sb, NetworkSlot slot, String cmdline, Path ram, boolean sharedRam, boolean incoming) {
         var d = sb.files();
         return new VmSpec(
                 vmName(sb.id()),
@@ -35,25 +47,6 @@ record Lifecycle(
                 sb.vcpus(),
                 sb.memoryMb(),
                 cmdline,
-                slot.netns(),
-                slot.tap(),
-                slot.guestMac());
-    }
-
-    /**
-     * A VM over the RAM file {@code ram}, mapped shared (the sandbox's own) or privately (a clone's
-     * base); {@code incoming}: it loads saved state, rather than running a VMM a dead agent left.
-     */
-    VmSpec restoreSpec(Sandbox sb, NetworkSlot slot, Path ram, boolean sharedRam, boolean incoming) {
-        var d = sb.files();
-        return new VmSpec(
-                vmName(sb.id()),
-                d.path(),
-                sb.image(),
-                d.disk(),
-                sb.vcpus(),
-                sb.memoryMb(),
-                "",
                 slot.netns(),
                 slot.tap(),
                 slot.guestMac(),

@@ -131,7 +131,7 @@ final class SandboxPauser {
 
     Sandbox resume(String id) throws SandboxException, InterruptedException {
         Sandbox sb = l.registry().get(id);
-        Snapshottable engine = engine("pause");
+        Snapshottable engine = engine("resume");
         if (!sb.moveTo(SandboxState.RESUMING)) {
             throw new SandboxException(
                     SandboxException.Reason.WRONG_STATE,
