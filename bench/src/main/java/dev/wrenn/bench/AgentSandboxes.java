@@ -1,7 +1,7 @@
 package dev.wrenn.bench;
 
 import com.google.protobuf.ByteString;
-import dev.wrenn.controlplane.host.HostAgentClient;
+import dev.wrenn.controlplane.host.grpc.GrpcHostAgentClient;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
@@ -37,7 +37,7 @@ final class AgentSandboxes implements Sandboxes, AutoCloseable {
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
                 .usePlaintext()
                 .maxInboundMessageSize(8 << 20)
-                .intercept(HostAgentClient.bearer(token))
+                .intercept(GrpcHostAgentClient.bearer(token))
                 .build();
         grpc = HostAgentServiceGrpc.newBlockingStub(channel);
         async = HostAgentServiceGrpc.newStub(channel);

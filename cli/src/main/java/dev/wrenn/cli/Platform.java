@@ -31,8 +31,7 @@ final class Platform implements AutoCloseable {
                 .withPort(0)
                 .withBindAddress("127.0.0.1")
                 // The API's create timeout is the one a user set; the agent must not give up sooner.
-                .withReadyTimeout(
-                        java.time.Duration.ofSeconds(config.sandboxes().createTimeoutSec()))
+                .withReadyTimeout(config.sandboxes().timeouts().create())
                 // Even on loopback, only this process may drive the agent: a fresh secret per start.
                 .withToken(newToken());
         var agent = HostAgent.start(agentConfig);

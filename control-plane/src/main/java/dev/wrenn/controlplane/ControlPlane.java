@@ -14,6 +14,7 @@ import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
 import dev.wrenn.controlplane.host.HostAgentClient;
+import dev.wrenn.controlplane.host.grpc.GrpcHostAgentClient;
 import dev.wrenn.controlplane.http.HttpApp;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
 import dev.wrenn.controlplane.sandbox.AutoPauser;
@@ -24,9 +25,9 @@ import dev.wrenn.controlplane.sandbox.SandboxLimits;
 import dev.wrenn.controlplane.sandbox.SandboxRoutes;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import dev.wrenn.controlplane.sandbox.SandboxStore;
-import dev.wrenn.controlplane.snapshot.SnapshotRoutes;
-import dev.wrenn.controlplane.snapshot.SnapshotService;
-import dev.wrenn.controlplane.snapshot.TemplateStore;
+import dev.wrenn.controlplane.template.TemplateRoutes;
+import dev.wrenn.controlplane.template.TemplateService;
+import dev.wrenn.controlplane.template.TemplateStore;
 import io.javalin.Javalin;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -49,7 +50,7 @@ public final class ControlPlane implements AutoCloseable {
     private final HostAgentClient hostAgent;
     private final Reconciler reconciler;
     private final AutoPauser autoPauser;
-    private final dev.wrenn.controlplane.sandbox.SandboxService sandboxes;
+    private final SandboxService sandboxes;
 
     private ControlPlane(
             Database database,
@@ -58,7 +59,7 @@ public final class ControlPlane implements AutoCloseable {
             HostAgentClient hostAgent,
             Reconciler reconciler,
             AutoPauser autoPauser,
-            dev.wrenn.controlplane.sandbox.SandboxService sandboxes) {
+            SandboxService sandboxes) {
         this.autoPauser = autoPauser;
         this.sandboxes = sandboxes;
         this.database = database;
@@ -96,7 +97,10 @@ public final class ControlPlane implements AutoCloseable {
             var sandboxStore = new SandboxStore(jdbi);
             hostAgent = config.sandboxes()
                     .hostAgent()
-                    .map(a -> new HostAgentClient(a, config.sandboxes().hostAgentToken()))
+                    .<HostAgentClient>map(a -> new GrpcHostAgentClient(
+                            a,
+                            config.sandboxes().hostAgentToken(),
+                            config.sandboxes().timeouts()))
                     .orElse(null);
             var templateStore = new TemplateStore(jdbi);
             var sandboxService = new SandboxService(
@@ -108,8 +112,7 @@ public final class ControlPlane implements AutoCloseable {
                             128,
                             config.sandboxes().maxMemoryMb(),
                             7 * 24 * 3600,
-                            3600),
-                    config.sandboxes().createTimeoutSec() * 1000L);
+                            3600));
             var sandboxRoutes = new SandboxRoutes(
                     sandboxStore,
                     sandboxService,
@@ -118,7 +121,7 @@ public final class ControlPlane implements AutoCloseable {
                             config.sandboxes().maxUploadBytes(),
                             config.dataDir().resolve("spool")),
                     new ExecStreamSocket(sandboxService, sandboxStore, authenticator));
-            var snapshotRoutes = new SnapshotRoutes(new SnapshotService(templateStore, sandboxService));
+            var templateRoutes = new TemplateRoutes(new TemplateService(templateStore, sandboxService));
             if (hostAgent != null) {
                 autoPauser = new AutoPauser(sandboxStore, sandboxService, java.time.Duration.ofSeconds(1));
                 reconciler = new Reconciler(
@@ -131,7 +134,7 @@ public final class ControlPlane implements AutoCloseable {
                 authRoutes.register(routes);
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
-                snapshotRoutes.register(routes, authenticator);
+                templateRoutes.register(routes, authenticator);
             });
             app.start(config.host(), config.port());
             log.info(
@@ -166,7 +169,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** The sandbox lifecycle service (for embedding: the CLI's single-node platform, tests). */
-    public dev.wrenn.controlplane.sandbox.SandboxService sandboxes() {
+    public SandboxService sandboxes() {
         return sandboxes;
     }
 

@@ -2,6 +2,7 @@ package dev.wrenn.controlplane.auth;
 
 import dev.wrenn.controlplane.db.Ids;
 import dev.wrenn.controlplane.db.SqlStates;
+import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.team.TeamStore;
 import java.util.Locale;
@@ -49,7 +50,7 @@ public final class AccountService {
             return new AuthResponse(jwt.issue(userId, teamId, email), userId, teamId, email);
         } catch (RuntimeException e) {
             if (SqlStates.isUniqueViolation(e)) {
-                throw ApiException.conflict("email_taken", "an account with this email already exists");
+                throw new ApiException(ApiError.EMAIL_TAKEN, "an account with this email already exists");
             }
             throw e;
         }

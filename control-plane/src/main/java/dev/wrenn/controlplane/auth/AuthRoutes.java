@@ -5,6 +5,7 @@ import dev.wrenn.controlplane.auth.oauth.OAuthException;
 import dev.wrenn.controlplane.auth.oauth.OAuthProvider;
 import dev.wrenn.controlplane.auth.oauth.OAuthProviders;
 import dev.wrenn.controlplane.auth.oauth.OAuthState;
+import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import io.javalin.config.RoutesConfig;
@@ -69,7 +70,7 @@ public final class AuthRoutes {
         return providers
                 .get(name)
                 .orElseThrow(() -> new ApiException(
-                        404, "provider_not_found", "OAuth provider '" + name + "' is not known or not configured"));
+                        ApiError.PROVIDER_NOT_FOUND, "OAuth provider '" + name + "' is not known or not configured"));
     }
 
     private URI callbackUrl(OAuthProvider provider) {

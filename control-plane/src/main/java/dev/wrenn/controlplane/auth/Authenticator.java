@@ -5,7 +5,7 @@ import dev.wrenn.controlplane.http.ApiException;
 import io.javalin.http.Context;
 
 /**
- * Turns request credentials into a {@link Principal}: {@code X-API-Key} for sandbox and snapshot
+ * Turns request credentials into a {@link Principal}: {@code X-API-Key} for sandbox and template
  * routes, {@code Authorization: Bearer <jwt>} for the api-keys routes. Failures are 401s that do
  * not say which part was wrong.
  */

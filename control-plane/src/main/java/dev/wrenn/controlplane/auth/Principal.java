@@ -7,6 +7,6 @@ public sealed interface Principal {
     /** A person with a session token (the api-keys routes). */
     record User(String userId, String teamId, String email) implements Principal {}
 
-    /** A program holding one of the team's API keys (the sandbox and snapshot routes). */
+    /** A program holding one of the team's API keys (the sandbox and template routes). */
     record ApiKey(String keyId, String teamId) implements Principal {}
 }

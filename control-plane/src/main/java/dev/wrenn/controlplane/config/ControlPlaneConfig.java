@@ -47,7 +47,7 @@ public record ControlPlaneConfig(
             Optional<String> hostAgent,
             Optional<String> hostAgentToken,
             long maxUploadBytes,
-            int createTimeoutSec,
+            HostAgentTimeouts timeouts,
             int reconcileIntervalSec,
             int maxMemoryMb) {}
 
@@ -89,7 +89,7 @@ public record ControlPlaneConfig(
                 Optional.of(address),
                 token,
                 sandboxes.maxUploadBytes(),
-                sandboxes.createTimeoutSec(),
+                sandboxes.timeouts(),
                 sandboxes.reconcileIntervalSec(),
                 sandboxes.maxMemoryMb());
         return new ControlPlaneConfig(
@@ -124,15 +124,24 @@ public record ControlPlaneConfig(
                         reader.string("WRENN_HOST_AGENT"),
                         reader.string("WRENN_HOST_AGENT_TOKEN"),
                         reader.positiveLong("WRENN_MAX_UPLOAD_BYTES").orElse(100L * 1024 * 1024),
-                        reader.positiveLong("WRENN_CREATE_TIMEOUT_SEC")
-                                .orElse(300L)
-                                .intValue(),
+                        timeouts(reader),
                         reader.positiveLong("WRENN_RECONCILE_INTERVAL_SEC")
                                 .orElse(10L)
                                 .intValue(),
                         reader.positiveLong("WRENN_MAX_MEMORY_MB")
                                 .orElse(16_384L)
                                 .intValue()));
+    }
+
+    private static HostAgentTimeouts timeouts(EnvReader reader) {
+        var d = HostAgentTimeouts.DEFAULTS;
+        return new HostAgentTimeouts(
+                reader.seconds("WRENN_CREATE_TIMEOUT_SEC").orElse(d.create()),
+                reader.seconds("WRENN_PAUSE_TIMEOUT_SEC").orElse(d.pause()),
+                reader.seconds("WRENN_TEMPLATE_SAVE_TIMEOUT_SEC").orElse(d.saveTemplate()),
+                reader.seconds("WRENN_HOST_CALL_TIMEOUT_SEC").orElse(d.call()),
+                reader.seconds("WRENN_EXEC_GRACE_SEC").orElse(d.execGrace()),
+                reader.seconds("WRENN_FILE_WRITE_TIMEOUT_SEC").orElse(d.fileWrite()));
     }
 
     /**
@@ -187,6 +196,10 @@ public record ControlPlaneConfig(
                     throw new ConfigException(name + " must be a positive integer, got '" + v + "'");
                 }
             });
+        }
+
+        Optional<java.time.Duration> seconds(String name) {
+            return positiveLong(name).map(java.time.Duration::ofSeconds);
         }
 
         Optional<URI> uri(String name) {

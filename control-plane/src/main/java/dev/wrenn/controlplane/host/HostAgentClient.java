@@ -1,53 +1,55 @@
 package dev.wrenn.controlplane.host;
 
-import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
- * The control plane's connection to one host agent. Deadlines are set per call by the callers,
- * since a create that boots a VM and a list differ by orders of magnitude.
+ * What the control plane asks of a host agent, in the control plane's own terms. The only
+ * implementation today speaks gRPC ({@code host.grpc}); nothing outside {@code host} sees gRPC or
+ * proto types, so a second transport or several hosts behind a scheduler change only this package.
+ *
+ * <p>Every method fails with a {@link HostAgentException} whose {@link HostAgentException.Kind}
+ * says what went wrong; each call carries its own deadline from {@code HostAgentTimeouts}.
  */
-public final class HostAgentClient implements AutoCloseable {
-    private final String address;
-    private final ManagedChannel channel;
-
-    public HostAgentClient(String address, java.util.Optional<String> token) {
-        this.address = address;
-        var builder = NettyChannelBuilder.forTarget(address).usePlaintext().maxInboundMessageSize(8 * 1024 * 1024);
-        token.ifPresent(t -> builder.intercept(bearer(t)));
-        this.channel = builder.build();
-    }
-
-    /** Adds {@code authorization: Bearer <token>} to every call, as the host agent requires. */
-    public static io.grpc.ClientInterceptor bearer(String token) {
-        var headers = new io.grpc.Metadata();
-        headers.put(
-                io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
-    }
+public interface HostAgentClient extends AutoCloseable {
 
     /** Identifies the host in sandbox rows. */
-    public String address() {
-        return address;
-    }
+    String address();
 
-    public HostAgentServiceGrpc.HostAgentServiceBlockingStub blocking() {
-        return HostAgentServiceGrpc.newBlockingStub(channel);
-    }
+    /** Boots (or clones from a saved template) a VM under the caller's sandbox id. */
+    HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb);
 
-    public HostAgentServiceGrpc.HostAgentServiceStub async() {
-        return HostAgentServiceGrpc.newStub(channel);
-    }
+    /** Stops the VM and deletes everything it had; false when the host did not know the sandbox. */
+    boolean destroy(String sandboxId);
+
+    /** Saves the VM's state to disk and stops it. */
+    HostSandbox pause(String sandboxId);
+
+    /** Restores a paused sandbox into a new VM. */
+    HostSandbox resume(String sandboxId);
+
+    /** Every sandbox the host holds: running, starting, paused, failed. */
+    List<HostSandbox> list();
+
+    /** Runs a command to completion; {@code timeoutSec} bounds the command, the call waits a grace longer. */
+    CommandOutput exec(String sandboxId, String program, List<String> args, int timeoutSec);
+
+    /** Starts a process whose output arrives on {@code events} as it is produced. */
+    RunningProcess start(String sandboxId, String program, List<String> args, ProcessEvents events);
+
+    /** Opens a streamed write of one file (parents created, given permission bits). */
+    FileUpload upload(String sandboxId, String path, int mode);
+
+    /** Opens a streamed read of one file; a missing file fails here, before any byte. */
+    FileDownload download(String sandboxId, String path);
+
+    /** Freezes a running sandbox into a template named {@code name} on the host; the sandbox stops. */
+    HostTemplate saveTemplate(String sandboxId, String name);
+
+    List<HostTemplate> templates();
+
+    /** False when the host did not hold the template. */
+    boolean deleteTemplate(String name);
 
     @Override
-    public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    void close();
 }

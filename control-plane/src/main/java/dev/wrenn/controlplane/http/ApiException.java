@@ -3,43 +3,41 @@ package dev.wrenn.controlplane.http;
 /**
  * An error that reaches the client as {@code {"error":{"code","message"}}} with an HTTP status.
  *
- * <p>Codes are stable strings clients can switch on; messages are for people.
+ * <p>Codes are the closed set of {@link ApiError}; messages are for people.
  */
 public final class ApiException extends RuntimeException {
-    private final int status;
-    private final String code;
+    private final ApiError error;
 
-    public ApiException(int status, String code, String message) {
+    public ApiException(ApiError error, String message) {
         super(message, null, false, false);
-        this.status = status;
-        this.code = code;
+        this.error = error;
+    }
+
+    public ApiError error() {
+        return error;
     }
 
     public int status() {
-        return status;
+        return error.status();
     }
 
     public String code() {
-        return code;
+        return error.code();
     }
 
     public static ApiException badRequest(String message) {
-        return new ApiException(400, "bad_request", message);
+        return new ApiException(ApiError.BAD_REQUEST, message);
     }
 
     public static ApiException invalid(String message) {
-        return new ApiException(400, "invalid_request", message);
+        return new ApiException(ApiError.INVALID_REQUEST, message);
     }
 
     public static ApiException unauthorized(String message) {
-        return new ApiException(401, "unauthorized", message);
+        return new ApiException(ApiError.UNAUTHORIZED, message);
     }
 
     public static ApiException notFound(String message) {
-        return new ApiException(404, "not_found", message);
-    }
-
-    public static ApiException conflict(String code, String message) {
-        return new ApiException(409, code, message);
+        return new ApiException(ApiError.NOT_FOUND, message);
     }
 }

@@ -50,27 +50,31 @@ public final class HttpApp {
                     "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
             features.accept(routes);
 
-            routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.error(), e.getMessage()));
             routes.exception(HttpResponseException.class, HttpApp::frameworkError);
             routes.exception(Exception.class, (e, ctx) -> {
                 String ref = dev.wrenn.controlplane.db.Ids.random("err_", 12);
                 log.error("unhandled error {} on {} {}", ref, ctx.method().name(), ctx.path(), e);
-                error(ctx, 500, "internal_error", "internal error (reference " + ref + ")");
+                error(ctx, ApiError.INTERNAL_ERROR, "internal error (reference " + ref + ")");
             });
             // Anything Jetty or Javalin answers by itself still gets the envelope.
             routes.error(
                     404,
                     ctx -> envelopeIfEmpty(
-                            ctx, "not_found", "no route for " + ctx.method().name() + " " + ctx.path()));
+                            ctx,
+                            ApiError.NOT_FOUND,
+                            "no route for " + ctx.method().name() + " " + ctx.path()));
             routes.error(
                     405,
                     ctx -> envelopeIfEmpty(
-                            ctx, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path()));
+                            ctx,
+                            ApiError.METHOD_NOT_ALLOWED,
+                            ctx.method().name() + " is not allowed on " + ctx.path()));
             routes.error(
                     413,
                     ctx -> envelopeIfEmpty(
                             ctx,
-                            "payload_too_large",
+                            ApiError.PAYLOAD_TOO_LARGE,
                             "request body is larger than " + config.maxBodyBytes() + " bytes"));
         });
     }
@@ -79,18 +83,23 @@ public final class HttpApp {
         int status = e.getStatus();
         switch (status) {
             case 404 ->
-                error(ctx, 404, "not_found", "no route for " + ctx.method().name() + " " + ctx.path());
-            case 405 -> error(ctx, 405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path());
-            case 413 -> error(ctx, 413, "payload_too_large", "request body is too large");
-            case 400 -> error(ctx, 400, "bad_request", e.getMessage());
-            default -> error(ctx, status, "http_" + status, e.getMessage());
+                error(ctx, ApiError.NOT_FOUND, "no route for " + ctx.method().name() + " " + ctx.path());
+            case 405 ->
+                error(ctx, ApiError.METHOD_NOT_ALLOWED, ctx.method().name() + " is not allowed on " + ctx.path());
+            case 413 -> error(ctx, ApiError.PAYLOAD_TOO_LARGE, "request body is too large");
+            // Any other status keeps its number, with the generic code of its kind.
+            default -> error(ctx, status, ApiError.forStatus(status).code(), e.getMessage());
         }
     }
 
-    private static void envelopeIfEmpty(Context ctx, String code, String message) {
+    private static void envelopeIfEmpty(Context ctx, ApiError error, String message) {
         if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{\"error\"")) {
-            error(ctx, ctx.statusCode(), code, message);
+            error(ctx, error, message);
         }
+    }
+
+    public static void error(Context ctx, ApiError error, String message) {
+        error(ctx, error.status(), error.code(), message);
     }
 
     public static void error(Context ctx, int status, String code, String message) {

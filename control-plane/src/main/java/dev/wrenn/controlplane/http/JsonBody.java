@@ -32,10 +32,10 @@ public final class JsonBody {
         try {
             node = MAPPER.readTree(bytes);
         } catch (JacksonException e) {
-            throw new ApiException(400, "invalid_json", "request body is not valid JSON: " + e.getOriginalMessage());
+            throw new ApiException(ApiError.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new ApiException(400, "invalid_json", "request body must be a JSON object");
+            throw new ApiException(ApiError.INVALID_JSON, "request body must be a JSON object");
         }
         return new JsonBody(node);
     }

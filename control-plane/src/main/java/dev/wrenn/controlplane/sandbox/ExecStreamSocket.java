@@ -1,18 +1,15 @@
 package dev.wrenn.controlplane.sandbox;
 
-import com.google.protobuf.ByteString;
 import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.auth.Principal;
+import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.host.ProcessEvents;
+import dev.wrenn.controlplane.host.RunningProcess;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
-import dev.wrenn.proto.hostagent.v1.ExecStart;
-import dev.wrenn.proto.hostagent.v1.ExecStreamRequest;
-import dev.wrenn.proto.hostagent.v1.ExecStreamResponse;
-import dev.wrenn.proto.hostagent.v1.StdinChunk;
-import dev.wrenn.proto.hostagent.v1.StopProcess;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,17 +69,17 @@ public final class ExecStreamSocket {
     }
 
     /** One socket and, once started, its process. */
-    private final class Session {
+    private final class Session implements ProcessEvents {
         private final WsContext ws;
         private final String sandboxId;
         private final String teamId;
-        private ClientCallStreamObserver<ExecStreamRequest> requests;
+        private RunningProcess process;
         private boolean finished;
 
         Session(WsContext ws) {
             this.ws = ws;
             this.sandboxId = ws.pathParam("id");
-            this.teamId = ((dev.wrenn.controlplane.auth.Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
+            this.teamId = ((Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
         }
 
         synchronized void onClientMessage(String text) {
@@ -97,29 +94,23 @@ public final class ExecStreamSocket {
             switch (type) {
                 case "start" -> start(msg);
                 case "stop" -> {
-                    if (requests != null && !finished) {
-                        requests.onNext(ExecStreamRequest.newBuilder()
-                                .setStop(StopProcess.getDefaultInstance())
-                                .build());
-                    }
+                    if (process != null && !finished) process.stop();
                 }
                 case "stdin" -> {
-                    if (requests == null || finished) {
+                    if (process == null || finished) {
                         sendError("no running process to send stdin to");
                         return;
                     }
-                    var chunk = StdinChunk.newBuilder()
-                            .setData(ByteString.copyFromUtf8(msg.path("data").asString("")))
-                            .setClose(msg.path("close").asBoolean(false));
-                    requests.onNext(
-                            ExecStreamRequest.newBuilder().setStdin(chunk).build());
+                    process.stdin(
+                            msg.path("data").asString("").getBytes(StandardCharsets.UTF_8),
+                            msg.path("close").asBoolean(false));
                 }
                 default -> sendError("unknown message type '" + type + "'; expected start, stop or stdin");
             }
         }
 
         private void start(JsonNode msg) {
-            if (requests != null) {
+            if (process != null) {
                 sendError("a process is already running on this socket");
                 return;
             }
@@ -133,71 +124,53 @@ public final class ExecStreamSocket {
                 return;
             }
             store.touch(teamId, sandboxId);
-            var observer = new ClientResponseObserver<ExecStreamRequest, ExecStreamResponse>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<ExecStreamRequest> r) {
-                    requests = r;
-                }
-
-                @Override
-                public void onNext(ExecStreamResponse event) {
-                    switch (event.getEventCase()) {
-                        case START ->
-                            send(Map.of("type", "start", "pid", event.getStart().getPid()));
-                        case STDOUT -> sendData("stdout", event.getStdout());
-                        case STDERR -> sendData("stderr", event.getStderr());
-                        case EXIT -> {
-                            send(Map.of(
-                                    "type", "exit", "exit_code", event.getExit().getExitCode()));
-                            finish(1000, "process exited");
-                        }
-                        case ERROR -> {
-                            sendError(event.getError());
-                            finish(1011, "process error");
-                        }
-                        default -> {}
-                    }
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    if (isFinished()) return;
-                    var now = store.get(teamId, sandboxId);
-                    String why = now.isPresent() && now.get().status() != SandboxStatus.RUNNING
-                            ? "sandbox became " + now.get().status().wire() + " while the process ran"
-                            : "host agent: " + io.grpc.Status.fromThrowable(t);
-                    sendError(why);
-                    finish(1011, "stream failed");
-                }
-
-                @Override
-                public void onCompleted() {
-                    finish(1000, "done");
-                }
-            };
-            var stream = sandboxes.agent().async().execStream(observer);
-            requests = (ClientCallStreamObserver<ExecStreamRequest>) stream;
-            stream.onNext(ExecStreamRequest.newBuilder()
-                    .setStart(ExecStart.newBuilder()
-                            .setSandboxId(sandboxId)
-                            .setCmd(command.program())
-                            .addAllArgs(command.args()))
-                    .build());
+            process = sandboxes.agent().start(sandboxId, command.program(), command.args(), this);
         }
 
         synchronized void onClientGone() {
-            if (requests != null && !finished) {
+            if (process != null && !finished) {
                 finished = true;
-                try {
-                    requests.onNext(ExecStreamRequest.newBuilder()
-                            .setStop(StopProcess.getDefaultInstance())
-                            .build());
-                    requests.onCompleted();
-                } catch (RuntimeException e) {
-                    requests.cancel("client disconnected", e);
-                }
+                process.abandon();
                 log.debug("exec stream client of {} went away; process stopped", sandboxId);
             }
+        }
+
+        @Override
+        public void started(long pid) {
+            send(Map.of("type", "start", "pid", pid));
+        }
+
+        @Override
+        public void stdout(byte[] data) {
+            sendData("stdout", data);
+        }
+
+        @Override
+        public void stderr(byte[] data) {
+            sendData("stderr", data);
+        }
+
+        @Override
+        public void exited(int exitCode) {
+            send(Map.of("type", "exit", "exit_code", exitCode));
+            finish(1000, "process exited");
+        }
+
+        @Override
+        public void error(String message) {
+            sendError(message);
+            finish(1011, "process error");
+        }
+
+        @Override
+        public void failed(HostAgentException e) {
+            if (isFinished()) return;
+            var now = store.get(teamId, sandboxId);
+            String why = now.isPresent() && now.get().status() != SandboxStatus.RUNNING
+                    ? "sandbox became " + now.get().status().wire() + " while the process ran"
+                    : "host agent: " + e.getMessage();
+            sendError(why);
+            finish(1011, "stream failed");
         }
 
         private synchronized boolean isFinished() {
@@ -207,21 +180,15 @@ public final class ExecStreamSocket {
         private synchronized void finish(int code, String reason) {
             if (finished) return;
             finished = true;
-            try {
-                if (requests != null) requests.onCompleted();
-            } catch (RuntimeException ignored) {
-                // the call is already over
-            }
             store.touch(teamId, sandboxId);
             close(code, reason);
         }
 
-        private void sendData(String type, ByteString data) {
-            byte[] bytes = data.toByteArray();
+        private void sendData(String type, byte[] bytes) {
             var m = new LinkedHashMap<String, Object>();
             m.put("type", type);
             if (Output.isUtf8(bytes)) {
-                m.put("data", data.toStringUtf8());
+                m.put("data", new String(bytes, StandardCharsets.UTF_8));
             } else {
                 m.put("data", Output.encode(bytes, true));
                 m.put("encoding", "base64");

@@ -1,29 +1,19 @@
 package dev.wrenn.controlplane.sandbox;
 
-import com.google.protobuf.ByteString;
 import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.host.FileDownload;
+import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.host.HostAgentException.Kind;
+import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
-import dev.wrenn.proto.hostagent.v1.ReadFileRequest;
-import dev.wrenn.proto.hostagent.v1.ReadFileResponse;
-import dev.wrenn.proto.hostagent.v1.WriteFileHeader;
-import dev.wrenn.proto.hostagent.v1.WriteFileRequest;
-import dev.wrenn.proto.hostagent.v1.WriteFileResponse;
-import io.grpc.Context.CancellableContext;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
@@ -67,7 +57,7 @@ public final class FileTransfer {
             while (items.hasNext()) {
                 FileItemInput item = items.next();
                 if (item.isFormField() && "path".equals(item.getFieldName())) {
-                    path = new String(item.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    path = new String(item.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     checkPath(path);
                     if (spooled != null) {
                         try (InputStream in = Files.newInputStream(spooled)) {
@@ -101,78 +91,19 @@ public final class FileTransfer {
     }
 
     private void send(String team, String id, String path, InputStream in, long limit) throws IOException {
-        var done = new CompletableFuture<WriteFileResponse>();
-        var readiness = new Object();
-        var observer = new ClientResponseObserver<WriteFileRequest, WriteFileResponse>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<WriteFileRequest> requestStream) {
-                requestStream.setOnReadyHandler(() -> {
-                    synchronized (readiness) {
-                        readiness.notifyAll();
-                    }
-                });
-            }
-
-            @Override
-            public void onNext(WriteFileResponse value) {
-                done.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-                synchronized (readiness) {
-                    readiness.notifyAll();
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        };
-        var requests = (ClientCallStreamObserver<WriteFileRequest>)
-                sandboxes.agent().async().writeFile(observer);
-        boolean finished = false;
-        try {
-            requests.onNext(WriteFileRequest.newBuilder()
-                    .setHeader(WriteFileHeader.newBuilder()
-                            .setSandboxId(id)
-                            .setPath(path)
-                            .setMode(0644))
-                    .build());
+        try (var upload = sandboxes.agent().upload(id, path, 0644)) {
             byte[] buf = new byte[CHUNK];
             long total = 0;
             int n;
             while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
                 total += n;
                 if (total > limit) throw tooLarge(limit);
-                awaitReady(requests, readiness, done);
-                requests.onNext(WriteFileRequest.newBuilder()
-                        .setData(ByteString.copyFrom(buf, 0, n))
-                        .build());
+                upload.write(buf, 0, n);
             }
-            requests.onCompleted();
-            finished = true;
-            done.get(10, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw fileError(team, id, path, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new ApiException(504, "host_agent_timeout", "the host agent did not confirm the write");
-        } finally {
-            if (!finished) requests.cancel("upload aborted", null);
+            upload.finish();
+        } catch (HostAgentException e) {
+            throw fileError(team, id, path, e);
         }
-    }
-
-    private static void awaitReady(ClientCallStreamObserver<?> requests, Object readiness, CompletableFuture<?> done)
-            throws InterruptedException, ExecutionException {
-        synchronized (readiness) {
-            while (!requests.isReady() && !done.isDone()) readiness.wait(1000);
-        }
-        if (done.isDone()) done.get(); // surfaces the agent's error
     }
 
     /** {@code files/read} answers with a Content-Length; {@code files/stream/read} streams chunked. */
@@ -182,57 +113,34 @@ public final class FileTransfer {
         String path = JsonBody.of(ctx).requiredString("path");
         checkPath(path);
         sandboxes.requireRunning(team, id);
-        CancellableContext call = io.grpc.Context.current().withCancellation();
+        FileDownload download;
         try {
-            Iterator<ReadFileResponse> chunks = call.call(() -> sandboxes
-                    .agent()
-                    .blocking()
-                    .readFile(ReadFileRequest.newBuilder()
-                            .setSandboxId(id)
-                            .setPath(path)
-                            .build()));
-            ReadFileResponse first;
-            try {
-                first = chunks.hasNext() ? chunks.next() : ReadFileResponse.getDefaultInstance();
-            } catch (StatusRuntimeException e) {
-                throw fileError(team, id, path, e);
-            }
+            download = sandboxes.agent().download(id, path);
+        } catch (HostAgentException e) {
+            throw fileError(team, id, path, e);
+        }
+        try (download) {
             var res = ctx.res();
             res.setStatus(200);
             res.setContentType("application/octet-stream");
-            if (!streaming && first.getSize() >= 0) res.setContentLengthLong(first.getSize());
+            if (!streaming && download.size() >= 0) res.setContentLengthLong(download.size());
             OutputStream out = res.getOutputStream();
-            first.getData().writeTo(out);
-            try {
-                while (chunks.hasNext()) chunks.next().getData().writeTo(out);
-            } catch (StatusRuntimeException e) {
-                // Headers are gone: the only honest signal left is to break the response.
-                throw new IOException("file stream from the sandbox failed: " + e.getStatus(), e);
-            }
+            // Headers are gone once bytes flow: a transfer broken midway can only break the response.
+            download.transferTo(out);
             out.flush();
-        } catch (Exception e) {
-            if (e instanceof ApiException a) throw a;
-            if (e instanceof IOException io) throw io;
-            throw new IOException(e);
-        } finally {
-            call.cancel(null);
         }
     }
 
-    private ApiException fileError(String team, String id, String path, Throwable t) {
-        if (t instanceof ApiException a) return a;
-        if (t instanceof StatusRuntimeException e) {
-            var code = e.getStatus().getCode();
-            String msg = e.getStatus().getDescription() != null ? e.getStatus().getDescription() : code.name();
-            if (code == Status.Code.NOT_FOUND && msg.contains("sandbox")) return sandboxes.failedCommand(team, id, e);
-            return switch (code) {
-                case NOT_FOUND -> new ApiException(404, "file_not_found", "'" + path + "': " + msg);
-                case PERMISSION_DENIED -> new ApiException(403, "permission_denied", "'" + path + "': " + msg);
-                case INVALID_ARGUMENT, FAILED_PRECONDITION -> ApiException.invalid("'" + path + "': " + msg);
-                default -> sandboxes.failedCommand(team, id, e);
-            };
-        }
-        return new ApiException(502, "host_agent_error", "file transfer failed: " + t.getMessage());
+    private ApiException fileError(String team, String id, String path, HostAgentException e) {
+        String msg = e.detail();
+        if (e.kind() == Kind.NOT_FOUND && msg.contains("sandbox")) return sandboxes.failedCommand(team, id, e);
+        return switch (e.kind()) {
+            case NOT_FOUND -> new ApiException(ApiError.FILE_NOT_FOUND, "'" + path + "': " + msg);
+            case PERMISSION_DENIED -> new ApiException(ApiError.PERMISSION_DENIED, "'" + path + "': " + msg);
+            case INVALID, CONFLICT -> ApiException.invalid("'" + path + "': " + msg);
+            case TIMEOUT -> new ApiException(ApiError.HOST_AGENT_TIMEOUT, msg);
+            default -> sandboxes.failedCommand(team, id, e);
+        };
     }
 
     private static void checkPath(String path) {
@@ -242,8 +150,7 @@ public final class FileTransfer {
 
     private static ApiException tooLarge(long limit) {
         return new ApiException(
-                413,
-                "payload_too_large",
+                ApiError.PAYLOAD_TOO_LARGE,
                 "file is larger than " + limit + " bytes; use /files/stream/write for large files");
     }
 

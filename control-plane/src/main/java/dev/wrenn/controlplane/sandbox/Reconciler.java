@@ -1,22 +1,20 @@
 package dev.wrenn.controlplane.sandbox;
 
 import dev.wrenn.controlplane.host.HostAgentClient;
-import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
-import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
-import dev.wrenn.proto.hostagent.v1.Sandbox;
-import dev.wrenn.proto.hostagent.v1.SandboxState;
-import io.grpc.StatusRuntimeException;
+import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.host.HostSandbox;
+import dev.wrenn.controlplane.host.HostState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the database and the host agent in agreement. Each pass lists the VMs first and reads the
- * rows second, so a sandbox created in between is never mistaken for an orphan:
+ * rows second, so a sandbox created in between is never mistaken for an orphan (what a host state
+ * means for a row is {@link HostStates}'s table):
  * <ul>
  *   <li>a row left behind by an operation that a server crash cut off takes the host's state: a
  *       running row whose pause the host committed becomes {@code paused}, a paused row whose
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *   <li>a VM (running or paused) that no pending, running or paused row owns is destroyed.
  * </ul>
  * A row is only marked under its sandbox's lifecycle lock, and skipped while a lifecycle operation
- * (pause, resume, snapshot, destroy) holds it: the host and the row disagree until it completes.
+ * (pause, resume, template save, destroy) holds it: the host and the row disagree until it completes.
  */
 public final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -57,24 +55,16 @@ public final class Reconciler implements AutoCloseable {
     /** One pass; returns what it changed, for tests and logs. */
     public Result reconcileOnce() {
         Instant listedAt = Instant.now();
-        var vms = agent.blocking()
-                .withDeadlineAfter(30, TimeUnit.SECONDS)
-                .listSandboxes(ListSandboxesRequest.getDefaultInstance())
-                .getSandboxesList();
+        var vms = agent.list();
         var alive = new HashSet<String>();
-        for (var vm : vms) {
-            if (vm.getState() == SandboxState.SANDBOX_STATE_RUNNING
-                    || vm.getState() == SandboxState.SANDBOX_STATE_STARTING) {
-                alive.add(vm.getSandboxId());
-            }
-        }
         var owned = new HashSet<String>();
         int[] lost = {0};
         var paused = new HashSet<String>();
-        var byId = new HashMap<String, Sandbox>();
+        var byId = new HashMap<String, HostSandbox>();
         for (var vm : vms) {
-            byId.put(vm.getSandboxId(), vm);
-            if (vm.getState() == SandboxState.SANDBOX_STATE_PAUSED) paused.add(vm.getSandboxId());
+            byId.put(vm.id(), vm);
+            if (HostStates.alive(vm.state())) alive.add(vm.id());
+            if (HostStates.of(vm.state()) == SandboxStatus.PAUSED) paused.add(vm.id());
         }
         for (var row : store.inStates(SandboxStatus.PENDING, SandboxStatus.RUNNING, SandboxStatus.PAUSED)) {
             owned.add(row.id());
@@ -86,7 +76,8 @@ public final class Reconciler implements AutoCloseable {
                             row.id(),
                             SandboxStatus.PAUSED,
                             SandboxStatus.ERROR,
-                            "snapshot_lost: the host no longer holds its paused state")) {
+                            StatusReason.PAUSED_STATE_LOST,
+                            "the host no longer holds its paused state")) {
                         lost[0]++;
                         log.warn("sandbox {} lost its paused state; marked error", row.id());
                     }
@@ -98,7 +89,8 @@ public final class Reconciler implements AutoCloseable {
                             row.id(),
                             SandboxStatus.RUNNING,
                             SandboxStatus.ERROR,
-                            "vm_lost: the VM is no longer running on its host")) {
+                            StatusReason.VM_LOST,
+                            "the VM is no longer running on its host")) {
                         lost[0]++;
                         log.warn("sandbox {} lost its VM; marked error", row.id());
                     }
@@ -107,17 +99,13 @@ public final class Reconciler implements AutoCloseable {
         }
         int orphans = 0;
         for (var vm : vms) {
-            if (!owned.contains(vm.getSandboxId())) {
+            if (!owned.contains(vm.id())) {
                 try {
-                    agent.blocking()
-                            .withDeadlineAfter(60, TimeUnit.SECONDS)
-                            .destroySandbox(DestroySandboxRequest.newBuilder()
-                                    .setSandboxId(vm.getSandboxId())
-                                    .build());
+                    agent.destroy(vm.id());
                     orphans++;
-                    log.warn("destroyed VM {} that no sandbox owns", vm.getSandboxId());
-                } catch (StatusRuntimeException e) {
-                    log.warn("could not destroy orphan VM {}: {}", vm.getSandboxId(), e.getStatus());
+                    log.warn("destroyed VM {} that no sandbox owns", vm.id());
+                } catch (HostAgentException e) {
+                    log.warn("could not destroy orphan VM {}: {}", vm.id(), e.getMessage());
                 }
             }
         }
@@ -129,12 +117,12 @@ public final class Reconciler implements AutoCloseable {
      * host: the server died between the host's answer and the row's update. The host's state is
      * the truth; the checks below then see an agreeing row.
      */
-    private void adoptHostState(SandboxStore.Row row, Sandbox vm) {
-        SandboxState host = vm == null ? null : vm.getState();
+    private void adoptHostState(SandboxStore.Row row, HostSandbox vm) {
+        HostState host = vm == null ? null : vm.state();
         boolean behind = switch (row.status()) {
-            case RUNNING -> host == SandboxState.SANDBOX_STATE_PAUSED;
-            case PAUSED -> host == SandboxState.SANDBOX_STATE_RUNNING;
-            case PENDING -> host == SandboxState.SANDBOX_STATE_RUNNING || host == null;
+            case RUNNING -> host == HostState.PAUSED;
+            case PAUSED -> host == HostState.RUNNING;
+            case PENDING -> host == HostState.RUNNING || host == null;
             default -> false;
         };
         if (!behind) return; // the common case: row and host agree, no lock needed
@@ -145,17 +133,19 @@ public final class Reconciler implements AutoCloseable {
                             row.id(),
                             SandboxStatus.RUNNING,
                             SandboxStatus.PAUSED,
-                            "paused: the host completed a pause the server did not live to record");
-                case PAUSED -> store.markRunning(row.id(), SandboxStatus.PAUSED, vm.getGuestIp(), vm.getHostIp());
+                            StatusReason.PAUSE_RECOVERED,
+                            "the host completed a pause the server did not live to record");
+                case PAUSED -> store.markRunning(row.id(), SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp());
                 case PENDING ->
-                    host == SandboxState.SANDBOX_STATE_RUNNING
-                            ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.getGuestIp(), vm.getHostIp())
+                    host == HostState.RUNNING
+                            ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.guestIp(), vm.hostIp())
                             : host == null
                                     && store.transition(
                                             row.id(),
                                             SandboxStatus.PENDING,
                                             SandboxStatus.ERROR,
-                                            "create_interrupted: the server stopped while the sandbox was being created");
+                                            StatusReason.CREATE_INTERRUPTED,
+                                            "the server stopped while the sandbox was being created");
                 default -> false;
             };
             if (moved)

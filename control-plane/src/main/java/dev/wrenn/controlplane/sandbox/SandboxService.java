@@ -2,18 +2,13 @@ package dev.wrenn.controlplane.sandbox;
 
 import dev.wrenn.controlplane.db.Ids;
 import dev.wrenn.controlplane.host.HostAgentClient;
+import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.host.HostSandbox;
+import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
-import dev.wrenn.controlplane.snapshot.TemplateStore;
-import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
-import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
-import dev.wrenn.proto.hostagent.v1.ExecRequest;
-import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
-import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
-import dev.wrenn.proto.hostagent.v1.Sandbox;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import dev.wrenn.controlplane.template.TemplateStore;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +26,7 @@ public final class SandboxService {
     private final HostAgentClient hostAgent;
     private final SandboxLimits limits;
     private final TemplateStore templates;
-    private final long createDeadlineMs;
     private final LifecycleLocks locks = new LifecycleLocks();
-    /** Sandboxes whose VM is being torn down right now: commands failing meanwhile failed because of it. */
     /**
      * Sandboxes whose VM a lifecycle operation is taking away right now, with what is happening to
      * them ("destroyed", "paused", ...): a command cut off by it gets 409 with that reason, not a
@@ -41,23 +34,18 @@ public final class SandboxService {
      */
     private final ConcurrentHashMap<String, String> interrupting = new ConcurrentHashMap<>();
 
-    public SandboxService(
-            SandboxStore store,
-            TemplateStore templates,
-            HostAgentClient agent,
-            SandboxLimits limits,
-            long createDeadlineMs) {
+    public SandboxService(SandboxStore store, TemplateStore templates, HostAgentClient agent, SandboxLimits limits) {
         this.store = store;
         this.templates = templates;
         this.hostAgent = agent;
         this.limits = limits;
-        this.createDeadlineMs = createDeadlineMs;
     }
 
     /** The host agent sandboxes run on; a 503 when this server has none configured. */
     public HostAgentClient agent() {
         if (hostAgent == null) {
-            throw new ApiException(503, "no_host_agent", "this server has no host agent configured (WRENN_HOST_AGENT)");
+            throw new ApiException(
+                    ApiError.NO_HOST_AGENT, "this server has no host agent configured (WRENN_HOST_AGENT)");
         }
         return hostAgent;
     }
@@ -78,7 +66,7 @@ public final class SandboxService {
         var template = templates
                 .resolve(teamId, req.template())
                 .orElseThrow(() -> ApiException.invalid("template '" + req.template() + "' does not exist"));
-        // A snapshot template's vcpus and memory are baked into its frozen state.
+        // A saved template's vcpus and memory are baked into its frozen state.
         int vcpus = template.vcpus() != null ? template.vcpus() : req.vcpus();
         int memoryMb = template.memoryMb() != null ? template.memoryMb() : req.memoryMb();
 
@@ -93,23 +81,22 @@ public final class SandboxService {
                     memoryMb,
                     req.timeoutSec(),
                     agent().address());
+            HostSandbox vm;
             try {
-                var vm = agent().blocking()
-                        .withDeadlineAfter(createDeadlineMs, TimeUnit.MILLISECONDS)
-                        .createSandbox(CreateSandboxRequest.newBuilder()
-                                .setSandboxId(id)
-                                .setTemplate(template.hostName())
-                                .setVcpus(vcpus)
-                                .setMemoryMb(memoryMb)
-                                .build());
-                store.markRunning(id, SandboxStatus.PENDING, vm.getGuestIp(), vm.getHostIp());
-                log.info("sandbox {} running ({} ms, {})", id, vm.getTiming().getTotalMs(), vm.getAccel());
-            } catch (StatusRuntimeException e) {
-                store.transition(id, SandboxStatus.PENDING, SandboxStatus.ERROR, "create failed: " + e.getStatus());
+                vm = agent().create(id, template.hostName(), vcpus, memoryMb);
+            } catch (HostAgentException e) {
+                store.transition(
+                        id, SandboxStatus.PENDING, SandboxStatus.ERROR, StatusReason.CREATE_FAILED, e.getMessage());
                 // The agent may have created parts of the VM before failing; make sure nothing stays.
                 destroyQuietly(id);
-                throw HostErrors.map(e, "creating the sandbox");
+                throw e.toApi("creating the sandbox");
             }
+            if (!store.markRunning(id, SandboxStatus.PENDING, vm.guestIp(), vm.hostIp())) {
+                // Only an operator's hand moves a pending row under its lock; the VM has no owner then.
+                destroyQuietly(id);
+                throw moved(id);
+            }
+            log.info("sandbox {} running ({} ms, {})", id, vm.bootMs(), vm.accel());
             return store.get(teamId, id).orElseThrow().view();
         });
     }
@@ -124,19 +111,11 @@ public final class SandboxService {
             if (row.status() == SandboxStatus.STOPPED) return null;
             interrupting.put(id, "destroyed");
             try {
-                agent().blocking()
-                        .withDeadlineAfter(60, TimeUnit.SECONDS)
-                        .destroySandbox(DestroySandboxRequest.newBuilder()
-                                .setSandboxId(id)
-                                .build());
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                    interrupting.remove(id);
-                    throw HostErrors.map(e, "destroying the sandbox");
-                }
-            }
-            try {
-                store.transition(id, row.status(), SandboxStatus.STOPPED, "destroyed");
+                agent().destroy(id); // false: the host had nothing left, which is what destroy wants
+                // From whatever status the row has now: its VM is gone in every case.
+                store.markStopped(id, StatusReason.DESTROYED, null);
+            } catch (HostAgentException e) {
+                throw e.toApi("destroying the sandbox");
             } finally {
                 interrupting.remove(id);
             }
@@ -148,7 +127,7 @@ public final class SandboxService {
     public SandboxView pause(String teamId, String id) {
         return withLock(id, () -> {
             var row = requireRunning(teamId, id);
-            pauseLocked(row, "paused");
+            pauseLocked(row, StatusReason.PAUSED, null);
             return store.get(teamId, id).orElseThrow().view();
         });
     }
@@ -162,26 +141,26 @@ public final class SandboxService {
                     || !row.view().lastActiveAt().equals(idle.view().lastActiveAt())) {
                 return false; // it moved, or someone used it since the scan
             }
-            pauseLocked(row, "auto_paused: idle for " + row.view().timeoutSec() + " s");
+            pauseLocked(row, StatusReason.AUTO_PAUSED, "idle for " + row.view().timeoutSec() + " s");
             return true;
         });
     }
 
-    private void pauseLocked(SandboxStore.Row row, String reason) {
+    private void pauseLocked(SandboxStore.Row row, StatusReason reason, String detail) {
         interrupting.put(row.id(), "paused");
         try {
-            agent().blocking()
-                    .withDeadlineAfter(120, TimeUnit.SECONDS)
-                    .pauseSandbox(PauseSandboxRequest.newBuilder()
-                            .setSandboxId(row.id())
-                            .build());
-            store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED, reason);
-        } catch (StatusRuntimeException e) {
-            throw HostErrors.map(e, "pausing the sandbox");
+            agent().pause(row.id());
+            boolean recorded = detail == null
+                    ? store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED, reason)
+                    : store.transition(row.id(), SandboxStatus.RUNNING, SandboxStatus.PAUSED, reason, detail);
+            // The host holds the paused state either way; the reconciler brings a moved row in line.
+            if (!recorded) throw moved(row.id());
+        } catch (HostAgentException e) {
+            throw e.toApi("pausing the sandbox");
         } finally {
             interrupting.remove(row.id());
         }
-        log.info("sandbox {} paused ({})", row.id(), reason);
+        log.info("sandbox {} paused ({})", row.id(), reason.code());
     }
 
     /** Restores a paused sandbox into a new VM; 409 unless paused. */
@@ -189,37 +168,41 @@ public final class SandboxService {
         return withLock(id, () -> {
             var row = row(teamId, id);
             if (row.status() != SandboxStatus.PAUSED) {
-                throw ApiException.conflict(
-                        "sandbox_not_paused",
+                throw new ApiException(
+                        ApiError.SANDBOX_NOT_PAUSED,
                         "sandbox '" + id + "' is " + row.status().wire() + ", not paused");
             }
-            Sandbox vm;
+            HostSandbox vm;
             try {
-                vm = agent().blocking()
-                        .withDeadlineAfter(createDeadlineMs, TimeUnit.MILLISECONDS)
-                        .resumeSandbox(ResumeSandboxRequest.newBuilder()
-                                .setSandboxId(id)
-                                .build());
-            } catch (StatusRuntimeException e) {
-                throw HostErrors.map(e, "resuming the sandbox");
+                vm = agent().resume(id);
+            } catch (HostAgentException e) {
+                throw e.toApi("resuming the sandbox");
             }
-            store.markRunning(id, SandboxStatus.PAUSED, vm.getGuestIp(), vm.getHostIp());
+            // The VM runs either way; the reconciler brings a moved row in line with it.
+            if (!store.markRunning(id, SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp())) throw moved(id);
             return store.get(teamId, id).orElseThrow().view();
         });
     }
 
     /**
      * Runs {@code action} on a running sandbox under its lifecycle lock, then marks it stopped with
-     * the reason: for snapshots, which consume the sandbox.
+     * the reason: for saving a template, which consumes the sandbox. {@code doing} completes
+     * "the sandbox was ... during the operation" for commands it cuts off.
      */
     public <T> T consume(
-            String teamId, String id, String reason, java.util.function.Function<SandboxStore.Row, T> action) {
+            String teamId,
+            String id,
+            String doing,
+            StatusReason reason,
+            String detail,
+            Function<SandboxStore.Row, T> action) {
         return withLock(id, () -> {
             var row = requireRunning(teamId, id);
-            interrupting.put(id, reason);
+            interrupting.put(id, doing);
             try {
                 T result = action.apply(row);
-                store.transition(id, SandboxStatus.RUNNING, SandboxStatus.STOPPED, reason);
+                // Its VM is gone, whatever the row did meanwhile.
+                store.markStopped(id, reason, detail);
                 return result;
             } finally {
                 interrupting.remove(id);
@@ -235,24 +218,11 @@ public final class SandboxService {
         // round trip before the command instead of two (the lookup runs only to tell 404 from 409).
         if (!store.touch(teamId, id)) requireRunning(teamId, id);
         try {
-            var r = agent().blocking()
-                    .withDeadlineAfter(timeoutSec + 30L, TimeUnit.SECONDS)
-                    .exec(ExecRequest.newBuilder()
-                            .setSandboxId(id)
-                            .setCmd(command.program())
-                            .addAllArgs(command.args())
-                            .setTimeoutMs(timeoutSec * 1000L)
-                            .build());
+            var r = agent().exec(id, command.program(), command.args(), timeoutSec);
             store.touch(teamId, id);
             return ExecResult.of(
-                    id,
-                    command.display(),
-                    r.getStdout().toByteArray(),
-                    r.getStderr().toByteArray(),
-                    r.getExitCode(),
-                    r.getDurationMs(),
-                    r.getTimedOut());
-        } catch (StatusRuntimeException e) {
+                    id, command.display(), r.stdout(), r.stderr(), r.exitCode(), r.durationMs(), r.timedOut());
+        } catch (HostAgentException e) {
             throw failedCommand(teamId, id, e);
         }
     }
@@ -267,8 +237,8 @@ public final class SandboxService {
     public SandboxStore.Row requireRunning(String teamId, String id) {
         var row = row(teamId, id);
         if (row.status() != SandboxStatus.RUNNING) {
-            throw ApiException.conflict(
-                    "sandbox_not_running",
+            throw new ApiException(
+                    ApiError.SANDBOX_NOT_RUNNING,
                     "sandbox '" + id + "' is " + row.status().wire() + ", not running");
         }
         return row;
@@ -278,19 +248,25 @@ public final class SandboxService {
      * A command (or file transfer) failed at the host agent: if the sandbox stopped meanwhile,
      * that is the reason the caller gets; otherwise the agent's error.
      */
-    public ApiException failedCommand(String teamId, String id, StatusRuntimeException e) {
+    public ApiException failedCommand(String teamId, String id, HostAgentException e) {
         String why = interrupting.get(id);
         if (why != null) {
-            return ApiException.conflict(
-                    "sandbox_not_running", "sandbox '" + id + "' was " + why + " during the operation");
+            return new ApiException(
+                    ApiError.SANDBOX_NOT_RUNNING, "sandbox '" + id + "' was " + why + " during the operation");
         }
         var now = store.get(teamId, id);
         if (now.isPresent() && now.get().status() != SandboxStatus.RUNNING) {
-            return ApiException.conflict(
-                    "sandbox_not_running",
+            return new ApiException(
+                    ApiError.SANDBOX_NOT_RUNNING,
                     "sandbox '" + id + "' became " + now.get().status().wire() + " during the operation");
         }
-        return HostErrors.map(e, "running the command");
+        return e.toApi("running the command");
+    }
+
+    /** A row that left the state its lifecycle lock should have kept it in. */
+    private static ApiException moved(String id) {
+        return new ApiException(
+                ApiError.CONFLICT, "sandbox '" + id + "' changed state during the operation; retry after a GET");
     }
 
     private SandboxStore.Row row(String teamId, String id) {
@@ -299,12 +275,9 @@ public final class SandboxService {
 
     private void destroyQuietly(String id) {
         try {
-            agent().blocking()
-                    .withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .destroySandbox(
-                            DestroySandboxRequest.newBuilder().setSandboxId(id).build());
-        } catch (StatusRuntimeException ignored) {
-            // NOT_FOUND is the usual answer: the agent already cleaned up. The reconciler retries the rest.
+            agent().destroy(id); // false, the usual answer: the agent already cleaned up
+        } catch (HostAgentException e) {
+            log.warn("could not destroy the VM of sandbox {}; the reconciler retries: {}", id, e.getMessage());
         }
     }
 
@@ -315,7 +288,7 @@ public final class SandboxService {
     /**
      * Runs {@code action} under the sandbox's lifecycle lock if no lifecycle operation holds it now;
      * returns false (and does nothing) if one does. For the reconciler: while a pause, resume,
-     * snapshot or destroy is in flight, the host and the row legitimately disagree.
+     * template save or destroy is in flight, the host and the row legitimately disagree.
      */
     public boolean tryWithLock(String id, Runnable action) {
         return locks.tryWithLock(id, action);

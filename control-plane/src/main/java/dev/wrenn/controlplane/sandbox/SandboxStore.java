@@ -104,7 +104,31 @@ public final class SandboxStore {
     }
 
     /** Moves a sandbox from {@code from} to {@code to}, recording why; false if it was not in {@code from}. */
-    public boolean transition(String id, SandboxStatus from, SandboxStatus to, String reason) {
+    public boolean transition(String id, SandboxStatus from, SandboxStatus to, StatusReason reason) {
+        return update(id, from, to, reason.code());
+    }
+
+    /** As {@link #transition(String, SandboxStatus, SandboxStatus, StatusReason)}, with a detail for people. */
+    public boolean transition(String id, SandboxStatus from, SandboxStatus to, StatusReason reason, String detail) {
+        return update(id, from, to, reason.with(detail));
+    }
+
+    /**
+     * Stops a sandbox from whatever state it is in (every state but stopped may move to stopped):
+     * for operations whose VM is gone however the row moved meanwhile. False if it was stopped.
+     */
+    public boolean markStopped(String id, StatusReason reason, String detail) {
+        String stored = detail == null ? reason.code() : reason.with(detail);
+        return jdbi.withHandle(h -> h.createUpdate(
+                                "UPDATE sandboxes SET status = 'stopped', status_reason = :reason, last_updated = now()"
+                                        + " WHERE id = :id AND status <> 'stopped'")
+                        .bind("id", id)
+                        .bind("reason", stored)
+                        .execute())
+                == 1;
+    }
+
+    private boolean update(String id, SandboxStatus from, SandboxStatus to, String reason) {
         check(from, to);
         return jdbi.withHandle(h -> h.createUpdate(
                                 "UPDATE sandboxes SET status = :to, status_reason = :reason, last_updated = now()"

@@ -1,7 +1,6 @@
 package dev.wrenn.controlplane.team;
 
 import dev.wrenn.controlplane.db.Ids;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** Teams and membership. Every account gets a default team it owns. */
@@ -21,12 +20,5 @@ public final class TeamStore {
                 .bind("t", teamId)
                 .execute();
         return teamId;
-    }
-
-    public static Optional<String> defaultTeam(Handle h, String userId) {
-        return h.createQuery("SELECT team_id FROM users_teams WHERE user_id = :u AND is_default")
-                .bind("u", userId)
-                .mapTo(String.class)
-                .findOne();
     }
 }

@@ -55,4 +55,28 @@ class ControlPlaneConfigTest {
         assertThatThrownBy(() -> ControlPlaneConfig.from(Map.of("CP_PUBLIC_URL", "not a url")))
                 .hasMessageContaining("CP_PUBLIC_URL");
     }
+
+    @Test
+    void hostAgentDeadlinesComeFromTheEnvironment() {
+        assertThat(ControlPlaneConfig.from(Map.of()).sandboxes().timeouts()).isEqualTo(HostAgentTimeouts.DEFAULTS);
+        var t = ControlPlaneConfig.from(Map.of(
+                        "WRENN_CREATE_TIMEOUT_SEC", "900",
+                        "WRENN_PAUSE_TIMEOUT_SEC", "200",
+                        "WRENN_TEMPLATE_SAVE_TIMEOUT_SEC", "400",
+                        "WRENN_HOST_CALL_TIMEOUT_SEC", "20",
+                        "WRENN_EXEC_GRACE_SEC", "5",
+                        "WRENN_FILE_WRITE_TIMEOUT_SEC", "60"))
+                .sandboxes()
+                .timeouts();
+        assertThat(t)
+                .isEqualTo(new HostAgentTimeouts(
+                        java.time.Duration.ofSeconds(900),
+                        java.time.Duration.ofSeconds(200),
+                        java.time.Duration.ofSeconds(400),
+                        java.time.Duration.ofSeconds(20),
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(60)));
+        assertThatThrownBy(() -> ControlPlaneConfig.from(Map.of("WRENN_PAUSE_TIMEOUT_SEC", "0")))
+                .hasMessageContaining("WRENN_PAUSE_TIMEOUT_SEC");
+    }
 }

@@ -36,7 +36,7 @@ class SandboxReconcileIT {
         api = Accounts.newTeam(anon);
         channel = NettyChannelBuilder.forTarget(TestHostAgent.address())
                 .usePlaintext()
-                .intercept(dev.wrenn.controlplane.host.HostAgentClient.bearer(TestHostAgent.TOKEN))
+                .intercept(dev.wrenn.controlplane.host.grpc.GrpcHostAgentClient.bearer(TestHostAgent.TOKEN))
                 .build();
         agent = HostAgentServiceGrpc.newBlockingStub(channel);
     }
@@ -65,7 +65,7 @@ class SandboxReconcileIT {
                 .build();
         var wrong = NettyChannelBuilder.forTarget(TestHostAgent.address())
                 .usePlaintext()
-                .intercept(dev.wrenn.controlplane.host.HostAgentClient.bearer("wrong"))
+                .intercept(dev.wrenn.controlplane.host.grpc.GrpcHostAgentClient.bearer("wrong"))
                 .build();
         try {
             for (var ch : new ManagedChannel[] {anonymous, wrong}) {

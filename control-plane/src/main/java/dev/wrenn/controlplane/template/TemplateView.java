@@ -1,4 +1,4 @@
-package dev.wrenn.controlplane.snapshot;
+package dev.wrenn.controlplane.template;
 
 import java.time.Instant;
 

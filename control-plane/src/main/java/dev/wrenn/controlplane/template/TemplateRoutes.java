@@ -1,4 +1,4 @@
-package dev.wrenn.controlplane.snapshot;
+package dev.wrenn.controlplane.template;
 
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.http.ApiException;
@@ -6,12 +6,12 @@ import dev.wrenn.controlplane.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-/** {@code /v1/snapshots}: the team's snapshot templates, and the base images everyone shares. */
-public final class SnapshotRoutes {
-    private final SnapshotService snapshots;
+/** {@code /v1/snapshots}: the team's templates (saved sandboxes: type {@code snapshot} in the contract) and the base images everyone shares. */
+public final class TemplateRoutes {
+    private final TemplateService templates;
 
-    public SnapshotRoutes(SnapshotService snapshots) {
-        this.snapshots = snapshots;
+    public TemplateRoutes(TemplateService templates) {
+        this.templates = templates;
     }
 
     public void register(RoutesConfig routes, Authenticator auth) {
@@ -29,17 +29,17 @@ public final class SnapshotRoutes {
         String overwrite = ctx.queryParam("overwrite");
         if (overwrite != null && !overwrite.equals("true"))
             throw ApiException.invalid("'overwrite' may only be \"true\"");
-        var template = snapshots.create(
+        var template = templates.create(
                 team(ctx), body.requiredString("sandbox_id"), body.optionalString("name"), overwrite != null);
         ctx.status(201).json(template);
     }
 
     private void list(Context ctx) {
-        ctx.json(snapshots.list(team(ctx), ctx.queryParam("type")));
+        ctx.json(templates.list(team(ctx), ctx.queryParam("type")));
     }
 
     private void delete(Context ctx) {
-        snapshots.delete(team(ctx), ctx.pathParam("name"));
+        templates.delete(team(ctx), ctx.pathParam("name"));
         ctx.status(204);
     }
 }

@@ -1,0 +1,31 @@
+package dev.wrenn.controlplane.host.grpc;
+
+import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.host.HostAgentException.Kind;
+import io.grpc.Status;
+
+/** gRPC statuses as host agent failures: the one place that knows what the agent's codes mean. */
+final class GrpcErrors {
+    private GrpcErrors() {}
+
+    static HostAgentException from(Throwable t) {
+        if (t instanceof HostAgentException h) return h;
+        var status = Status.fromThrowable(t);
+        String detail = status.getDescription() != null
+                ? status.getDescription()
+                : status.getCode().name();
+        return new HostAgentException(kind(status.getCode()), detail, t);
+    }
+
+    static Kind kind(Status.Code code) {
+        return switch (code) {
+            case RESOURCE_EXHAUSTED -> Kind.CAPACITY;
+            case INVALID_ARGUMENT -> Kind.INVALID;
+            case NOT_FOUND -> Kind.NOT_FOUND;
+            case FAILED_PRECONDITION -> Kind.CONFLICT;
+            case PERMISSION_DENIED -> Kind.PERMISSION_DENIED;
+            case DEADLINE_EXCEEDED -> Kind.TIMEOUT;
+            default -> Kind.FAILED;
+        };
+    }
+}
