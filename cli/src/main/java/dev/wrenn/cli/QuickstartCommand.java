@@ -50,7 +50,8 @@ final class QuickstartCommand extends ServerCommand {
                             "args",
                             java.util.List.of(
                                     "-c",
-                                    "import platform; print(f'Hello from {platform.node()}: Python {platform.python_version()}, 6*7 = {6*7}')")));
+                                    "import platform; print(f'Hello from {platform.node()}: Python"
+                                            + " {platform.python_version()}, 6*7 = {6*7}')")));
             output = result.path("stdout").asString().strip();
             System.err.printf("wrenn: sandbox %s up in %.1f s%n", sandboxId, bootSeconds);
         } catch (RuntimeException | IOException e) {

@@ -119,8 +119,8 @@ public final class GuestAgent implements AutoCloseable {
         }
         var tokens = new TokenStore(token, tokenState == null || tokenState.isEmpty() ? null : Path.of(tokenState));
         if (!tokens.isConfigured()) {
-            System.err.println(
-                    "wrenn-guest-agent: no token (wrenn.token= on the kernel command line); every request will get 401");
+            System.err.println("wrenn-guest-agent: no token (wrenn.token= on the kernel command line); every"
+                    + " request will get 401");
         }
         Path home = Path.of(System.getProperty("user.home", "/"));
         var agent = start(port, tokens, WallClock.system(), Files.isDirectory(home) ? home : Path.of("/"));

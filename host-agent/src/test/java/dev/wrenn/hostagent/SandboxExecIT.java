@@ -234,12 +234,12 @@ class SandboxExecIT {
     void stdinIsForwardedAndStopEndsTheProcess() throws Exception {
         Recorder rec = new Recorder();
         StreamObserver<ExecStreamRequest> req = fx.async.execStream(rec);
-        req.onNext(
-                start(
-                        "python3",
-                        "-u",
-                        "-c",
-                        "import sys\nfor l in sys.stdin:\n    print('got ' + l.strip(), flush=True)\nimport time; time.sleep(60)"));
+        req.onNext(start(
+                "python3",
+                "-u",
+                "-c",
+                "import sys\nfor l in sys.stdin:\n    print('got ' + l.strip(),"
+                        + " flush=True)\nimport time; time.sleep(60)"));
         assertThat(rec.started.await(30, TimeUnit.SECONDS)).isTrue();
         req.onNext(ExecStreamRequest.newBuilder()
                 .setStdin(StdinChunk.newBuilder()

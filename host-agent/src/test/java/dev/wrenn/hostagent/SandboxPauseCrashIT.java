@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 class SandboxPauseCrashIT {
     static final String PREFIX = "wrq-";
     static final String CIDR = "10.222.0.0/16";
-    static final String COUNTER =
-            "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done";
+    static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp"
+            + " /root/count; sleep 0.2; done";
 
     @Test
     void aPauseKilledAtAnyPointIsCompleteOrTheSandboxRunsOn() throws Exception {

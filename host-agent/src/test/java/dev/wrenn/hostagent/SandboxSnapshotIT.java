@@ -12,7 +12,6 @@ import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
 import dev.wrenn.proto.hostagent.v1.ExecResponse;
 import dev.wrenn.proto.hostagent.v1.GetSandboxRequest;
-import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.proto.hostagent.v1.ListTemplatesRequest;
 import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
@@ -22,11 +21,8 @@ import dev.wrenn.proto.hostagent.v1.SandboxState;
 import dev.wrenn.proto.hostagent.v1.SnapshotSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.Template;
 import dev.wrenn.proto.hostagent.v1.TemplateType;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -48,8 +44,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxSnapshotIT {
     static AgentFixture f;
-    static final String COUNTER =
-            "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done";
+    static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp"
+            + " /root/count; sleep 0.2; done";
 
     @BeforeAll
     static void boot() throws Exception {
@@ -212,7 +208,8 @@ class SandboxSnapshotIT {
         assertThat(clone.getVcpus()).isEqualTo(1);
         assertThat(clone.getTemplate()).isEqualTo("tpl-it");
         // Where QEMU can (8.2+), the clone's VMM holds the template's RAM file open read-only.
-        int accessMode = accessMode(clone.getVmmPid(), templateGen("tpl-it").resolve("memory"));
+        int accessMode = SnapshotFiles.accessMode(
+                clone.getVmmPid(), templateGen("tpl-it").resolve("memory"));
         assertThat(accessMode)
                 .isEqualTo(dev.wrenn.hostagent.vm.QemuHost.probe().readOnlyPrivateRam() ? 0 : 2); // O_RDONLY : O_RDWR
         assertThat(out("clone-1", "cat /root/tpl /root/before")).isEqualTo("template-file\nwritten-before-pause");
@@ -227,7 +224,7 @@ class SandboxSnapshotIT {
         // the pages it changed, as memory generation 1 over the template's RAM file.
         pause("clone-1");
         Path dir = cloneDir("clone-1");
-        List<Path> diffs = diffs(dir);
+        List<Path> diffs = SnapshotFiles.diffs(dir);
         assertThat(diffs).hasSize(1);
         assertThat(dir.resolve("memory")).doesNotExist();
         MemoryDiff.Header h1 = MemoryDiff.readHeader(diffs.getFirst());
@@ -247,9 +244,9 @@ class SandboxSnapshotIT {
         // ... and again: generation 2 holds only what changed since generation 1.
         out("clone-1", "echo second > /root/second");
         pause("clone-1");
-        List<Path> two = diffs(dir);
+        List<Path> two = SnapshotFiles.diffs(dir);
         assertThat(two).hasSize(2).contains(diffs.getFirst());
-        MemoryDiff.Header h2 = MemoryDiff.readHeader(newest(two));
+        MemoryDiff.Header h2 = MemoryDiff.readHeader(SnapshotFiles.newest(two));
         assertThat(h2.generation()).isEqualTo(2);
         assertThat(h2.parents()).containsExactly(diffs.getFirst());
         assertThat(h2.storedPages()).isLessThan(h1.storedPages());
@@ -266,8 +263,9 @@ class SandboxSnapshotIT {
         for (int i = 0; i < 4; i++) {
             out("clone-1", "echo " + i + " >> /root/clone-cycles");
             pause("clone-1");
-            generations.add(MemoryDiff.readHeader(newest(diffs(dir))).generation());
-            assertThat(diffs(dir)).hasSize(generations.getLast());
+            generations.add(MemoryDiff.readHeader(SnapshotFiles.newest(SnapshotFiles.diffs(dir)))
+                    .generation());
+            assertThat(SnapshotFiles.diffs(dir)).hasSize(generations.getLast());
             resume("clone-1");
         }
         // Generations 3 and 4, then the four are folded into one generation 1.
@@ -285,47 +283,6 @@ class SandboxSnapshotIT {
                 .resolve(AgentFixture.PREFIX + id)
                 .toAbsolutePath()
                 .normalize();
-    }
-
-    static List<Path> diffs(Path dir) throws Exception {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("mem-.*\\.diff"))
-                    .map(p -> p.toAbsolutePath().normalize())
-                    .toList();
-        }
-    }
-
-    static Path newest(List<Path> diffs) throws Exception {
-        Path best = null;
-        int g = -1;
-        for (Path p : diffs) {
-            int pg = MemoryDiff.readHeader(p).generation();
-            if (pg > g) {
-                g = pg;
-                best = p;
-            }
-        }
-        return best;
-    }
-
-    /** O_ACCMODE of the descriptor process {@code pid} has open on {@code file} (from /proc/pid/fdinfo). */
-    static int accessMode(long pid, Path file) throws Exception {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            for (Path fd : fds.toList()) {
-                Path target;
-                try {
-                    target = Files.readSymbolicLink(fd);
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    continue;
-                }
-                if (!target.equals(file)) continue;
-                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/fdinfo/" + fd.getFileName()))) {
-                    if (line.startsWith("flags:"))
-                        return Integer.parseInt(line.substring(6).strip(), 8) & 3;
-                }
-            }
-        }
-        throw new AssertionError("pid " + pid + " has no descriptor open on " + file);
     }
 
     static Path templateGen(String name) throws Exception {
@@ -529,75 +486,5 @@ class SandboxSnapshotIT {
             for (Path p : s.filter(Files::isRegularFile).sorted().toList()) out.put(p, TemplateStore.sha256(p));
         }
         return out;
-    }
-
-    @Test
-    @Order(9)
-    void pausedSandboxSurvivesAnAgentKilledWithSigkill() throws Exception {
-        String prefix = "wrp-";
-        String cidr = "10.220.0.0/16";
-        Path data = Files.createTempDirectory("wrenn-it-pause-crash-");
-        Path log = data.resolve("agent.log");
-        try {
-            try (SandboxCleanupIT.AgentProcess first = SandboxCleanupIT.AgentProcess.start(data, log, prefix, cidr)) {
-                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", first.port)
-                        .usePlaintext()
-                        .build();
-                try {
-                    var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(180, TimeUnit.SECONDS);
-                    stub.createSandbox(CreateSandboxRequest.newBuilder()
-                            .setSandboxId("crash-p")
-                            .build());
-                    stub.exec(ExecRequest.newBuilder()
-                            .setSandboxId("crash-p")
-                            .setCmd("sh")
-                            .addAllArgs(List.of("-c", "echo survives > /root/data"))
-                            .build());
-                    stub.pauseSandbox(PauseSandboxRequest.newBuilder()
-                            .setSandboxId("crash-p")
-                            .build());
-                } finally {
-                    ch.shutdownNow();
-                }
-                first.process.destroyForcibly();
-                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            }
-            try (SandboxCleanupIT.AgentProcess second = SandboxCleanupIT.AgentProcess.start(data, log, prefix, cidr)) {
-                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", second.port)
-                        .usePlaintext()
-                        .build();
-                try {
-                    var stub = HostAgentServiceGrpc.newBlockingStub(ch).withDeadlineAfter(180, TimeUnit.SECONDS);
-                    assertThat(stub.listSandboxes(ListSandboxesRequest.getDefaultInstance())
-                                    .getSandboxesList())
-                            .anyMatch(s -> s.getSandboxId().equals("crash-p")
-                                    && s.getState() == SandboxState.SANDBOX_STATE_PAUSED);
-                    stub.resumeSandbox(ResumeSandboxRequest.newBuilder()
-                            .setSandboxId("crash-p")
-                            .build());
-                    ExecResponse r = stub.exec(ExecRequest.newBuilder()
-                            .setSandboxId("crash-p")
-                            .setCmd("cat")
-                            .addArgs("/root/data")
-                            .build());
-                    assertThat(r.getStdout().toString(StandardCharsets.UTF_8).strip())
-                            .isEqualTo("survives");
-                    stub.destroySandbox(dev.wrenn.proto.hostagent.v1.DestroySandboxRequest.newBuilder()
-                            .setSandboxId("crash-p")
-                            .build());
-                } finally {
-                    ch.shutdownNow();
-                }
-            }
-            assertThat(new Reclaimer(
-                                    QemuProcesses.INSTANCE,
-                                    prefix,
-                                    data.resolve("host-agent").resolve("sandboxes"))
-                            .scan()
-                            .isEmpty())
-                    .isTrue();
-        } finally {
-            DurableFiles.deleteTree(data);
-        }
     }
 }

@@ -21,7 +21,8 @@ public final class TemplateCommand {
             name = "create",
             mixinStandardHelpOptions = true,
             description = {
-                "Save a running sandbox as a snapshot template (the sandbox is paused, kept, then removed); prints the name.",
+                "Save a running sandbox as a snapshot template (the sandbox is paused, kept, then"
+                        + " removed); prints the name.",
                 "New sandboxes from it start from that frozen state: wrenn sandbox create --template NAME"
             })
     static final class Create implements Callable<Integer> {

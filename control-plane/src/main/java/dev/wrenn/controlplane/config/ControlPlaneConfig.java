@@ -162,7 +162,8 @@ public record ControlPlaneConfig(
         if (github.enabled() && publicUrl.isEmpty()) {
             throw new ConfigException(
                     "GitHub OAuth is configured (GITHUB_CLIENT_ID/GITHUB_CLIENT_SECRET) but CP_PUBLIC_URL is not set:"
-                            + " it is needed to build the OAuth callback URL, e.g. CP_PUBLIC_URL=https://wrenn.example.com");
+                            + " it is needed to build the OAuth callback URL, e.g."
+                            + " CP_PUBLIC_URL=https://wrenn.example.com");
         }
         if (github.clientId().isPresent() != github.clientSecret().isPresent()) {
             throw new ConfigException("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");

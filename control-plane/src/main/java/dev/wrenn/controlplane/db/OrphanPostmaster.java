@@ -24,7 +24,8 @@ final class OrphanPostmaster {
         if (found.isEmpty()) return false;
         Postmaster pm = found.get();
         log.warn(
-                "an embedded PostgreSQL (pid {}) is still running on {}, left by a server that did not stop; stopping it",
+                "an embedded PostgreSQL (pid {}) is still running on {}, left by a server that did"
+                        + " not stop; stopping it",
                 pm.pid(),
                 dataDir);
         for (var step : new Object[][] {{Signal.INT, FAST}, {Signal.QUIT, IMMEDIATE}, {Signal.KILL, IMMEDIATE}}) {

@@ -4,7 +4,10 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one pass of a background duty every interval on a virtual thread, until closed; a failed pass is logged, not fatal. */
+/**
+ * Runs one pass of a background duty every interval on a virtual thread, until closed; a failed pass is
+ * logged, not fatal.
+ */
 final class Periodic implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Periodic.class);
 

@@ -66,8 +66,9 @@ public final class SandboxStore {
             int timeoutSec,
             String hostId) {
         jdbi.useHandle(h -> h.createUpdate(
-                        "INSERT INTO sandboxes (id, team_id, template, host_template, status, vcpus, memory_mb, timeout_sec,"
-                                + " host_id) VALUES (:id, :team, :template, :hostTemplate, 'pending', :vcpus, :mem, :timeout, :host)")
+                        "INSERT INTO sandboxes (id, team_id, template, host_template, status, vcpus, memory_mb,"
+                                + " timeout_sec, host_id) VALUES (:id, :team, :template, :hostTemplate, 'pending',"
+                                + " :vcpus, :mem, :timeout, :host)")
                 .bind("id", id)
                 .bind("team", teamId)
                 .bind("template", template)
@@ -91,10 +92,10 @@ public final class SandboxStore {
     /** pending/paused to running, with the addresses the host agent reported. */
     public boolean markRunning(String id, SandboxStatus from, String guestIp, String hostIp) {
         check(from, SandboxStatus.RUNNING);
-        return jdbi.withHandle(h -> h.createUpdate(
-                                "UPDATE sandboxes SET status = 'running', status_reason = NULL, guest_ip = :g, host_ip = :hip,"
-                                        + " started_at = now(), last_active_at = now(), last_updated = now()"
-                                        + " WHERE id = :id AND status = :from")
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE sandboxes SET status = 'running', status_reason = NULL,"
+                                + " guest_ip = :g, host_ip = :hip,"
+                                + " started_at = now(), last_active_at = now(), last_updated = now()"
+                                + " WHERE id = :id AND status = :from")
                         .bind("id", id)
                         .bind("from", from.wire())
                         .bind("g", guestIp)

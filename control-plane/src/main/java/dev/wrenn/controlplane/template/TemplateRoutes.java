@@ -6,7 +6,10 @@ import dev.wrenn.controlplane.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-/** {@code /v1/snapshots}: the team's templates (saved sandboxes: type {@code snapshot} in the contract) and the base images everyone shares. */
+/**
+ * {@code /v1/snapshots}: the team's templates (saved sandboxes: type {@code snapshot} in the contract) and
+ * the base images everyone shares.
+ */
 public final class TemplateRoutes {
     private final TemplateService templates;
 

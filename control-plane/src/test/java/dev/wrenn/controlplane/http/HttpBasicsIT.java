@@ -80,8 +80,8 @@ class HttpBasicsIT {
         assertThat(r.header("Content-Type")).startsWith("text/plain");
         String text = r.text();
         assertThat(text)
-                .contains(
-                        "wrenn_http_server_requests_seconds_count{method=\"POST\",route=\"/v1/auth/login\",status=\"401\"}");
+                .contains("wrenn_http_server_requests_seconds_count{method=\"POST\","
+                        + "route=\"/v1/auth/login\",status=\"401\"}");
         assertThat(text).contains("wrenn_http_server_requests_seconds_bucket{");
         // Routes are recorded by template, never by raw path.
         assertThat(text).contains("route=\"/v1/sandboxes/{id}\"").doesNotContain("sb-some-id");

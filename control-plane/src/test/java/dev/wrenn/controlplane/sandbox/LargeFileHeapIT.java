@@ -80,7 +80,8 @@ class LargeFileHeapIT {
 
                 var check = api.post(
                         "/v1/sandboxes/" + id + "/exec",
-                        "{\"cmd\":\"stat -c %s /root/huge.bin; sha256sum /root/huge.bin | cut -d' ' -f1\",\"timeout_sec\":600}");
+                        "{\"cmd\":\"stat -c %s /root/huge.bin; sha256sum /root/huge.bin | cut -d' '"
+                                + " -f1\",\"timeout_sec\":600}");
                 assertThat(check.json().get("stdout").asString()).isEqualTo(SIZE + "\n" + sentHex + "\n");
 
                 // Read it back with a streaming body handler: the test holds no more of it than the server.

@@ -51,7 +51,8 @@ class SandboxPauseIT {
         try {
             sh(
                     id,
-                    "nohup sh -c 'i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done' >/dev/null 2>&1 &");
+                    "nohup sh -c 'i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv"
+                            + " /root/count.tmp /root/count; sleep 0.2; done' >/dev/null 2>&1 &");
             Awaitility.await()
                     .atMost(Duration.ofMinutes(2))
                     .until(() -> !sh(id, "cat /root/count 2>/dev/null").isBlank());

@@ -48,8 +48,8 @@ class SandboxStreamsIT {
     @Test
     void outputArrivesWhileTheProcessRunsAndTheServerClosesAfterExit() throws Exception {
         try (var ws = WsClient.connect(server, api, id)) {
-            ws.send(
-                    "{\"type\":\"start\",\"cmd\":\"sh\",\"args\":[\"-c\",\"for i in 1 2 3; do echo line$i; sleep 1; done; exit 7\"]}");
+            ws.send("{\"type\":\"start\",\"cmd\":\"sh\",\"args\":[\"-c\",\"for i in 1 2 3; do echo"
+                    + " line$i; sleep 1; done; exit 7\"]}");
             var start = ws.next();
             assertThat(start.json().get("type").asString()).isEqualTo("start");
             assertThat(start.json().get("pid").asLong()).isPositive();
@@ -72,8 +72,8 @@ class SandboxStreamsIT {
     @Test
     void stdinReachesTheProcess() throws Exception {
         try (var ws = WsClient.connect(server, api, id)) {
-            ws.send(
-                    "{\"type\":\"start\",\"cmd\":\"python3\",\"args\":[\"-c\",\"import sys; print(sys.stdin.read().upper())\"]}");
+            ws.send("{\"type\":\"start\",\"cmd\":\"python3\",\"args\":[\"-c\",\"import sys;"
+                    + " print(sys.stdin.read().upper())\"]}");
             assertThat(ws.next().json().get("type").asString()).isEqualTo("start");
             ws.send("{\"type\":\"stdin\",\"data\":\"hello\",\"close\":true}");
             var out = ws.next();

@@ -38,7 +38,8 @@ public final class Training {
                         base + "/exec",
                         "POST",
                         token,
-                        "{\"cmd\":\"sh\",\"args\":[\"-c\",\"echo hi; echo err >&2\"],\"env\":{\"A\":\"b\"},\"timeout_ms\":10000}");
+                        "{\"cmd\":\"sh\",\"args\":[\"-c\",\"echo hi; echo err"
+                                + " >&2\"],\"env\":{\"A\":\"b\"},\"timeout_ms\":10000}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"printf '\\\\377'; exit 3\"]}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"sh\",\"args\":[\"-c\",\"sleep 5\"],\"timeout_ms\":50}");
                 call(base + "/exec", "POST", token, "{\"cmd\":\"no-such-command-wrenn\"}");

@@ -67,8 +67,7 @@ public final class AccelProbe {
                     return new AccelChoice(Accel.KVM, "KVM probe boot reached /init");
                 }
                 if (!p.isAlive()) {
-                    String err =
-                            QemuEngine.tail(dir.resolve("qemu.log"), 3).strip().replace('\n', ' ');
+                    String err = QemuVm.tail(dir.resolve("qemu.log"), 3).strip().replace('\n', ' ');
                     return new AccelChoice(Accel.TCG, "KVM probe boot failed: " + err);
                 }
                 Thread.sleep(50);

@@ -330,7 +330,10 @@ public final class HostAgentBench {
             c.close()
             """.formatted(RAW_PORT);
 
-    /** Starts a python3 server in the guest and waits until it prints 'ready'. Returns a handle that completes on exit. */
+    /**
+     * Starts a python3 server in the guest and waits until it prints 'ready'. Returns a handle that completes
+     * on exit.
+     */
     CompletableFuture<Void> startGuestServer(String id, String script) throws Exception {
         LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
         CompletableFuture<Void> exited = new CompletableFuture<>();

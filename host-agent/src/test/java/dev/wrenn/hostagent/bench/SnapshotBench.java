@@ -80,7 +80,8 @@ public final class SnapshotBench {
                         base,
                         "sh",
                         "-c",
-                        "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv /root/count.tmp /root/count; sleep 0.2; done </dev/null >/dev/null 2>&1 &");
+                        "i=0; while true; do i=$((i+1)); echo $i > /root/count.tmp; mv"
+                                + " /root/count.tmp /root/count; sleep 0.2; done </dev/null >/dev/null 2>&1 &");
                 for (int r = 0; r < runs; r++) {
                     exec(stub, base, "sh", "-c", "echo " + r + " >> /root/runs");
                     long t0 = System.nanoTime();
@@ -91,7 +92,8 @@ public final class SnapshotBench {
                     add(
                             figures,
                             r == 0
-                                    ? "first pause of a sandbox (guest idle 3 s before; the host warms the restore path if the guest has not) (ms)"
+                                    ? "first pause of a sandbox (guest idle 3 s before; the host"
+                                            + " warms the restore path if the guest has not) (ms)"
                                     : "pause (PauseSandbox, RAM in a shared file) (ms)",
                             ms(t0));
                     long t1 = System.nanoTime();

@@ -59,7 +59,8 @@ class GuestAgentClientTest {
                         ex,
                         200,
                         "{\"stdout\":\"" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 'a'})
-                                + "\",\"stderr\":\"\",\"exit_code\":3,\"duration_ms\":7,\"encoding\":\"base64\",\"timed_out\":false}");
+                                + "\",\"stderr\":\"\",\"exit_code\":3,\"duration_ms\":7,"
+                                + "\"encoding\":\"base64\",\"timed_out\":false}");
             case "POST /process" -> {
                 ex.getResponseHeaders().add("Content-Type", "application/x-ndjson");
                 ex.sendResponseHeaders(200, 0);

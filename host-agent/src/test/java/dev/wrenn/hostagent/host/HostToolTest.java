@@ -25,8 +25,8 @@ class HostToolTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern PACKAGES = Pattern.compile("(?s)PACKAGES=\\((.*?)\\)");
     // HostCommand.run("x", ...), HostCommand.check(List.of("x", ...)), new ProcessBuilder("x", ...)
-    private static final Pattern CALL = Pattern.compile(
-            "(?:HostCommand\\.(?:run|check)\\(\\s*(?:List\\.of\\(\\s*)?|new ProcessBuilder\\(\\s*(?:List\\.of\\(\\s*)?)\"([^\"]+)\"");
+    private static final Pattern CALL = Pattern.compile("(?:HostCommand\\.(?:run|check)\\(\\s*(?:List\\.of\\(\\s*)?|new"
+            + " ProcessBuilder\\(\\s*(?:List\\.of\\(\\s*)?)\"([^\"]+)\"");
     // ... "netns", "exec", <namespace>, "x" ...: the program run inside a namespace
     private static final Pattern IN_NETNS =
             Pattern.compile("\"netns\",\\s*\"exec\",\\s*(?:[^,\"\\s]+|\"[^\"]*\"),\\s*\"([^\"]+)\"");
@@ -38,7 +38,8 @@ class HostToolTest {
             if (installed.contains(tool.debianPackage())) continue;
             assertThat(priority(tool.debianPackage()))
                     .as(
-                            "%s comes from %s, which scripts/install-deps.sh does not install and a bare Debian may lack",
+                            "%s comes from %s, which scripts/install-deps.sh does not install and a"
+                                    + " bare Debian may lack",
                             tool.command(), tool.debianPackage())
                     .isEqualTo("required");
         }

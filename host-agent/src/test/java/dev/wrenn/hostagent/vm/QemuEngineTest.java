@@ -51,7 +51,8 @@ class QemuEngineTest {
                 .contains("qmp.sock,server=on,wait=off");
         assertThat(argv.get(argv.indexOf("-append") + 1))
                 .endsWith("tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0"
-                        + " initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,bpf_dummy_struct_ops_init,"
+                        + " initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,"
+                        + "bpf_dummy_struct_ops_init,"
                         + "crypto_kdf108_init,init_kprobe_trace wrenn.token=abc");
         assertThat(String.join(" ", QemuEngine.argv(spec, Accel.KVM, QEMU_7))).contains("-accel kvm -cpu host");
         assertThat(String.join(" ", QemuEngine.argv(spec, Accel.TCG, QEMU_10))).contains(",share=on ");

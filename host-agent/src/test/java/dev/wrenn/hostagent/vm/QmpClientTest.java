@@ -73,8 +73,8 @@ class QmpClientTest {
     @Test
     void diskFullIsRecognisedInTheCauseChain() {
         var e = new java.io.IOException("migration failed", new java.io.IOException("No space left on device"));
-        assertThat(QemuEngine.isDiskFull(e)).isTrue();
-        assertThat(QemuEngine.isDiskFull(new java.io.IOException("other"))).isFalse();
+        assertThat(QemuMigration.isDiskFull(e)).isTrue();
+        assertThat(QemuMigration.isDiskFull(new java.io.IOException("other"))).isFalse();
     }
 
     private static void send(OutputStream out, String json) throws Exception {
