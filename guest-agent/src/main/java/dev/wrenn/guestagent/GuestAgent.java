@@ -4,10 +4,12 @@ import com.sun.net.httpserver.HttpServer;
 import dev.wrenn.guestagent.auth.TokenStore;
 import dev.wrenn.guestagent.clock.KernelEntropy;
 import dev.wrenn.guestagent.clock.WallClock;
+import dev.wrenn.guestagent.envd.EnvdRouter;
 import dev.wrenn.guestagent.process.ExecHandler;
 import dev.wrenn.guestagent.process.ProcessHandler;
 import dev.wrenn.guestagent.process.Spawner;
 import dev.wrenn.guestagent.training.Training;
+import dev.wrenn.guestagent.users.Passwd;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -39,10 +41,23 @@ public final class GuestAgent implements AutoCloseable {
 
     public static GuestAgent start(int port, TokenStore tokens, WallClock clock, KernelEntropy entropy, Path defaultCwd)
             throws IOException {
+        return start(port, tokens, clock, entropy, defaultCwd, Passwd.system());
+    }
+
+    /** {@code passwd} is where envd calls look users up (tests name existing accounts in a file of their own). */
+    public static GuestAgent start(
+            int port, TokenStore tokens, WallClock clock, KernelEntropy entropy, Path defaultCwd, Passwd passwd)
+            throws IOException {
         // Without TCP_NODELAY small responses can wait for delayed ACKs (~40 ms): read when the server class loads.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         var spawner = new Spawner(defaultCwd);
-        var router = new Router(tokens, clock, entropy, new ExecHandler(spawner), new ProcessHandler(spawner));
+        var router = new Router(
+                tokens,
+                clock,
+                entropy,
+                new ExecHandler(spawner),
+                new ProcessHandler(spawner),
+                new EnvdRouter(tokens, clock, passwd));
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);

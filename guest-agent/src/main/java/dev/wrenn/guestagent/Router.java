@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.wrenn.guestagent.auth.TokenStore;
 import dev.wrenn.guestagent.clock.KernelEntropy;
 import dev.wrenn.guestagent.clock.WallClock;
+import dev.wrenn.guestagent.envd.EnvdRouter;
 import dev.wrenn.guestagent.files.FilesHandler;
 import dev.wrenn.guestagent.http.ApiError;
 import dev.wrenn.guestagent.http.Exchanges;
@@ -23,8 +24,16 @@ final class Router implements HttpHandler {
     private final ProcessHandler processes;
     private final FilesHandler files = new FilesHandler();
     private final long startedNanos = System.nanoTime();
+    private final EnvdRouter envd;
 
-    Router(TokenStore tokens, WallClock clock, KernelEntropy entropy, ExecHandler exec, ProcessHandler processes) {
+    Router(
+            TokenStore tokens,
+            WallClock clock,
+            KernelEntropy entropy,
+            ExecHandler exec,
+            ProcessHandler processes,
+            EnvdRouter envd) {
+        this.envd = envd;
         this.tokens = tokens;
         this.clock = clock;
         this.entropy = entropy;
@@ -45,6 +54,10 @@ final class Router implements HttpHandler {
         lastRequestNanos = System.nanoTime();
         try (ex) {
             try {
+                if (EnvdRouter.claims(ex)) {
+                    envd.handle(ex);
+                    return;
+                }
                 if (!tokens.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
                     throw new ApiError("unauthorized", "missing or wrong bearer token");
                 }

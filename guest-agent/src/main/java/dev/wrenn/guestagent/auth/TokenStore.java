@@ -68,6 +68,13 @@ public final class TokenStore {
         return MessageDigest.isEqual(expected, given);
     }
 
+    /** Constant-time check of envd's {@code X-Access-Token} header, the same token without the scheme. */
+    public boolean acceptsAccessToken(String header) {
+        byte[] expected = token.get();
+        if (expected == null || header == null) return false;
+        return MessageDigest.isEqual(expected, header.trim().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The value of {@code wrenn.token=} in a kernel command line. */
     public static Optional<String> fromCmdline(String cmdline) {
         for (String word : cmdline.trim().split("\\s+")) {

@@ -1,0 +1,86 @@
+package dev.wrenn.guestagent.envd.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.wrenn.guestagent.auth.TokenStore;
+import dev.wrenn.guestagent.clock.WallClock;
+import dev.wrenn.guestagent.envd.EnvdSettings;
+import dev.wrenn.guestagent.envd.RequestUser;
+import dev.wrenn.guestagent.envd.api.HttpErrors.HttpError;
+import dev.wrenn.guestagent.http.ApiError;
+import dev.wrenn.guestagent.http.Exchanges;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** envd's plain HTTP endpoints (envd.yaml): /health, /metrics, /init, /envs and /files. */
+public final class EnvdHttp {
+    private final TokenStore tokens;
+    private final WallClock clock;
+    private final EnvdSettings settings;
+    private final Metrics metrics = new Metrics();
+    private final FileTransfer files;
+
+    public EnvdHttp(TokenStore tokens, WallClock clock, EnvdSettings settings, RequestUser users) {
+        this.tokens = tokens;
+        this.clock = clock;
+        this.settings = settings;
+        this.files = new FileTransfer(users, settings);
+    }
+
+    public static boolean serves(String path) {
+        return switch (path) {
+            case "/health", "/metrics", "/init", "/envs", "/files" -> true;
+            default -> false;
+        };
+    }
+
+    public void serve(HttpExchange ex) throws IOException {
+        String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
+        try {
+            switch (key) {
+                case "GET /health" -> Exchanges.sendNoContent(ex);
+                case "GET /metrics" -> Exchanges.sendJson(ex, 200, metrics.sample());
+                case "POST /init" -> init(ex);
+                case "GET /envs" -> Exchanges.sendJson(ex, 200, new TreeMap<>(settings.envVars()));
+                case "GET /files" -> files.download(ex);
+                case "POST /files" -> files.upload(ex);
+                default -> throw new HttpError(405, "method not allowed: " + key);
+            }
+        } catch (HttpError e) {
+            HttpErrors.send(ex, e.status, e.getMessage());
+        } catch (ApiError e) {
+            HttpErrors.send(ex, e.status(), e.getMessage());
+        }
+    }
+
+    private void init(HttpExchange ex) throws IOException {
+        Map<String, Object> body = Exchanges.readJsonObject(ex);
+        if (body.get("envVars") instanceof Map<?, ?> vars) {
+            vars.forEach((k, v) -> {
+                if (v instanceof String s) settings.envVars().put(String.valueOf(k), s);
+            });
+        }
+        if (body.get("defaultUser") instanceof String u && !u.isEmpty()) settings.defaultUser(u);
+        if (body.get("defaultWorkdir") instanceof String w && !w.isEmpty()) settings.defaultWorkdir(w);
+        if (body.get("timestamp") instanceof String ts) {
+            try {
+                clock.set(Instant.parse(ts).toEpochMilli());
+            } catch (DateTimeParseException e) {
+                throw new HttpError(400, "timestamp is not RFC 3339: " + ts);
+            } catch (SecurityException e) {
+                // like envd, a clock that cannot be set does not fail the init
+            }
+        }
+        if (body.get("accessToken") instanceof String t && !t.isEmpty()) {
+            try {
+                tokens.set(t);
+            } catch (IOException e) {
+                throw new HttpError(500, "cannot persist the access token: " + e.getMessage());
+            }
+        }
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        Exchanges.sendNoContent(ex);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.wrenn.guestagent.envd.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.wrenn.guestagent.connect.ConnectError;
+import dev.wrenn.guestagent.envd.EnvdSettings;
+import dev.wrenn.guestagent.envd.RequestUser;
+import dev.wrenn.guestagent.envd.UserPaths;
+import dev.wrenn.guestagent.envd.api.HttpErrors.HttpError;
+import dev.wrenn.guestagent.http.Exchanges;
+import dev.wrenn.guestagent.users.UserAccount;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** envd's {@code GET /files} (raw download) and {@code POST /files} (multipart or raw upload), streamed. */
+final class FileTransfer {
+    private final RequestUser users;
+    private final EnvdSettings settings;
+
+    FileTransfer(RequestUser users, EnvdSettings settings) {
+        this.users = users;
+        this.settings = settings;
+    }
+
+    private UserAccount user(Map<String, String> q) {
+        try {
+            return users.named(q.get("username"));
+        } catch (ConnectError e) {
+            throw new HttpError(401, e.getMessage());
+        }
+    }
+
+    private Path resolve(String path, UserAccount user) {
+        try {
+            return UserPaths.resolve(path, user, settings.defaultWorkdir());
+        } catch (ConnectError e) {
+            throw new HttpError(400, e.getMessage());
+        }
+    }
+
+    void download(HttpExchange ex) throws IOException {
+        Map<String, String> q = Exchanges.query(ex);
+        UserAccount user = user(q);
+        Path path = resolve(q.get("path"), user);
+        if (!Files.exists(path)) throw new HttpError(404, "path '" + path + "' does not exist");
+        if (Files.isDirectory(path)) throw new HttpError(400, "path '" + path + "' is a directory");
+        InputStream in;
+        try {
+            in = Files.newInputStream(path);
+        } catch (IOException e) {
+            throw new HttpError(500, "error opening file '" + path + "': " + e.getMessage());
+        }
+        try (in) {
+            ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + path.getFileName() + "\"");
+            ex.sendResponseHeaders(200, Files.size(path) == 0 ? -1 : 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                in.transferTo(out);
+            }
+        }
+    }
+
+    void upload(HttpExchange ex) throws IOException {
+        Map<String, String> q = Exchanges.query(ex);
+        UserAccount user = user(q);
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        String media =
+                contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase();
+        List<Object> uploaded = new ArrayList<>();
+        if (media.equals("application/octet-stream")) {
+            String p = q.get("path");
+            if (p == null || p.isEmpty()) {
+                throw new HttpError(400, "path query parameter is required for raw body upload");
+            }
+            Path target = resolve(p, user);
+            write(target, ex.getRequestBody(), user);
+            uploaded.add(entry(target));
+        } else if (media.startsWith("multipart/")) {
+            String boundary = Multipart.boundaryOf(contentType);
+            if (boundary == null || boundary.isEmpty()) throw new HttpError(400, "multipart body without a boundary");
+            var parts = new Multipart(ex.getRequestBody(), boundary);
+            List<Path> seen = new ArrayList<>();
+            try {
+                for (Multipart.Part part; (part = parts.next()) != null; ) {
+                    if (!"file".equals(part.dispositionParam("name"))) continue;
+                    String name = q.get("path") != null ? q.get("path") : part.dispositionParam("filename");
+                    if (name == null || name.isEmpty()) throw new HttpError(400, "a file part has no filename");
+                    Path target = resolve(name, user);
+                    if (seen.contains(target)) {
+                        throw new HttpError(
+                                400,
+                                "you cannot upload multiple files to the same path '" + target
+                                        + "' in one upload request");
+                    }
+                    seen.add(target);
+                    write(target, part.body(), user);
+                    uploaded.add(entry(target));
+                }
+            } catch (HttpError e) {
+                throw e;
+            } catch (IOException e) {
+                throw new HttpError(500, "error parsing multipart form: " + e.getMessage());
+            }
+        } else {
+            throw new HttpError(
+                    400,
+                    "unsupported content type: " + contentType
+                            + ", expected multipart/form-data or application/octet-stream");
+        }
+        Exchanges.sendJson(ex, 200, uploaded);
+    }
+
+    private static Map<String, Object> entry(Path p) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("path", p.toString());
+        m.put("name", p.getFileName() == null ? "/" : p.getFileName().toString());
+        m.put("type", "file");
+        return m;
+    }
+
+    /** Writes through a fixed buffer (any size, bounded memory); the file and new parents belong to the user. */
+    private static void write(Path target, InputStream body, UserAccount user) {
+        try {
+            UserPaths.ensureDirs(target.getParent(), user);
+        } catch (IOException e) {
+            throw failure("error ensuring parent directories of '" + target + "'", e);
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new HttpError(400, "path is a directory: " + target);
+        }
+        try (OutputStream out = Files.newOutputStream(
+                target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            UserPaths.chown(target, user);
+            body.transferTo(out);
+        } catch (IOException e) {
+            throw failure("error writing file '" + target + "'", e);
+        }
+    }
+
+    private static HttpError failure(String what, IOException e) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
+            return new HttpError(507, "not enough disk space available");
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return new HttpError(400, what + ": " + msg);
+        return new HttpError(500, what + ": " + msg);
+    }
+}
