@@ -27,11 +27,16 @@ final class AgentHarness implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     AgentHarness(Path dir) throws IOException {
+        this(dir, dev.wrenn.guestagent.users.Passwd.system());
+    }
+
+    /** With envd's users looked up in {@code passwd}. */
+    AgentHarness(Path dir, dev.wrenn.guestagent.users.Passwd passwd) throws IOException {
         this.dir = dir;
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, token + "\n");
         var tokens = new TokenStore(TokenStore.fromFile(tokenFile).orElseThrow());
-        agent = GuestAgent.start(0, tokens, clockCalls::add, seed -> entropyCalls.add(seed), dir);
+        agent = GuestAgent.start(0, tokens, clockCalls::add, seed -> entropyCalls.add(seed), dir, passwd);
     }
 
     URI uri(String pathAndQuery) {
