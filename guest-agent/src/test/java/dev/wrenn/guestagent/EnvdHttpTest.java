@@ -1,0 +1,201 @@
+package dev.wrenn.guestagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wrenn.guestagent.http.Json;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** envd's plain HTTP endpoints, and the two paths shared with the agent protocol (/health, GET /files). */
+class EnvdHttpTest {
+    @TempDir
+    Path dir;
+
+    EnvdHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new EnvdHarness(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    private HttpRequest.Builder req(String pathAndQuery) {
+        return HttpRequest.newBuilder(h.agent.uri(pathAndQuery)).header("X-Access-Token", h.agent.token);
+    }
+
+    private HttpResponse<String> send(HttpRequest r) throws Exception {
+        return h.agent.http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthIs204WithoutAuthAndTheOldHealthStaysForBearer() throws Exception {
+        var envd = send(HttpRequest.newBuilder(h.agent.uri("/health")).GET().build());
+        assertThat(envd.statusCode()).isEqualTo(204);
+        var old = h.agent.get("/health");
+        assertThat(old.statusCode()).isEqualTo(200);
+        assertThat(AgentHarness.json(old)).containsEntry("status", "ok");
+    }
+
+    @Test
+    void metricsUseEnvdsFieldNames() throws Exception {
+        var r = send(req("/metrics").GET().build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        var m = AgentHarness.json(r);
+        assertThat(m)
+                .containsKeys(
+                        "ts",
+                        "cpu_count",
+                        "cpu_used_pct",
+                        "mem_total",
+                        "mem_used",
+                        "mem_cache",
+                        "disk_used",
+                        "disk_total");
+        assertThat(((Number) m.get("cpu_count")).intValue())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(((Number) m.get("mem_total")).longValue()).isGreaterThan(((Number) m.get("mem_used")).longValue());
+        assertThat(((Number) m.get("disk_total")).longValue()).isPositive();
+        assertThat(send(HttpRequest.newBuilder(h.agent.uri("/metrics")).GET().build())
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void initMergesEnvSetsClockAndRotatesTheToken() throws Exception {
+        String body = Json.write(Map.of(
+                "envVars", Map.of("A", "1", "B", "2"),
+                "timestamp", "2026-05-01T10:00:00.5Z",
+                "accessToken", "rotated-token"));
+        var r = send(req("/init")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(h.agent.clockCalls)
+                .containsExactly(
+                        java.time.Instant.parse("2026-05-01T10:00:00.5Z").toEpochMilli());
+        // the old token no longer works, the new one does
+        assertThat(send(req("/envs").GET().build()).statusCode()).isEqualTo(401);
+        var envs = send(HttpRequest.newBuilder(h.agent.uri("/envs"))
+                .header("X-Access-Token", "rotated-token")
+                .GET()
+                .build());
+        assertThat(envs.statusCode()).isEqualTo(200);
+        assertThat(AgentHarness.json(envs)).containsEntry("A", "1").containsEntry("B", "2");
+    }
+
+    @Test
+    void multipartUploadCreatesParentsAndOwnsFilesByTheUser() throws Exception {
+        String boundary = "----wrenn-boundary-42";
+        String body = "preamble\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"docs/a.txt\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n"
+                + "first\r\nline with --" + boundary.substring(0, 10) + " inside\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"b.bin\"\r\n\r\n"
+                + "second\r\n--" + boundary + "--\r\n";
+        var r = send(req("/files?username=user")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        var entries = (List<Map<String, Object>>) Json.parse(r.body());
+        assertThat(entries)
+                .containsExactly(
+                        Map.of("path", h.userHome + "/docs/a.txt", "name", "a.txt", "type", "file"),
+                        Map.of("path", h.userHome + "/b.bin", "name", "b.bin", "type", "file"));
+        assertThat(Files.readString(h.userHome.resolve("docs/a.txt")))
+                .isEqualTo("first\r\nline with --" + boundary.substring(0, 10) + " inside");
+        assertThat(Files.readString(h.userHome.resolve("b.bin"))).isEqualTo("second");
+        assertThat(Files.getAttribute(h.userHome.resolve("docs"), "unix:uid")).isEqualTo(EnvdHarness.USER_UID);
+        assertThat(Files.getAttribute(h.userHome.resolve("docs/a.txt"), "unix:uid"))
+                .isEqualTo(EnvdHarness.USER_UID);
+    }
+
+    @Test
+    void rawUploadAndDownloadOfALargeFileStream() throws Exception {
+        int mib = 48; // larger than the test JVM would like to hold twice, streamed both ways
+        var digest = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[1 << 20];
+        for (int i = 0; i < chunk.length; i++) chunk[i] = (byte) (i * 31 + 7);
+        for (int i = 0; i < mib; i++) digest.update(chunk);
+        String expected = HexFormat.of().formatHex(digest.digest());
+        var up = send(req("/files?path=" + AgentHarness.q(dir + "/big/blob"))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> repeat(chunk, mib)))
+                .build());
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+        assertThat(Files.size(dir.resolve("big/blob"))).isEqualTo((long) mib << 20);
+
+        var down = h.agent.http.send(
+                req("/files?path=" + AgentHarness.q(dir + "/big/blob")).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(down.statusCode()).isEqualTo(200);
+        var d2 = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = down.body()) {
+            byte[] buf = new byte[65536];
+            for (int n; (n = in.read(buf)) > 0; ) d2.update(buf, 0, n);
+        }
+        assertThat(HexFormat.of().formatHex(d2.digest())).isEqualTo(expected);
+    }
+
+    private static InputStream repeat(byte[] chunk, int times) {
+        return new SequenceInputStream(Collections.enumeration(Collections.nCopies(times, chunk).stream()
+                .map(java.io.ByteArrayInputStream::new)
+                .toList()));
+    }
+
+    @Test
+    void downloadResolvesRelativePathsAndReportsErrorsInEnvdsSchema() throws Exception {
+        Files.writeString(h.rootHome.resolve("hello.txt"), "hi");
+        var ok = send(req("/files?path=hello.txt").GET().build());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("hi");
+
+        var missing = send(req("/files?path=nope.txt").GET().build());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(AgentHarness.json(missing)).containsEntry("code", 404L).containsKey("message");
+        var isDir =
+                send(req("/files?path=" + AgentHarness.q(dir.toString())).GET().build());
+        assertThat(isDir.statusCode()).isEqualTo(400);
+        var badUser = send(req("/files?path=hello.txt&username=ghost").GET().build());
+        assertThat(badUser.statusCode()).isEqualTo(401);
+        assertThat(AgentHarness.json(badUser)).containsEntry("code", 401L);
+        var noToken = send(HttpRequest.newBuilder(h.agent.uri("/files?path=hello.txt"))
+                .GET()
+                .build());
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        var rawWithoutPath = send(req("/files")
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build());
+        assertThat(rawWithoutPath.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void oldBearerDownloadStillWorks() throws Exception {
+        Path f = Files.writeString(dir.resolve("old.txt"), "old protocol");
+        var r = h.agent.get("/files?path=" + AgentHarness.q(f.toString()));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("old protocol");
+        assertThat(r.body().getBytes(StandardCharsets.UTF_8)).hasSize(12);
+    }
+}
