@@ -219,6 +219,18 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\twrenn\n::1\tlocalhost ip6-localhost ip6
   --output "$ROOT/opt/wrenn/jre"
 install -m 0644 "$JAR" "$ROOT/opt/wrenn/guest-agent.jar"
 mkdir -p "$ROOT/root" "$ROOT/tmp" && chmod 1777 "$ROOT/tmp"
+# The unprivileged account envd's clients run as ("user", uid/gid 1000, E2B's layout). Written directly rather
+# than with useradd, which stamps today's date into /etc/shadow: fixed lines keep the image a function of its
+# inputs. The password is locked; processes reach the account through the agent's setpriv, not a login.
+add_line() { grep -q "^${2%%:*}:" "$ROOT/etc/$1" 2>/dev/null || echo "$2" >> "$ROOT/etc/$1"; }
+add_line passwd 'user:x:1000:1000::/home/user:/bin/bash'
+add_line group 'user:x:1000:'
+add_line shadow 'user:!::0:99999:7:::'
+add_line gshadow 'user:!::'
+chmod 0640 "$ROOT/etc/shadow" "$ROOT/etc/gshadow"
+mkdir -p "$ROOT/home/user"
+cp -a "$ROOT/etc/skel/." "$ROOT/home/user/" 2>/dev/null || true
+chown -R 1000:1000 "$ROOT/home/user" && chmod 0755 "$ROOT/home/user"
 
 # ---------------------------------------------------------------- 6. AOT cache (training run in the rootfs)
 step 6 "AOT cache: training run in a chroot of the rootfs"
