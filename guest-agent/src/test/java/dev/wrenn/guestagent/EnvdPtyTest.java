@@ -96,6 +96,16 @@ class EnvdPtyTest {
     }
 
     @Test
+    void ptySessionAsTheUnprivilegedUser() throws Exception {
+        var req = withPty(cmd("/bin/sh", "-c", "id -u; tty; pwd"), 80, 24);
+        try (var s = h.rpc.asUser("user").stream("process.Process/Start", req)) {
+            var c = EnvdHarness.collect(s);
+            assertThat(c.exitCode()).isZero();
+            assertThat(c.pty.toString()).contains(EnvdHarness.USER_UID + "\r\n/dev/pts/", h.userHome.toString());
+        }
+    }
+
+    @Test
     void zeroSizeAtStartIsInvalid() throws Exception {
         try (var s = h.rpc.stream("process.Process/Start", withPty(cmd("true"), 0, 24))) {
             assertThat(s.status).isEqualTo(200);

@@ -106,14 +106,14 @@ final class ManagedProcess {
 
     private synchronized void finish(Map<String, Object> endEvent) {
         end = Map.of("end", endEvent);
-        for (Subscription s : subscribers) s.put(end);
+        for (Subscription s : subscribers) s.putEnd(end);
         subscribers.clear();
     }
 
     /** Subscribes from now on; once ended, the subscription holds only the end event. */
     synchronized Subscription subscribe() {
         var s = new Subscription();
-        if (end != null) s.put(end);
+        if (end != null) s.putEnd(end);
         else subscribers.add(s);
         return s;
     }

@@ -21,6 +21,14 @@ final class Subscription {
         }
     }
 
+    /**
+     * The end event never waits: a subscriber whose client stopped reading loses its oldest queued output
+     * instead, so the exit is always published and the process record released.
+     */
+    void putEnd(Map<String, Object> end) {
+        while (!queue.offer(end)) queue.poll();
+    }
+
     /** The next event, or null after {@code nanos}. */
     Map<String, Object> poll(long nanos) throws InterruptedException {
         return queue.poll(nanos, TimeUnit.NANOSECONDS);
