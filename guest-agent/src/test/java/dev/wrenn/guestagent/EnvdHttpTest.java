@@ -157,6 +157,36 @@ class EnvdHttpTest {
         assertThat(HexFormat.of().formatHex(d2.digest())).isEqualTo(expected);
     }
 
+    /** Content full of CRLFs and dashes, across many of the parser's 64 KiB windows. */
+    @Test
+    void largeMultipartUploadSurvivesBoundaryLookalikes() throws Exception {
+        String boundary = "xyzBOUNDARYxyz";
+        byte[] chunk = ("\r\n--xyzBOUNDARYxy\r\n-- \r\n" + "a".repeat(61)).getBytes(StandardCharsets.US_ASCII);
+        int copies = 40_000; // ~3.5 MiB
+        byte[] head = ("--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.bin\"\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        var r = send(req("/files?path=" + AgentHarness.q(dir + "/m.bin"))
+                .header("Content-Type", "multipart/form-data; boundary=\"" + boundary + "\"")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
+                        new java.io.ByteArrayInputStream(head),
+                        new SequenceInputStream(repeat(chunk, copies), new java.io.ByteArrayInputStream(tail)))))
+                .build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        byte[] written = Files.readAllBytes(dir.resolve("m.bin"));
+        assertThat(written.length).isEqualTo(chunk.length * copies);
+        for (int i = 0; i < copies; i += 997) {
+            assertThat(java.util.Arrays.copyOfRange(written, i * chunk.length, (i + 1) * chunk.length))
+                    .isEqualTo(chunk);
+        }
+        var truncated = send(req("/files?path=" + AgentHarness.q(dir + "/t.bin"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(head))
+                .build());
+        assertThat(truncated.statusCode()).isEqualTo(500);
+    }
+
     private static InputStream repeat(byte[] chunk, int times) {
         return new SequenceInputStream(Collections.enumeration(Collections.nCopies(times, chunk).stream()
                 .map(java.io.ByteArrayInputStream::new)

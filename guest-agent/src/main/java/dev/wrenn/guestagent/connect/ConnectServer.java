@@ -76,6 +76,11 @@ public final class ConnectServer {
         } catch (ConnectError e) {
             if (streaming) sendStreamError(ex, e);
             else sendUnaryError(ex, e);
+        } catch (RuntimeException e) {
+            // a bug or an unexpected failure still answers in Connect's shape, not the agent protocol's
+            ConnectError internal = ConnectError.internal(e.toString());
+            if (streaming) sendStreamError(ex, internal);
+            else sendUnaryError(ex, internal);
         }
     }
 
@@ -125,7 +130,12 @@ public final class ConnectServer {
         if (body.length > MAX_MESSAGE) throw new ConnectError("resource_exhausted", "message too large");
         var call = new Call(ex.getRequestHeaders(), decode(body), deadline);
         if (call.hasDeadline() && call.nanosLeft() <= 0) throw new ConnectError("deadline_exceeded", "deadline passed");
-        Map<String, Object> result = method.call(call);
+        Map<String, Object> result;
+        try {
+            result = method.call(call);
+        } catch (IOException e) {
+            throw ConnectError.internal(e.getMessage());
+        }
         byte[] out = Json.write(result).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(200, out.length);
@@ -165,6 +175,9 @@ public final class ConnectServer {
             failure = e;
         } catch (InterruptedException e) {
             failure = new ConnectError("canceled", "the agent is shutting down");
+        } catch (IOException e) {
+            // Either the client is gone (then the end-of-stream write below fails too) or the handler failed.
+            failure = ConnectError.internal(e.getMessage());
         } catch (RuntimeException e) {
             failure = ConnectError.internal(e.toString());
         }

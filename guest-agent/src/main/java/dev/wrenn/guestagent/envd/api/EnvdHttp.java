@@ -52,6 +52,8 @@ public final class EnvdHttp {
             HttpErrors.send(ex, e.status, e.getMessage());
         } catch (ApiError e) {
             HttpErrors.send(ex, e.status(), e.getMessage());
+        } catch (RuntimeException e) {
+            HttpErrors.send(ex, 500, e.toString());
         }
     }
 

@@ -159,7 +159,8 @@ final class ManagedProcess {
     }
 
     void signal(int signal) {
-        Signals.signalGroup(pid, signal);
+        // Once reaped, the pid may belong to someone else: never signal a group that is not ours any more.
+        if (process.isAlive()) Signals.signalGroup(pid, signal);
     }
 
     private static void closeQuietly(java.io.Closeable c) {
