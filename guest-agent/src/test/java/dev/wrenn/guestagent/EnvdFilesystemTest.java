@@ -232,4 +232,43 @@ class EnvdFilesystemTest {
                         .code())
                 .isEqualTo("not_found");
     }
+
+    private static long inotifyDescriptors() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                        try {
+                            return Files.readSymbolicLink(fd).toString().contains("inotify");
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    })
+                    .count();
+        }
+    }
+
+    /** Waits (bounded by the test's timeout, not asserted on time) until the watch's descriptor is released. */
+    private static void awaitInotifyDescriptors(long expected) throws Exception {
+        while (inotifyDescriptors() != expected) Thread.sleep(50);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void watchesReleaseTheirDescriptorWhenRemovedOrTheClientLeaves() throws Exception {
+        long before = inotifyDescriptors();
+        String id = (String) h.rpc.ok("filesystem.Filesystem/CreateWatcher", Map.of("path", dir.toString()))
+                .get("watcherId");
+        assertThat(inotifyDescriptors()).isEqualTo(before + 1);
+        h.rpc.ok("filesystem.Filesystem/RemoveWatcher", Map.of("watcherId", id));
+        awaitInotifyDescriptors(before);
+
+        var s = h.rpc.stream(
+                "filesystem.Filesystem/WatchDir",
+                Map.of("path", dir.toString()),
+                Map.of("Keepalive-Ping-Interval", "1"));
+        assertThat(s.next()).containsKey("start");
+        assertThat(inotifyDescriptors()).isEqualTo(before + 1);
+        s.close();
+        // the next keepalive write fails and ends the watch
+        awaitInotifyDescriptors(before);
+    }
 }
