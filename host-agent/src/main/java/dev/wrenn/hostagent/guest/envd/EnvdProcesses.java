@@ -50,8 +50,8 @@ public final class EnvdProcesses {
     }
 
     /** Attaches to a running process: its output from now on, and its end. */
-    public ProcessEvents connect(long pid) throws IOException, InterruptedException {
-        return new ProcessEvents(connect.stream(SERVICE + "Connect", selector(pid), headers.apply(null), null));
+    public ProcessEvents connect(ProcessId id) throws IOException, InterruptedException {
+        return new ProcessEvents(connect.stream(SERVICE + "Connect", selector(id), headers.apply(null), null));
     }
 
     public List<GuestProcess> list() throws IOException, InterruptedException {
@@ -77,34 +77,37 @@ public final class EnvdProcesses {
     }
 
     /** Bytes to the process's stdin, or to its terminal when it has one. */
-    public void input(long pid, byte[] data, boolean pty) throws IOException, InterruptedException {
-        ObjectNode req = selector(pid);
+    public void input(ProcessId id, byte[] data, boolean pty) throws IOException, InterruptedException {
+        ObjectNode req = selector(id);
         req.putObject("input").put(pty ? "pty" : "stdin", Base64.getEncoder().encodeToString(data));
         connect.unary(SERVICE + "SendInput", req, headers.apply(null), CALL);
     }
 
-    public void closeStdin(long pid) throws IOException, InterruptedException {
-        connect.unary(SERVICE + "CloseStdin", selector(pid), headers.apply(null), CALL);
+    public void closeStdin(ProcessId id) throws IOException, InterruptedException {
+        connect.unary(SERVICE + "CloseStdin", selector(id), headers.apply(null), CALL);
     }
 
-    /** {@code signal}: envd's enum name, e.g. {@code SIGNAL_SIGTERM}. */
-    public void signal(long pid, String signal) throws IOException, InterruptedException {
-        ObjectNode req = selector(pid);
-        req.put("signal", signal);
+    /** {@code signal}: a name {@link Signals} knows; IllegalArgumentException otherwise. */
+    public void signal(ProcessId id, String signal) throws IOException, InterruptedException {
+        int number = Signals.number(signal);
+        ObjectNode req = selector(id);
+        if (number == 9 || number == 15) req.put("signal", number == 9 ? "SIGNAL_SIGKILL" : "SIGNAL_SIGTERM");
+        else req.put("signal", number);
         connect.unary(SERVICE + "SendSignal", req, headers.apply(null), CALL);
     }
 
-    public void resize(long pid, int cols, int rows) throws IOException, InterruptedException {
-        ObjectNode req = selector(pid);
+    public void resize(ProcessId id, int cols, int rows) throws IOException, InterruptedException {
+        ObjectNode req = selector(id);
         ObjectNode size = req.putObject("pty").putObject("size");
         size.put("cols", cols);
         size.put("rows", rows);
         connect.unary(SERVICE + "Update", req, headers.apply(null), CALL);
     }
 
-    private static ObjectNode selector(long pid) {
+    private static ObjectNode selector(ProcessId id) {
         ObjectNode req = JSON.createObjectNode();
-        req.putObject("process").put("pid", pid);
+        if (id.tag() != null) req.putObject("process").put("tag", id.tag());
+        else req.putObject("process").put("pid", id.pid());
         return req;
     }
 
