@@ -143,8 +143,7 @@ public final class FilesystemGrpcService extends FilesystemServiceGrpc.Filesyste
         if (path == null || !path.startsWith("/"))
             throw ProcessGrpcService.invalid("path must be absolute: '" + path + "'");
         for (String segment : path.split("/"))
-            if (segment.equals(".."))
-                throw ProcessGrpcService.invalid("path must not contain '..': '" + path + "'");
+            if (segment.equals("..")) throw ProcessGrpcService.invalid("path must not contain '..': '" + path + "'");
         return path;
     }
 
