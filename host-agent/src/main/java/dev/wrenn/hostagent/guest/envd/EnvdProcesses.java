@@ -149,8 +149,12 @@ public final class EnvdProcesses {
         if (e.has("end")) {
             JsonNode x = e.path("end");
             String error = x.path("error").asString("");
-            if (!x.path("exited").asBoolean(false) && !error.isEmpty()) return new ProcessEvent.Failed(error);
-            return new ProcessEvent.Exited(x.path("exitCode").asInt(-1), false, false);
+            if (x.path("exited").asBoolean(false))
+                return new ProcessEvent.Exited(x.path("exitCode").asInt(-1), false, false);
+            if (!error.isEmpty()) return new ProcessEvent.Failed(error);
+            // Killed by a signal: envd says so in words (Go's); the platform reports 128+N, as a shell does.
+            int signal = ExitSignals.number(x.path("status").asString(""));
+            return new ProcessEvent.Exited(signal > 0 ? 128 + signal : -1, false, false);
         }
         if (e.has("keepalive")) return null;
         return new ProcessEvent.Failed("unexpected process event from the guest: " + e);
