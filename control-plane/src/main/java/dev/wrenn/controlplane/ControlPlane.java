@@ -13,10 +13,15 @@ import dev.wrenn.controlplane.auth.oauth.OAuthState;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
+import dev.wrenn.controlplane.fs.FsRoutes;
+import dev.wrenn.controlplane.fs.WatchSocket;
 import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.host.grpc.GrpcHostAgentClient;
 import dev.wrenn.controlplane.http.HttpApp;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
+import dev.wrenn.controlplane.process.ProcessRoutes;
+import dev.wrenn.controlplane.process.ProcessSocket;
+import dev.wrenn.controlplane.process.TerminalSocket;
 import dev.wrenn.controlplane.sandbox.AutoPauser;
 import dev.wrenn.controlplane.sandbox.ExecStreamSocket;
 import dev.wrenn.controlplane.sandbox.FileTransfer;
@@ -135,6 +140,11 @@ public final class ControlPlane implements AutoCloseable {
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
                 templateRoutes.register(routes, authenticator);
+                new ProcessRoutes(sandboxService).register(routes, authenticator);
+                new ProcessSocket(sandboxService, authenticator).register(routes);
+                new TerminalSocket(sandboxService, authenticator).register(routes);
+                new FsRoutes(sandboxService).register(routes, authenticator);
+                new WatchSocket(sandboxService, authenticator).register(routes);
             });
             app.start(config.host(), config.port());
             log.info(

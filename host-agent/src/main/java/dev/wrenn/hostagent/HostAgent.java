@@ -3,7 +3,9 @@ package dev.wrenn.hostagent;
 import dev.wrenn.hostagent.host.HostTool;
 import dev.wrenn.hostagent.network.HostFirewall;
 import dev.wrenn.hostagent.network.SlotAddressing;
+import dev.wrenn.hostagent.rpc.FilesystemGrpcService;
 import dev.wrenn.hostagent.rpc.HostAgentGrpcService;
+import dev.wrenn.hostagent.rpc.ProcessGrpcService;
 import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.ImageCatalog;
 import dev.wrenn.hostagent.sandbox.Reclaimer;
@@ -111,6 +113,8 @@ public final class HostAgent implements AutoCloseable {
                     .executor(executor)
                     .maxInboundMessageSize(8 << 20)
                     .addService(withToken(config, new HostAgentGrpcService(manager, VERSION)))
+                    .addService(withToken(config, new ProcessGrpcService(manager)))
+                    .addService(withToken(config, new FilesystemGrpcService(manager)))
                     .build()
                     .start();
             log.info(

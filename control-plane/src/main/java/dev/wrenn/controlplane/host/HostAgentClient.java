@@ -50,6 +50,12 @@ public interface HostAgentClient extends AutoCloseable {
     /** False when the host did not hold the template. */
     boolean deleteTemplate(String name);
 
+    /** Processes that outlive their request, terminals among them. */
+    HostProcesses processes();
+
+    /** File-system operations and watches. */
+    HostFilesystem filesystem();
+
     @Override
     void close();
 }

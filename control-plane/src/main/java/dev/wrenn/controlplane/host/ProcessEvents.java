@@ -12,6 +12,11 @@ public interface ProcessEvents {
 
     void stderr(byte[] data);
 
+    /** Output of a process on a terminal (one stream: the terminal mixes stdout and stderr). */
+    default void terminal(byte[] data) {
+        stdout(data);
+    }
+
     void exited(int exitCode);
 
     void error(String message);

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** Process output for JSON: UTF-8 text when it is valid UTF-8, else base64. */
-final class Output {
+public final class Output {
     private Output() {}
 
-    static boolean isUtf8(byte[] bytes) {
+    public static boolean isUtf8(byte[] bytes) {
         try {
             StandardCharsets.UTF_8
                     .newDecoder()
@@ -23,7 +23,7 @@ final class Output {
         }
     }
 
-    static String encode(byte[] bytes, boolean base64) {
+    public static String encode(byte[] bytes, boolean base64) {
         return base64 ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, StandardCharsets.UTF_8);
     }
 }

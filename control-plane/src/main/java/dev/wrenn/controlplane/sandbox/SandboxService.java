@@ -227,6 +227,28 @@ public final class SandboxService {
         }
     }
 
+    /**
+     * Runs one call into a running sandbox of the team (processes, file system): 404/409 before it
+     * when the sandbox is unknown or not running, the sandbox's activity touched, and a failure
+     * turned into the API error a client gets: the guest's own refusals ({@code notFound} for a
+     * missing process or file) as they are, a sandbox that stopped meanwhile as 409.
+     */
+    public <T> T guestCall(
+            String teamId, String id, String doing, ApiError notFound, Function<HostAgentClient, T> call) {
+        if (!store.touch(teamId, id)) requireRunning(teamId, id);
+        try {
+            return call.apply(agent());
+        } catch (HostAgentException e) {
+            if (e.kind() == HostAgentException.Kind.NOT_FOUND && e.detail().contains("sandbox"))
+                throw failedCommand(teamId, id, e);
+            throw switch (e.kind()) {
+                case NOT_FOUND -> new ApiException(notFound, e.detail());
+                case INVALID, CONFLICT, PERMISSION_DENIED, CAPACITY -> e.toApi(doing);
+                default -> failedCommand(teamId, id, e);
+            };
+        }
+    }
+
     public void ping(String teamId, String id) {
         if (!store.touch(teamId, id)) {
             requireRunning(teamId, id); // 404 or 409

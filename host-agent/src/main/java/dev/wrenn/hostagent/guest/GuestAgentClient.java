@@ -1,5 +1,8 @@
 package dev.wrenn.hostagent.guest;
 
+import dev.wrenn.hostagent.guest.connect.ConnectClient;
+import dev.wrenn.hostagent.guest.envd.EnvdFilesystem;
+import dev.wrenn.hostagent.guest.envd.EnvdProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
@@ -49,6 +53,26 @@ public final class GuestAgentClient {
 
     public URI base() {
         return base;
+    }
+
+    /** envd's process service of this guest. */
+    public EnvdProcesses processes() {
+        return new EnvdProcesses(new ConnectClient(http, base), this::envdHeaders);
+    }
+
+    /** envd's filesystem service of this guest. */
+    public EnvdFilesystem filesystem() {
+        return new EnvdFilesystem(new ConnectClient(http, base), this::envdHeaders);
+    }
+
+    /**
+     * envd's authentication: the sandbox's token in {@code X-Access-Token}, and the user a call acts as
+     * in HTTP Basic authentication with an empty password (null: the guest's default user).
+     */
+    Map<String, String> envdHeaders(String user) {
+        if (user == null || user.isEmpty()) return Map.of("X-Access-Token", token);
+        String basic = Base64.getEncoder().encodeToString((user + ":").getBytes(StandardCharsets.UTF_8));
+        return Map.of("X-Access-Token", token, "Authorization", "Basic " + basic);
     }
 
     private HttpRequest.Builder request(String path) {

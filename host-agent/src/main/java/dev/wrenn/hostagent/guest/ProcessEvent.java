@@ -1,12 +1,15 @@
 package dev.wrenn.hostagent.guest;
 
-/** One line of the guest agent's /process NDJSON stream. */
+/** One event of a process in the guest: its start, its output, its end. */
 public sealed interface ProcessEvent {
     record Started(long pid) implements ProcessEvent {}
 
     record Stdout(byte[] data) implements ProcessEvent {}
 
     record Stderr(byte[] data) implements ProcessEvent {}
+
+    /** Output of a process that runs on a terminal (stdout and stderr are one stream there). */
+    record Terminal(byte[] data) implements ProcessEvent {}
 
     record Exited(int exitCode, boolean timedOut, boolean killed) implements ProcessEvent {}
 

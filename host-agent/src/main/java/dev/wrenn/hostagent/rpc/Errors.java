@@ -28,7 +28,13 @@ final class Errors {
             case GuestAgentException e ->
                 switch (e.code()) {
                     case "not_found" -> Status.NOT_FOUND;
-                    case "bad_request", "spawn_failed" -> Status.INVALID_ARGUMENT;
+                    case "bad_request", "spawn_failed", "invalid_argument", "out_of_range" -> Status.INVALID_ARGUMENT;
+                    case "already_exists" -> Status.ALREADY_EXISTS;
+                    case "failed_precondition" -> Status.FAILED_PRECONDITION;
+                    case "resource_exhausted" -> Status.RESOURCE_EXHAUSTED;
+                    case "unimplemented" -> Status.UNIMPLEMENTED;
+                    case "unavailable" -> Status.UNAVAILABLE;
+                    case "deadline_exceeded" -> Status.DEADLINE_EXCEEDED;
                     case "not_a_directory", "is_a_directory" -> Status.FAILED_PRECONDITION;
                     case "permission_denied" -> Status.PERMISSION_DENIED;
                     case "timed_out" -> Status.DEADLINE_EXCEEDED;

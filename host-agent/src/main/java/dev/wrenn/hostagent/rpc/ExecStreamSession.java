@@ -104,6 +104,7 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
                     }
                     case ProcessEvent.Stdout o -> r.setStdout(ByteString.copyFrom(o.data()));
                     case ProcessEvent.Stderr o -> r.setStderr(ByteString.copyFrom(o.data()));
+                    case ProcessEvent.Terminal o -> r.setStdout(ByteString.copyFrom(o.data()));
                     case ProcessEvent.Exited x ->
                         r.setExit(ProcessExited.newBuilder()
                                 .setExitCode(x.exitCode())

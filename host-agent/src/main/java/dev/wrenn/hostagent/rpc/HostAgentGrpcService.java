@@ -56,27 +56,9 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         this.version = version;
     }
 
-    @FunctionalInterface
-    private interface Body<T> {
-        T get() throws Exception;
-    }
-
-    private static <T> void unary(StreamObserver<T> out, Body<T> body) {
-        T result;
-        try {
-            result = body.get();
-        } catch (Throwable e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            out.onError(Errors.toStatus(e));
-            return;
-        }
-        out.onNext(result);
-        out.onCompleted();
-    }
-
     @Override
     public void createSandbox(CreateSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
-        unary(
+        Unary.answer(
                 out,
                 () -> toProto(manager.create(new SandboxManager.CreateRequest(
                         r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken()))));
@@ -84,7 +66,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void destroySandbox(DestroySandboxRequest r, StreamObserver<DestroySandboxResponse> out) {
-        unary(out, () -> {
+        Unary.answer(out, () -> {
             manager.destroy(r.getSandboxId());
             return DestroySandboxResponse.getDefaultInstance();
         });
@@ -92,7 +74,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void listSandboxes(ListSandboxesRequest r, StreamObserver<ListSandboxesResponse> out) {
-        unary(out, () -> {
+        Unary.answer(out, () -> {
             var b = ListSandboxesResponse.newBuilder();
             manager.list().stream()
                     .sorted(java.util.Comparator.comparingLong(Sandbox::createdAtMs))
@@ -103,12 +85,12 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void getSandbox(GetSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
-        unary(out, () -> toProto(manager.get(r.getSandboxId())));
+        Unary.answer(out, () -> toProto(manager.get(r.getSandboxId())));
     }
 
     @Override
     public void exec(ExecRequest r, StreamObserver<ExecResponse> out) {
-        unary(out, () -> {
+        Unary.answer(out, () -> {
             if (r.getCmd().isEmpty())
                 throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
             ExecResult res = manager.get(r.getSandboxId())
@@ -172,22 +154,22 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void pauseSandbox(PauseSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
-        unary(out, () -> toProto(manager.pause(r.getSandboxId())));
+        Unary.answer(out, () -> toProto(manager.pause(r.getSandboxId())));
     }
 
     @Override
     public void resumeSandbox(ResumeSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
-        unary(out, () -> toProto(manager.resume(r.getSandboxId())));
+        Unary.answer(out, () -> toProto(manager.resume(r.getSandboxId())));
     }
 
     @Override
     public void snapshotSandbox(SnapshotSandboxRequest r, StreamObserver<Template> out) {
-        unary(out, () -> toProto(manager.saveTemplate(r.getSandboxId(), r.getName(), r.getOverwrite())));
+        Unary.answer(out, () -> toProto(manager.saveTemplate(r.getSandboxId(), r.getName(), r.getOverwrite())));
     }
 
     @Override
     public void listTemplates(ListTemplatesRequest r, StreamObserver<ListTemplatesResponse> out) {
-        unary(out, () -> {
+        Unary.answer(out, () -> {
             var b = ListTemplatesResponse.newBuilder();
             for (var e : manager.images().list().entrySet()) {
                 long created =
@@ -205,7 +187,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void deleteTemplate(DeleteTemplateRequest r, StreamObserver<DeleteTemplateResponse> out) {
-        unary(out, () -> {
+        Unary.answer(out, () -> {
             manager.deleteTemplate(r.getName());
             return DeleteTemplateResponse.getDefaultInstance();
         });
@@ -224,7 +206,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     @Override
     public void health(HealthRequest r, StreamObserver<HealthResponse> out) {
-        unary(out, () -> {
+        Unary.answer(out, () -> {
             Capacity.Snapshot c = manager.capacity().snapshot();
             return HealthResponse.newBuilder()
                     .setStatus("ok")

@@ -8,6 +8,15 @@ import io.grpc.Status;
 final class GrpcErrors {
     private GrpcErrors() {}
 
+    /** Runs one blocking call, its failure as a HostAgentException. */
+    static <T> T call(java.util.function.Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (io.grpc.StatusRuntimeException e) {
+            throw from(e);
+        }
+    }
+
     static HostAgentException from(Throwable t) {
         if (t instanceof HostAgentException h) return h;
         var status = Status.fromThrowable(t);
@@ -22,7 +31,7 @@ final class GrpcErrors {
             case RESOURCE_EXHAUSTED -> Kind.CAPACITY;
             case INVALID_ARGUMENT -> Kind.INVALID;
             case NOT_FOUND -> Kind.NOT_FOUND;
-            case FAILED_PRECONDITION -> Kind.CONFLICT;
+            case FAILED_PRECONDITION, ALREADY_EXISTS -> Kind.CONFLICT;
             case PERMISSION_DENIED -> Kind.PERMISSION_DENIED;
             case DEADLINE_EXCEEDED -> Kind.TIMEOUT;
             default -> Kind.FAILED;

@@ -6,6 +6,8 @@ import dev.wrenn.controlplane.host.FileDownload;
 import dev.wrenn.controlplane.host.FileUpload;
 import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.host.HostFilesystem;
+import dev.wrenn.controlplane.host.HostProcesses;
 import dev.wrenn.controlplane.host.HostSandbox;
 import dev.wrenn.controlplane.host.HostState;
 import dev.wrenn.controlplane.host.HostTemplate;
@@ -31,7 +33,6 @@ import dev.wrenn.proto.hostagent.v1.WriteFileHeader;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
@@ -52,6 +53,8 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     private final String address;
     private final ManagedChannel channel;
     private final HostAgentTimeouts timeouts;
+    private final HostProcesses processes;
+    private final HostFilesystem filesystem;
 
     public GrpcHostAgentClient(String address, Optional<String> token, HostAgentTimeouts timeouts) {
         this.address = address;
@@ -59,6 +62,8 @@ public final class GrpcHostAgentClient implements HostAgentClient {
         var builder = NettyChannelBuilder.forTarget(address).usePlaintext().maxInboundMessageSize(MAX_MESSAGE_BYTES);
         token.ifPresent(t -> builder.intercept(bearer(t)));
         this.channel = builder.build();
+        this.processes = new GrpcHostProcesses(channel, timeouts);
+        this.filesystem = new GrpcHostFilesystem(channel, timeouts);
     }
 
     /** Adds {@code authorization: Bearer <token>} to every call, as the host agent requires. */
@@ -69,13 +74,23 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     @Override
+    public HostProcesses processes() {
+        return processes;
+    }
+
+    @Override
+    public HostFilesystem filesystem() {
+        return filesystem;
+    }
+
+    @Override
     public String address() {
         return address;
     }
 
     @Override
     public HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb) {
-        return sandbox(call(() -> within(timeouts.create())
+        return sandbox(GrpcErrors.call(() -> within(timeouts.create())
                 .createSandbox(CreateSandboxRequest.newBuilder()
                         .setSandboxId(sandboxId)
                         .setTemplate(template)
@@ -94,14 +109,14 @@ public final class GrpcHostAgentClient implements HostAgentClient {
 
     @Override
     public HostSandbox pause(String sandboxId) {
-        return sandbox(call(() -> within(timeouts.pause())
+        return sandbox(GrpcErrors.call(() -> within(timeouts.pause())
                 .pauseSandbox(
                         PauseSandboxRequest.newBuilder().setSandboxId(sandboxId).build())));
     }
 
     @Override
     public HostSandbox resume(String sandboxId) {
-        return sandbox(call(() -> within(timeouts.create())
+        return sandbox(GrpcErrors.call(() -> within(timeouts.create())
                 .resumeSandbox(ResumeSandboxRequest.newBuilder()
                         .setSandboxId(sandboxId)
                         .build())));
@@ -109,7 +124,7 @@ public final class GrpcHostAgentClient implements HostAgentClient {
 
     @Override
     public List<HostSandbox> list() {
-        return call(() -> within(timeouts.call()).listSandboxes(ListSandboxesRequest.getDefaultInstance()))
+        return GrpcErrors.call(() -> within(timeouts.call()).listSandboxes(ListSandboxesRequest.getDefaultInstance()))
                 .getSandboxesList()
                 .stream()
                 .map(GrpcHostAgentClient::sandbox)
@@ -118,7 +133,7 @@ public final class GrpcHostAgentClient implements HostAgentClient {
 
     @Override
     public CommandOutput exec(String sandboxId, String program, List<String> args, int timeoutSec) {
-        var r = call(() -> within(Duration.ofSeconds(timeoutSec).plus(timeouts.execGrace()))
+        var r = GrpcErrors.call(() -> within(Duration.ofSeconds(timeoutSec).plus(timeouts.execGrace()))
                 .exec(ExecRequest.newBuilder()
                         .setSandboxId(sandboxId)
                         .setCmd(program)
@@ -159,7 +174,7 @@ public final class GrpcHostAgentClient implements HostAgentClient {
 
     @Override
     public HostTemplate saveTemplate(String sandboxId, String name) {
-        return template(call(() -> within(timeouts.saveTemplate())
+        return template(GrpcErrors.call(() -> within(timeouts.saveTemplate())
                 .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
                         .setSandboxId(sandboxId)
                         .setName(name)
@@ -168,7 +183,7 @@ public final class GrpcHostAgentClient implements HostAgentClient {
 
     @Override
     public List<HostTemplate> templates() {
-        return call(() -> within(timeouts.call()).listTemplates(ListTemplatesRequest.getDefaultInstance()))
+        return GrpcErrors.call(() -> within(timeouts.call()).listTemplates(ListTemplatesRequest.getDefaultInstance()))
                 .getTemplatesList()
                 .stream()
                 .map(GrpcHostAgentClient::template)
@@ -229,17 +244,9 @@ public final class GrpcHostAgentClient implements HostAgentClient {
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static <T> T call(Supplier<T> rpc) {
-        try {
-            return rpc.get();
-        } catch (StatusRuntimeException e) {
-            throw GrpcErrors.from(e);
-        }
-    }
-
     private static boolean unlessNotFound(Supplier<?> rpc) {
         try {
-            call(rpc);
+            GrpcErrors.call(rpc);
             return true;
         } catch (HostAgentException e) {
             if (e.kind() == HostAgentException.Kind.NOT_FOUND) return false;

@@ -1,0 +1,100 @@
+package dev.wrenn.controlplane.fs;
+
+import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.auth.Principal;
+import dev.wrenn.controlplane.host.FsWatch;
+import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.http.ApiError;
+import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.sandbox.SandboxService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.websocket.WsContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.websocket.api.Callback;
+
+/**
+ * {@code GET /v1/sandboxes/{id}/fs/watch?path=&recursive=}: changes under a directory, one JSON
+ * message each ({@code {"type":"create","name":"a.txt"}}), after a {@code start} message that says
+ * the watch is in place. Closing the socket removes the watcher in the guest.
+ */
+public final class WatchSocket {
+    private static final String PATH = "/v1/sandboxes/{id}/fs/watch";
+
+    private final SandboxService sandboxes;
+    private final Authenticator auth;
+    private final Map<String, FsWatch> watches = new ConcurrentHashMap<>();
+
+    public WatchSocket(SandboxService sandboxes, Authenticator auth) {
+        this.sandboxes = sandboxes;
+        this.auth = auth;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.wsBeforeUpgrade(PATH, ctx -> {
+            auth.requireApiKey(ctx);
+            FsRoutes.path(ctx.queryParam("path"), "path");
+            FsRoutes.user(ctx.queryParam("user"));
+            sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
+        });
+        routes.ws(PATH, ws -> {
+            ws.onConnect(ctx -> {
+                ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
+                open(ctx);
+            });
+            ws.onClose(ctx -> gone(ctx.sessionId()));
+            ws.onError(ctx -> gone(ctx.sessionId()));
+        });
+    }
+
+    private void gone(String sessionId) {
+        var w = watches.remove(sessionId);
+        if (w != null) w.close();
+    }
+
+    private void open(WsContext ws) {
+        String id = ws.pathParam("id");
+        String team = ((Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
+        String path = ws.queryParam("path");
+        boolean recursive = Boolean.parseBoolean(ws.queryParam("recursive"));
+        String user = FsRoutes.user(ws.queryParam("user"));
+        var listener = new FsWatch.Listener() {
+            @Override
+            public void started() {
+                send(ws, Map.of("type", "start"));
+            }
+
+            @Override
+            public void changed(String type, String name) {
+                send(ws, Map.of("type", type, "name", name));
+            }
+
+            @Override
+            public void ended(HostAgentException error) {
+                if (error != null) send(ws, Map.of("type", "error", "data", error.detail()));
+                close(ws, error == null ? 1000 : 1011, "watch ended");
+            }
+        };
+        try {
+            FsWatch w = sandboxes.guestCall(
+                    team,
+                    id,
+                    "watching " + path,
+                    ApiError.FILE_NOT_FOUND,
+                    a -> a.filesystem().watch(id, path, recursive, user, listener));
+            watches.put(ws.sessionId(), w);
+            if (!ws.session.isOpen()) gone(ws.sessionId());
+        } catch (ApiException e) {
+            send(ws, Map.of("type", "error", "data", e.getMessage()));
+            close(ws, 1008, e.code());
+        }
+    }
+
+    private static synchronized void send(WsContext ws, Map<String, ?> message) {
+        if (ws.session.isOpen()) ws.send(message);
+    }
+
+    private static void close(WsContext ws, int code, String reason) {
+        if (ws.session.isOpen()) ws.session.close(code, reason, Callback.NOOP);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.wrenn.controlplane.process;
+
+import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.auth.Principal;
+import dev.wrenn.controlplane.host.HostAgentException;
+import dev.wrenn.controlplane.host.ProcessAttachment;
+import dev.wrenn.controlplane.host.ProcessEvents;
+import dev.wrenn.controlplane.host.ProcessRequest;
+import dev.wrenn.controlplane.http.ApiError;
+import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.controlplane.sandbox.SandboxService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.websocket.WsContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code GET /v1/sandboxes/{id}/terminal}: an interactive shell on a terminal, over a WebSocket.
+ * Binary frames are the terminal's bytes both ways (keystrokes in, screen out), so any byte passes;
+ * text frames carry control messages: the client's {@code resize}, the server's {@code start} and
+ * {@code exit}. The socket's end hangs the terminal up: the shell gets SIGHUP, then SIGKILL.
+ */
+public final class TerminalSocket {
+    private static final String PATH = "/v1/sandboxes/{id}/terminal";
+
+    private final SandboxService sandboxes;
+    private final Authenticator auth;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public TerminalSocket(SandboxService sandboxes, Authenticator auth) {
+        this.sandboxes = sandboxes;
+        this.auth = auth;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.wsBeforeUpgrade(PATH, ctx -> {
+            auth.requireApiKey(ctx);
+            size(ctx.queryParam("cols"), ctx.queryParam("rows"));
+            ProcessStart.user(ctx.queryParam("user"));
+            sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
+        });
+        routes.ws(PATH, ws -> {
+            ws.onConnect(ctx -> {
+                ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
+                var s = new Session(ctx);
+                sessions.put(ctx.sessionId(), s);
+                s.open(ctx);
+            });
+            ws.onBinaryMessage(ctx -> {
+                var s = sessions.get(ctx.sessionId());
+                if (s != null) {
+                    java.nio.ByteBuffer b = ctx.data().duplicate();
+                    byte[] keys = new byte[b.remaining()];
+                    b.get(keys);
+                    s.keys(keys);
+                }
+            });
+            ws.onMessage(ctx -> {
+                var s = sessions.get(ctx.sessionId());
+                if (s != null) s.control(ctx.message());
+            });
+            ws.onClose(ctx -> gone(ctx.sessionId()));
+            ws.onError(ctx -> gone(ctx.sessionId()));
+        });
+    }
+
+    private void gone(String sessionId) {
+        var s = sessions.remove(sessionId);
+        if (s != null) s.hangUp();
+    }
+
+    /** Columns and rows from the query (80x24 when absent); zero or absurd sizes are refused. */
+    static ProcessRequest.TerminalSize size(String cols, String rows) {
+        int c = dimension(cols, 80, "cols");
+        int r = dimension(rows, 24, "rows");
+        return new ProcessRequest.TerminalSize(c, r);
+    }
+
+    private static int dimension(String raw, int fallback, String name) {
+        if (raw == null || raw.isEmpty()) return fallback;
+        try {
+            int v = Integer.parseInt(raw);
+            if (v >= 1 && v <= 1000) return v;
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiException.invalid("'" + name + "' must be a whole number from 1 to 1000, not '" + raw + "'");
+    }
+
+    private final class Session implements ProcessEvents {
+        private final SocketOutput out;
+        private final String sandboxId;
+        private final String teamId;
+        private volatile ProcessAttachment attachment;
+        private volatile long pid;
+        private volatile boolean ended;
+
+        Session(WsContext ws) {
+            this.out = new SocketOutput(ws);
+            this.sandboxId = ws.pathParam("id");
+            this.teamId = ((Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
+        }
+
+        void open(WsContext ws) {
+            var size = size(ws.queryParam("cols"), ws.queryParam("rows"));
+            String cwd = ws.queryParam("cwd");
+            var request = new ProcessRequest(
+                    "/bin/bash",
+                    List.of("-l"),
+                    Map.of("TERM", "xterm-256color"),
+                    cwd == null || cwd.isEmpty() ? null : cwd,
+                    ProcessStart.user(ws.queryParam("user")),
+                    size,
+                    true,
+                    null);
+            try {
+                attachment = sandboxes.guestCall(
+                        teamId,
+                        sandboxId,
+                        "opening a terminal",
+                        ApiError.NOT_FOUND,
+                        a -> a.processes().start(sandboxId, request, this));
+            } catch (ApiException e) {
+                out.error(e.getMessage());
+                out.close(1008, e.code());
+            }
+        }
+
+        void keys(byte[] data) {
+            if (pid == 0 || ended) return;
+            call("typing into the terminal", a -> a.processes().input(sandboxId, pid, data, true));
+        }
+
+        void control(String text) {
+            JsonNode msg;
+            try {
+                msg = JsonBody.MAPPER.readTree(text);
+            } catch (JacksonException e) {
+                out.error("message is not valid JSON");
+                return;
+            }
+            String type = msg.path("type").asString("");
+            switch (type) {
+                case "resize" -> {
+                    int cols = msg.path("cols").asInt(0);
+                    int rows = msg.path("rows").asInt(0);
+                    if (cols < 1 || rows < 1 || cols > 1000 || rows > 1000) {
+                        out.error("a terminal needs 1 to 1000 columns and rows, not " + cols + "x" + rows);
+                        return;
+                    }
+                    if (pid != 0)
+                        call("resizing the terminal", a -> a.processes().resize(sandboxId, pid, cols, rows));
+                }
+                case "input" -> keys(msg.path("data").asString("").getBytes(StandardCharsets.UTF_8));
+                default -> out.error("unknown message type '" + type + "'; expected resize or input");
+            }
+        }
+
+        private void call(String doing, java.util.function.Consumer<dev.wrenn.controlplane.host.HostAgentClient> c) {
+            try {
+                sandboxes.guestCall(teamId, sandboxId, doing, ApiError.NOT_FOUND, a -> {
+                    c.accept(a);
+                    return null;
+                });
+            } catch (ApiException e) {
+                out.error(e.getMessage());
+            }
+        }
+
+        /** The client left: a terminal nobody holds must not keep running in the guest. */
+        void hangUp() {
+            var a = attachment;
+            if (a != null) a.detach();
+            if (pid == 0 || ended) return;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    sandboxes.agent().processes().signal(sandboxId, pid, "SIGHUP");
+                    Thread.sleep(2000);
+                    sandboxes.agent().processes().signal(sandboxId, pid, "SIGKILL");
+                } catch (HostAgentException | ApiException gone) {
+                    // the shell is gone already, or the sandbox is
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        @Override
+        public void started(long pid) {
+            this.pid = pid;
+            out.send(Map.of("type", "start", "pid", pid));
+        }
+
+        @Override
+        public void stdout(byte[] data) {
+            out.sendBinary(data);
+        }
+
+        @Override
+        public void stderr(byte[] data) {
+            out.sendBinary(data);
+        }
+
+        @Override
+        public void terminal(byte[] data) {
+            out.sendBinary(data);
+        }
+
+        @Override
+        public void exited(int exitCode) {
+            ended = true;
+            out.send(Map.of("type", "exit", "exit_code", exitCode));
+            out.close(1000, "shell exited");
+        }
+
+        @Override
+        public void error(String message) {
+            ended = true;
+            out.error(message);
+            out.close(1011, "terminal error");
+        }
+
+        @Override
+        public void failed(HostAgentException e) {
+            ended = true;
+            out.error("host agent: " + e.getMessage());
+            out.close(1011, "terminal failed");
+        }
+    }
+}
