@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             SandboxCommand.class,
             TemplateCommand.class,
             FilesCommand.class,
+            dev.wrenn.cli.client.ProcessCommands.Ps.class,
+            dev.wrenn.cli.client.ProcessCommands.Kill.class,
             CommandLine.HelpCommand.class
         })
 public final class Wrenn {

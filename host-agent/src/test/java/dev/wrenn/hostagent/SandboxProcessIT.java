@@ -100,6 +100,9 @@ class SandboxProcessIT {
 
         Iterator<ProcessEvent> first = stub().connectProcess(pid(p));
         Iterator<ProcessEvent> second = stub().connectProcess(tag("bg-1"));
+        // An attachment gets output from the point of attach, marked by its start event.
+        assertThat(first.next().hasStart()).isTrue();
+        assertThat(second.next().hasStart()).isTrue();
         stub().sendProcessInput(SendProcessInputRequest.newBuilder()
                 .setProcess(pid(p))
                 .setData(ByteString.copyFromUtf8("hello\n"))

@@ -26,8 +26,16 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "files",
         mixinStandardHelpOptions = true,
-        description = "Copy files into and out of a sandbox.",
-        subcommands = {FilesCommand.Put.class, FilesCommand.Get.class})
+        description = "Copy files into and out of a sandbox; list, inspect, make, move and remove its paths.",
+        subcommands = {
+            FilesCommand.Put.class,
+            FilesCommand.Get.class,
+            FsCommands.Ls.class,
+            FsCommands.Stat.class,
+            FsCommands.Mkdir.class,
+            FsCommands.Mv.class,
+            FsCommands.Rm.class
+        })
 public final class FilesCommand {
     private static ProgressBar bar(String task, long total, boolean quiet) {
         var b = new ProgressBarBuilder()

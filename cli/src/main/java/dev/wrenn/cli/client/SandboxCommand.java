@@ -16,12 +16,13 @@ import tools.jackson.databind.JsonNode;
 @Command(
         name = "sandbox",
         mixinStandardHelpOptions = true,
-        description = "Create, list, inspect, run commands in, pause, resume and remove sandboxes.",
+        description = "Create, list, inspect, run commands and shells in, pause, resume and remove sandboxes.",
         subcommands = {
             SandboxCommand.Create.class,
             SandboxCommand.ListCmd.class,
             SandboxCommand.Get.class,
             SandboxCommand.Exec.class,
+            ShellCommand.class,
             SandboxCommand.Pause.class,
             SandboxCommand.Resume.class,
             SandboxCommand.Ping.class,

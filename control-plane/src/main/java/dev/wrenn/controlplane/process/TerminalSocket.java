@@ -131,8 +131,25 @@ public final class TerminalSocket {
             }
         }
 
+        /** Keys typed before the shell started wait here: a client may type the moment the socket opens. */
+        private final java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
+
         void keys(byte[] data) {
-            if (pid == 0 || ended) return;
+            synchronized (early) {
+                if (ended) return;
+                if (pid == 0) {
+                    if (early.size() + data.length > 64 * 1024) {
+                        out.error("too much input before the shell started");
+                        return;
+                    }
+                    early.writeBytes(data);
+                    return;
+                }
+            }
+            type(data);
+        }
+
+        private void type(byte[] data) {
             call("typing into the terminal", a -> a.processes().input(sandboxId, pid, data, true));
         }
 
@@ -192,8 +209,14 @@ public final class TerminalSocket {
 
         @Override
         public void started(long pid) {
-            this.pid = pid;
+            byte[] pending;
+            synchronized (early) {
+                this.pid = pid;
+                pending = early.toByteArray();
+                early.reset();
+            }
             out.send(Map.of("type", "start", "pid", pid));
+            if (pending.length > 0) type(pending);
         }
 
         @Override

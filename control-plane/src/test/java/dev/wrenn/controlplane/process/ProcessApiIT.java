@@ -79,6 +79,9 @@ class ProcessApiIT {
 
         try (var first = Socket.open(server, api, base() + "/" + pid + "/stream");
                 var second = Socket.open(server, api, base() + "/" + pid + "/stream")) {
+            // Each socket gets output from the point of attach, which its start message marks.
+            assertThat(first.next().get("type").asString()).isEqualTo("start");
+            assertThat(second.next().get("type").asString()).isEqualTo("start");
             var w = api.post(base() + "/" + pid + "/stdin", "{\"data\":\"hello\\n\"}");
             assertThat(w.status()).as(w.toString()).isEqualTo(204);
             int[] c1 = {-99};

@@ -77,15 +77,8 @@ public final class FilesystemGrpcService extends FilesystemServiceGrpc.Filesyste
                 () -> {
                     var watch = fs(r.getSandboxId()).watch(absolute(r.getPath()), r.getRecursive(), user(r.getUser()));
                     return new StreamRelay.Source<>() {
-                        private boolean announced;
-
                         @Override
                         public WatchEvent next() throws Exception {
-                            // The guest's watch is in place once the call is open: say so first.
-                            if (!announced) {
-                                announced = true;
-                                return new WatchEvent("started", "");
-                            }
                             return watch.next();
                         }
 
@@ -99,7 +92,7 @@ public final class FilesystemGrpcService extends FilesystemServiceGrpc.Filesyste
     }
 
     static WatchDirEvent toProto(WatchEvent e) {
-        if (e.type().equals("started"))
+        if (e == WatchEvent.STARTED)
             return WatchDirEvent.newBuilder()
                     .setStart(WatchStarted.getDefaultInstance())
                     .build();

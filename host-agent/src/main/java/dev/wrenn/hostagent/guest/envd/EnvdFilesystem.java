@@ -91,7 +91,7 @@ public final class EnvdFilesystem {
         return v.toLowerCase(Locale.ROOT);
     }
 
-    /** The events of one WatchDir stream; the start message and keepalives are consumed here. */
+    /** The events of one WatchDir stream; keepalives are consumed here. */
     public static final class Watch implements AutoCloseable {
         private final ConnectStream stream;
 
@@ -99,11 +99,15 @@ public final class EnvdFilesystem {
             this.stream = stream;
         }
 
-        /** The next change; null when the guest ended the watch. */
+        /**
+         * The next event: {@link WatchEvent#STARTED} once the guest's watch is in place, then changes;
+         * null when the guest ended the watch.
+         */
         public WatchEvent next() throws IOException {
             while (true) {
                 JsonNode m = stream.next();
                 if (m == null) return null;
+                if (m.has("start")) return WatchEvent.STARTED;
                 JsonNode fs = m.path("filesystem");
                 if (!fs.isMissingNode()) {
                     return new WatchEvent(
