@@ -6,19 +6,20 @@
 # Needs what the benchmarks need: root and the guest image (see bench/run.sh). Usage: bench/smoke.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# A hung benchmark must fail the build, not stall it: the four take ~3 min together on 2 TCG cores.
+# A hung benchmark must fail the build, not stall it: the five take ~4 min together on 2 TCG cores.
 LIMIT="${WRENN_BENCH_SMOKE_LIMIT_SEC:-300}"
 LOGS="$(mktemp -d "${TMPDIR:-/tmp}/wrenn-bench-smoke.XXXXXX")"
 
 benches=(
   "api|bench/run.sh api 1"
   "sandbox|bench/run.sh sandbox 1 1 1"
+  "process|bench/run.sh process 1"
   "host-agent|bench/host-agent.sh --runs 1 --size-mb 1 --execs 1"
   "snapshots|bench/snapshots.sh --runs 1 --clones 1 --cold 1"
 )
 
 start=$SECONDS
-# One build for all four instead of one per benchmark script; none when the caller just built.
+# One build for all of them instead of one per benchmark script; none when the caller just built.
 if [[ "${WRENN_BENCH_NO_BUILD:-}" != 1 ]]; then
   echo "== bench smoke: building"
   "$ROOT/bench/build.sh"

@@ -1,20 +1,8 @@
 package dev.wrenn.bench;
 
-import dev.wrenn.controlplane.ControlPlane;
-import dev.wrenn.controlplane.config.ControlPlaneConfig;
-import dev.wrenn.hostagent.HostAgent;
-import dev.wrenn.hostagent.HostAgentConfig;
 import dev.wrenn.hostagent.sandbox.ImageCatalog;
-import dev.wrenn.hostagent.storage.DurableFiles;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 
@@ -56,36 +44,9 @@ public final class SandboxApiBench {
     }
 
     static void run(int runs, int sizeMb, int burst) throws Exception {
-        Path images = ImageCatalog.configuredDir();
-        ImageCatalog.configuredDefaultImage(); // a missing image fails here, saying where it looked
-        Path data = Files.createTempDirectory("wrenn-bench-sb");
-        // Like ./wrenn server: the agent requires a secret per start, and the control plane presents it.
-        byte[] secret = new byte[16];
-        new java.security.SecureRandom().nextBytes(secret);
-        String token = HexFormat.of().formatHex(secret);
-        // A burst of TCG boots on a few cores takes far longer than one: give each the API's create timeout.
-        var agentConfig = HostAgentConfig.defaults()
-                .withDataDir(data)
-                .withImageDir(images)
-                .withPort(0)
-                .withBindAddress("127.0.0.1")
-                .withNetwork("wab-", "10.221.0.0/16")
-                .withToken(token)
-                .withReadyTimeout(Duration.ofSeconds(300));
-        try (var agent = HostAgent.start(agentConfig);
-                var cp = ControlPlane.start(ControlPlaneConfig.from(Map.of(
-                                "WRENN_HOST",
-                                "127.0.0.1",
-                                "WRENN_PORT",
-                                "0",
-                                "WRENN_DATA_DIR",
-                                data.toString(),
-                                // The host agent runs create VMs behind the API's back: keep the reconciler off them.
-                                "WRENN_RECONCILE_INTERVAL_SEC",
-                                "86400"))
-                        .withHostAgent("127.0.0.1:" + agent.port(), Optional.of(token)));
-                var raw = new AgentSandboxes(agent.port(), token)) {
-            var viaApi = new ApiSandboxes(URI.create("http://127.0.0.1:" + cp.port()));
+        try (var stack = new LocalStack("wab-", "10.221.0.0/16");
+                var raw = new AgentSandboxes(stack.agent.port(), stack.token)) {
+            var viaApi = new ApiSandboxes(stack.api());
             var api = new PathFigures(viaApi, sizeMb);
             var direct = new PathFigures(raw, sizeMb);
             for (int i = 0; i < runs; i++) {
@@ -112,8 +73,6 @@ public final class SandboxApiBench {
                     burst + " concurrent creates through the API (" + b.up() + " up, " + b.refused()
                             + " refused by capacity; " + accel + ")",
                     List.of(b.each(), b.all()));
-        } finally {
-            DurableFiles.deleteTree(data);
         }
     }
 
