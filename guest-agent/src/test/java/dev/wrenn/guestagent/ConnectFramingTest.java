@@ -137,6 +137,7 @@ class ConnectFramingTest {
         byte[] msg = "{\"process\":{\"cmd\":\"/bin/echo\",\"args\":[\"split\"]}}".getBytes(StandardCharsets.UTF_8);
         byte[] env = ConnectClient.envelope(0, msg);
         try (var socket = new Socket("127.0.0.1", h.agent.agent.port())) {
+            socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             String head = "POST /process.Process/Start HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Type: application/connect+json\r\nX-Access-Token: " + h.agent.token + "\r\n"
@@ -146,6 +147,8 @@ class ConnectFramingTest {
             for (int i = 0; i < env.length; i += 3) {
                 out.write(env, i, Math.min(3, env.length - i));
                 out.flush();
+                // Not synchronisation: a pause between writes keeps them separate segments on loopback, so the
+                // server's reads really do see the envelope in pieces (written at once, one read could get it all).
                 Thread.sleep(2);
             }
             String response = readAll(socket.getInputStream());

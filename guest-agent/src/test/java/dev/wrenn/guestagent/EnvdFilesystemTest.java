@@ -246,9 +246,18 @@ class EnvdFilesystemTest {
         }
     }
 
-    /** Waits (bounded by the test's timeout, not asserted on time) until the watch's descriptor is released. */
+    /**
+     * Waits until the watch's descriptor is released. Nothing announces a closed descriptor, so this polls
+     * /proc; the 30 s bound only turns a leak into a clear failure (not a timing assertion).
+     */
     private static void awaitInotifyDescriptors(long expected) throws Exception {
-        while (inotifyDescriptors() != expected) Thread.sleep(50);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long now;
+        while ((now = inotifyDescriptors()) != expected) {
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("inotify descriptors still open: " + now + ", expected " + expected);
+            Thread.sleep(50);
+        }
     }
 
     @Test

@@ -6,11 +6,11 @@ import dev.wrenn.controlplane.host.FsWatch;
 import dev.wrenn.controlplane.host.HostAgentException;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.http.SocketRoute;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.websocket.api.Callback;
 
 /**
@@ -23,7 +23,6 @@ public final class WatchSocket {
 
     private final SandboxService sandboxes;
     private final Authenticator auth;
-    private final Map<String, FsWatch> watches = new ConcurrentHashMap<>();
 
     public WatchSocket(SandboxService sandboxes, Authenticator auth) {
         this.sandboxes = sandboxes;
@@ -31,62 +30,83 @@ public final class WatchSocket {
     }
 
     public void register(RoutesConfig routes) {
-        routes.wsBeforeUpgrade(PATH, ctx -> {
-            auth.requireApiKey(ctx);
-            FsRoutes.path(ctx.queryParam("path"), "path");
-            FsRoutes.user(ctx.queryParam("user"));
-            sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
-        });
-        routes.ws(PATH, ws -> {
-            ws.onConnect(ctx -> {
-                ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
-                open(ctx);
-            });
-            ws.onClose(ctx -> gone(ctx.sessionId()));
-            ws.onError(ctx -> gone(ctx.sessionId()));
-        });
+        SocketRoute.register(
+                routes,
+                PATH,
+                ctx -> {
+                    auth.requireApiKey(ctx);
+                    FsRoutes.path(ctx.queryParam("path"), "path");
+                    FsRoutes.user(ctx.queryParam("user"));
+                    sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
+                },
+                Session::new);
     }
 
-    private void gone(String sessionId) {
-        var w = watches.remove(sessionId);
-        if (w != null) w.close();
-    }
+    private final class Session implements SocketRoute.Session {
+        private final WsContext ws;
+        /** Guarded by this, with {@link #gone}: exactly one of opened and ended closes a late watch. */
+        private FsWatch watch;
 
-    private void open(WsContext ws) {
-        String id = ws.pathParam("id");
-        String team = ((Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
-        String path = ws.queryParam("path");
-        boolean recursive = Boolean.parseBoolean(ws.queryParam("recursive"));
-        String user = FsRoutes.user(ws.queryParam("user"));
-        var listener = new FsWatch.Listener() {
-            @Override
-            public void started() {
-                send(ws, Map.of("type", "start"));
-            }
+        private boolean gone;
 
-            @Override
-            public void changed(String type, String name) {
-                send(ws, Map.of("type", type, "name", name));
-            }
+        Session(WsContext ws) {
+            this.ws = ws;
+        }
 
-            @Override
-            public void ended(HostAgentException error) {
-                if (error != null) send(ws, Map.of("type", "error", "data", error.detail()));
-                close(ws, error == null ? 1000 : 1011, "watch ended");
+        @Override
+        public void opened() {
+            String id = ws.pathParam("id");
+            String team = ((Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
+            String path = ws.queryParam("path");
+            boolean recursive = Boolean.parseBoolean(ws.queryParam("recursive"));
+            String user = FsRoutes.user(ws.queryParam("user"));
+            try {
+                FsWatch w = sandboxes.guestCall(
+                        team,
+                        id,
+                        "watching " + path,
+                        ApiError.FILE_NOT_FOUND,
+                        a -> a.filesystem().watch(id, path, recursive, user, listener()));
+                boolean left;
+                synchronized (this) {
+                    watch = w;
+                    left = gone;
+                }
+                if (left) w.close();
+            } catch (ApiException e) {
+                send(ws, Map.of("type", "error", "data", e.getMessage()));
+                close(ws, 1008, e.code());
             }
-        };
-        try {
-            FsWatch w = sandboxes.guestCall(
-                    team,
-                    id,
-                    "watching " + path,
-                    ApiError.FILE_NOT_FOUND,
-                    a -> a.filesystem().watch(id, path, recursive, user, listener));
-            watches.put(ws.sessionId(), w);
-            if (!ws.session.isOpen()) gone(ws.sessionId());
-        } catch (ApiException e) {
-            send(ws, Map.of("type", "error", "data", e.getMessage()));
-            close(ws, 1008, e.code());
+        }
+
+        @Override
+        public void ended() {
+            FsWatch w;
+            synchronized (this) {
+                gone = true;
+                w = watch;
+            }
+            if (w != null) w.close();
+        }
+
+        private FsWatch.Listener listener() {
+            return new FsWatch.Listener() {
+                @Override
+                public void started() {
+                    send(ws, Map.of("type", "start"));
+                }
+
+                @Override
+                public void changed(String type, String name) {
+                    send(ws, Map.of("type", type, "name", name));
+                }
+
+                @Override
+                public void ended(HostAgentException error) {
+                    if (error != null) send(ws, Map.of("type", "error", "data", error.detail()));
+                    close(ws, error == null ? 1000 : 1011, "watch ended");
+                }
+            };
         }
     }
 

@@ -8,11 +8,11 @@ import dev.wrenn.controlplane.host.ProcessEvents;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.controlplane.http.SocketRoute;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -27,7 +27,6 @@ public final class ProcessSocket {
 
     private final SandboxService sandboxes;
     private final Authenticator auth;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     public ProcessSocket(SandboxService sandboxes, Authenticator auth) {
         this.sandboxes = sandboxes;
@@ -35,38 +34,26 @@ public final class ProcessSocket {
     }
 
     public void register(RoutesConfig routes) {
-        routes.wsBeforeUpgrade(PATH, ctx -> {
-            auth.requireApiKey(ctx);
-            ProcessRoutes.pid(ctx.pathParam("pid"));
-            sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
-        });
-        routes.ws(PATH, ws -> {
-            ws.onConnect(ctx -> {
-                ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
-                var s = new Session(ctx);
-                sessions.put(ctx.sessionId(), s);
-                s.attach();
-            });
-            ws.onMessage(ctx -> {
-                var s = sessions.get(ctx.sessionId());
-                if (s != null) s.onClientMessage(ctx.message());
-            });
-            ws.onClose(ctx -> gone(ctx.sessionId()));
-            ws.onError(ctx -> gone(ctx.sessionId()));
-        });
+        SocketRoute.register(
+                routes,
+                PATH,
+                ctx -> {
+                    auth.requireApiKey(ctx);
+                    ProcessRoutes.pid(ctx.pathParam("pid"));
+                    sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
+                },
+                Session::new);
     }
 
-    private void gone(String sessionId) {
-        var s = sessions.remove(sessionId);
-        if (s != null) s.detach();
-    }
-
-    private final class Session implements ProcessEvents {
+    private final class Session implements ProcessEvents, SocketRoute.Session {
         private final SocketOutput out;
         private final String sandboxId;
         private final String teamId;
         private final long pid;
-        private volatile ProcessAttachment attachment;
+        /** Guarded by this, with {@link #gone}: exactly one of opened and ended detaches a late attachment. */
+        private ProcessAttachment attachment;
+
+        private boolean gone;
 
         Session(WsContext ws) {
             this.out = new SocketOutput(ws);
@@ -75,21 +62,29 @@ public final class ProcessSocket {
             this.pid = ProcessRoutes.pid(ws.pathParam("pid"));
         }
 
-        void attach() {
+        @Override
+        public void opened() {
             try {
-                attachment = sandboxes.guestCall(
+                ProcessAttachment a = sandboxes.guestCall(
                         teamId,
                         sandboxId,
                         "attaching to a process",
                         ApiError.NOT_FOUND,
-                        a -> a.processes().attach(sandboxId, pid, this));
+                        h -> h.processes().attach(sandboxId, pid, this));
+                boolean left;
+                synchronized (this) {
+                    attachment = a;
+                    left = gone;
+                }
+                if (left) a.detach();
             } catch (ApiException e) {
                 out.error(e.getMessage());
                 out.close(1008, e.code());
             }
         }
 
-        void onClientMessage(String text) {
+        @Override
+        public void text(String text) {
             JsonNode msg;
             try {
                 msg = JsonBody.MAPPER.readTree(text);
@@ -122,8 +117,13 @@ public final class ProcessSocket {
             }
         }
 
-        void detach() {
-            var a = attachment;
+        @Override
+        public void ended() {
+            ProcessAttachment a;
+            synchronized (this) {
+                gone = true;
+                a = attachment;
+            }
             if (a != null) a.detach();
         }
 

@@ -9,13 +9,17 @@ import dev.wrenn.controlplane.host.ProcessRequest;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.controlplane.http.SocketRoute;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -30,7 +34,6 @@ public final class TerminalSocket {
 
     private final SandboxService sandboxes;
     private final Authenticator auth;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     public TerminalSocket(SandboxService sandboxes, Authenticator auth) {
         this.sandboxes = sandboxes;
@@ -38,40 +41,16 @@ public final class TerminalSocket {
     }
 
     public void register(RoutesConfig routes) {
-        routes.wsBeforeUpgrade(PATH, ctx -> {
-            auth.requireApiKey(ctx);
-            size(ctx.queryParam("cols"), ctx.queryParam("rows"));
-            ProcessStart.user(ctx.queryParam("user"));
-            sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
-        });
-        routes.ws(PATH, ws -> {
-            ws.onConnect(ctx -> {
-                ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
-                var s = new Session(ctx);
-                sessions.put(ctx.sessionId(), s);
-                s.open(ctx);
-            });
-            ws.onBinaryMessage(ctx -> {
-                var s = sessions.get(ctx.sessionId());
-                if (s != null) {
-                    java.nio.ByteBuffer b = ctx.data().duplicate();
-                    byte[] keys = new byte[b.remaining()];
-                    b.get(keys);
-                    s.keys(keys);
-                }
-            });
-            ws.onMessage(ctx -> {
-                var s = sessions.get(ctx.sessionId());
-                if (s != null) s.control(ctx.message());
-            });
-            ws.onClose(ctx -> gone(ctx.sessionId()));
-            ws.onError(ctx -> gone(ctx.sessionId()));
-        });
-    }
-
-    private void gone(String sessionId) {
-        var s = sessions.remove(sessionId);
-        if (s != null) s.hangUp();
+        SocketRoute.register(
+                routes,
+                PATH,
+                ctx -> {
+                    auth.requireApiKey(ctx);
+                    size(ctx.queryParam("cols"), ctx.queryParam("rows"));
+                    ProcessStart.user(ctx.queryParam("user"));
+                    sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
+                },
+                Session::new);
     }
 
     /** Columns and rows from the query (80x24 when absent); zero or absurd sizes are refused. */
@@ -92,21 +71,30 @@ public final class TerminalSocket {
         throw ApiException.invalid("'" + name + "' must be a whole number from 1 to 1000, not '" + raw + "'");
     }
 
-    private final class Session implements ProcessEvents {
+    private final class Session implements ProcessEvents, SocketRoute.Session {
         private final SocketOutput out;
         private final String sandboxId;
         private final String teamId;
-        private volatile ProcessAttachment attachment;
+        /** Guarded by this, with {@link #gone}: exactly one of opened and ended hangs up. */
+        private ProcessAttachment attachment;
+
         private volatile long pid;
         private volatile boolean ended;
+        private boolean gone;
+        /** Completes when the shell's end has arrived, however it ended. */
+        private final CompletableFuture<Void> end = new CompletableFuture<>();
+
+        private final WsContext ws;
 
         Session(WsContext ws) {
+            this.ws = ws;
             this.out = new SocketOutput(ws);
             this.sandboxId = ws.pathParam("id");
             this.teamId = ((Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
         }
 
-        void open(WsContext ws) {
+        @Override
+        public void opened() {
             var size = size(ws.queryParam("cols"), ws.queryParam("rows"));
             String cwd = ws.queryParam("cwd");
             var request = new ProcessRequest(
@@ -119,12 +107,18 @@ public final class TerminalSocket {
                     true,
                     null);
             try {
-                attachment = sandboxes.guestCall(
+                ProcessAttachment a = sandboxes.guestCall(
                         teamId,
                         sandboxId,
                         "opening a terminal",
                         ApiError.NOT_FOUND,
-                        a -> a.processes().start(sandboxId, request, this));
+                        h -> h.processes().start(sandboxId, request, this));
+                boolean left;
+                synchronized (this) {
+                    attachment = a;
+                    left = gone;
+                }
+                if (left) hangUp(a);
             } catch (ApiException e) {
                 out.error(e.getMessage());
                 out.close(1008, e.code());
@@ -134,7 +128,8 @@ public final class TerminalSocket {
         /** Keys typed before the shell started wait here: a client may type the moment the socket opens. */
         private final java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
 
-        void keys(byte[] data) {
+        @Override
+        public void binary(byte[] data) {
             synchronized (early) {
                 if (ended) return;
                 if (pid == 0) {
@@ -153,7 +148,8 @@ public final class TerminalSocket {
             call("typing into the terminal", a -> a.processes().input(sandboxId, pid, data, true));
         }
 
-        void control(String text) {
+        @Override
+        public void text(String text) {
             JsonNode msg;
             try {
                 msg = JsonBody.MAPPER.readTree(text);
@@ -173,7 +169,7 @@ public final class TerminalSocket {
                     if (pid != 0)
                         call("resizing the terminal", a -> a.processes().resize(sandboxId, pid, cols, rows));
                 }
-                case "input" -> keys(msg.path("data").asString("").getBytes(StandardCharsets.UTF_8));
+                case "input" -> binary(msg.path("data").asString("").getBytes(StandardCharsets.UTF_8));
                 default -> out.error("unknown message type '" + type + "'; expected resize or input");
             }
         }
@@ -189,22 +185,47 @@ public final class TerminalSocket {
             }
         }
 
-        /** The client left: a terminal nobody holds must not keep running in the guest. */
-        void hangUp() {
-            var a = attachment;
-            if (a != null) a.detach();
-            if (pid == 0 || ended) return;
+        /**
+         * The client left: a terminal nobody holds must not keep running in the guest. The shell gets SIGHUP
+         * and two seconds to end (its end still arrives on the attachment), then SIGKILL.
+         */
+        @Override
+        public void ended() {
+            ProcessAttachment a;
+            synchronized (this) {
+                gone = true;
+                a = attachment;
+            }
+            if (a != null) hangUp(a);
+        }
+
+        private void hangUp(ProcessAttachment a) {
+            if (pid == 0 || ended) {
+                a.detach();
+                return;
+            }
             Thread.ofVirtual().start(() -> {
                 try {
                     sandboxes.agent().processes().signal(sandboxId, pid, "SIGHUP");
-                    Thread.sleep(2000);
-                    sandboxes.agent().processes().signal(sandboxId, pid, "SIGKILL");
-                } catch (HostAgentException | ApiException gone) {
+                    end.get(2, TimeUnit.SECONDS);
+                } catch (TimeoutException stubborn) {
+                    kill();
+                } catch (HostAgentException | ApiException | ExecutionException gone) {
                     // the shell is gone already, or the sandbox is
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    a.detach();
                 }
             });
+        }
+
+        private void kill() {
+            try {
+                sandboxes.agent().processes().signal(sandboxId, pid, "SIGKILL");
+            } catch (HostAgentException | ApiException gone) {
+                // it ended between the timeout and the kill
+            }
         }
 
         @Override
@@ -237,6 +258,7 @@ public final class TerminalSocket {
         @Override
         public void exited(int exitCode) {
             ended = true;
+            end.complete(null);
             out.send(Map.of("type", "exit", "exit_code", exitCode));
             out.close(1000, "shell exited");
         }
@@ -244,6 +266,7 @@ public final class TerminalSocket {
         @Override
         public void error(String message) {
             ended = true;
+            end.complete(null);
             out.error(message);
             out.close(1011, "terminal error");
         }
@@ -251,6 +274,7 @@ public final class TerminalSocket {
         @Override
         public void failed(HostAgentException e) {
             ended = true;
+            end.complete(null);
             out.error("host agent: " + e.getMessage());
             out.close(1011, "terminal failed");
         }

@@ -7,12 +7,12 @@ import dev.wrenn.controlplane.host.ProcessEvents;
 import dev.wrenn.controlplane.host.RunningProcess;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.controlplane.http.SocketRoute;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,6 @@ public final class ExecStreamSocket {
     private final SandboxService sandboxes;
     private final SandboxStore store;
     private final Authenticator auth;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     public ExecStreamSocket(SandboxService sandboxes, SandboxStore store, Authenticator auth) {
         this.sandboxes = sandboxes;
@@ -43,33 +42,19 @@ public final class ExecStreamSocket {
         this.auth = auth;
     }
 
-    public void register(RoutesConfig routes, Authenticator unused) {
-        routes.wsBeforeUpgrade(PATH, ctx -> {
-            auth.requireApiKey(ctx);
-            sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
-        });
-        routes.ws(PATH, ws -> {
-            ws.onConnect(ctx -> {
-                ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
-                sessions.put(ctx.sessionId(), new Session(ctx));
-            });
-            ws.onMessage(ctx -> {
-                var s = sessions.get(ctx.sessionId());
-                if (s != null) s.onClientMessage(ctx.message());
-            });
-            ws.onClose(ctx -> {
-                var s = sessions.remove(ctx.sessionId());
-                if (s != null) s.onClientGone();
-            });
-            ws.onError(ctx -> {
-                var s = sessions.remove(ctx.sessionId());
-                if (s != null) s.onClientGone();
-            });
-        });
+    public void register(RoutesConfig routes) {
+        SocketRoute.register(
+                routes,
+                PATH,
+                ctx -> {
+                    auth.requireApiKey(ctx);
+                    sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
+                },
+                Session::new);
     }
 
     /** One socket and, once started, its process. */
-    private final class Session implements ProcessEvents {
+    private final class Session implements ProcessEvents, SocketRoute.Session {
         private final WsContext ws;
         private final String sandboxId;
         private final String teamId;
@@ -82,7 +67,11 @@ public final class ExecStreamSocket {
             this.teamId = ((Principal) ws.attribute(Authenticator.ATTRIBUTE)).teamId();
         }
 
-        synchronized void onClientMessage(String text) {
+        @Override
+        public void opened() {}
+
+        @Override
+        public synchronized void text(String text) {
             JsonNode msg;
             try {
                 msg = JsonBody.MAPPER.readTree(text);
@@ -127,7 +116,8 @@ public final class ExecStreamSocket {
             process = sandboxes.agent().start(sandboxId, command.program(), command.args(), this);
         }
 
-        synchronized void onClientGone() {
+        @Override
+        public synchronized void ended() {
             if (process != null && !finished) {
                 finished = true;
                 process.abandon();

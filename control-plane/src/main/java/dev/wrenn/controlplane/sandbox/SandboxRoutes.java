@@ -37,7 +37,7 @@ public final class SandboxRoutes {
         routes.post("/v1/sandboxes/{id}/files/stream/write", auth.withApiKey(ctx -> files.write(ctx, true)));
         routes.post("/v1/sandboxes/{id}/files/read", auth.withApiKey(ctx -> files.read(ctx, false)));
         routes.post("/v1/sandboxes/{id}/files/stream/read", auth.withApiKey(ctx -> files.read(ctx, true)));
-        execStream.register(routes, auth);
+        execStream.register(routes);
     }
 
     private static String team(Context ctx) {

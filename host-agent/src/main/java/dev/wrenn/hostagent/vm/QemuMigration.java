@@ -104,6 +104,8 @@ final class QemuMigration {
                 }
                 if (System.nanoTime() > deadline)
                     throw new IOException("migration did not complete within " + MIGRATION_TIMEOUT);
+                // Polling, not QMP's MIGRATION events: the writer's failure must be noticed too, and a 2 ms step
+                // adds at most 2 ms to a pause that takes hundreds.
                 Thread.sleep(2);
             }
             try {

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A process started by Process.Start, in its own session (pid == pgid). Its output goes to whoever is
@@ -49,6 +50,11 @@ final class ManagedProcess {
 
     Map<String, Object> config() {
         return config;
+    }
+
+    /** Waits up to {@code nanos} for the process to exit; true if it has. */
+    boolean awaitExit(long nanos) throws InterruptedException {
+        return process.waitFor(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     boolean hasPty() {

@@ -66,14 +66,7 @@ public final class ProcessService {
     private static void killAtDeadline(ManagedProcess mp, long deadlineNanos) {
         Thread.ofVirtual().name("deadline-" + mp.pid()).start(() -> {
             try {
-                while (mp.end() == null) {
-                    long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        mp.signal(Signals.SIGKILL);
-                        return;
-                    }
-                    Thread.sleep(java.time.Duration.ofNanos(Math.min(left, 1_000_000_000L)));
-                }
+                if (!mp.awaitExit(deadlineNanos - System.nanoTime())) mp.signal(Signals.SIGKILL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,0 +1,68 @@
+package dev.wrenn.controlplane.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import io.javalin.websocket.WsConnectContext;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The wiring every WebSocket route shares: its checks before the upgrade (so a refusal is a plain HTTP
+ * error in the envelope), one session per socket from connect on, messages to their own session, and the
+ * session's end exactly once, whether the socket closed or failed.
+ */
+public final class SocketRoute {
+    /** Sockets that say nothing for this long are closed (a process may stay quiet for a while). */
+    private static final Duration IDLE = Duration.ofHours(1);
+
+    private SocketRoute() {}
+
+    /** One socket's side of a route. */
+    public interface Session {
+        /** The session is registered: start its work. The socket may already be gone again. */
+        void opened();
+
+        default void text(String message) {}
+
+        default void binary(byte[] data) {}
+
+        /** The socket closed or failed; called once, possibly while {@link #opened} still runs. */
+        void ended();
+    }
+
+    public static void register(
+            RoutesConfig routes, String path, Handler check, Function<WsConnectContext, Session> create) {
+        Map<String, Session> sessions = new ConcurrentHashMap<>();
+        routes.wsBeforeUpgrade(path, check);
+        routes.ws(path, ws -> {
+            ws.onConnect(ctx -> {
+                ctx.session.setIdleTimeout(IDLE);
+                Session s = create.apply(ctx);
+                sessions.put(ctx.sessionId(), s);
+                s.opened();
+            });
+            ws.onMessage(ctx -> {
+                Session s = sessions.get(ctx.sessionId());
+                if (s != null) s.text(ctx.message());
+            });
+            ws.onBinaryMessage(ctx -> {
+                Session s = sessions.get(ctx.sessionId());
+                if (s == null) return;
+                ByteBuffer b = ctx.data().duplicate();
+                byte[] data = new byte[b.remaining()];
+                b.get(data);
+                s.binary(data);
+            });
+            ws.onClose(ctx -> end(sessions, ctx.sessionId()));
+            ws.onError(ctx -> end(sessions, ctx.sessionId()));
+        });
+    }
+
+    private static void end(Map<String, Session> sessions, String id) {
+        Session s = sessions.remove(id);
+        if (s != null) s.ended();
+    }
+}
