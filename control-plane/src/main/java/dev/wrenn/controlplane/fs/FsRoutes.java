@@ -5,12 +5,12 @@ import dev.wrenn.controlplane.host.FsEntry;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.controlplane.sandbox.Command;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code /v1/sandboxes/{id}/fs/...}: stat, list, make a directory, move, remove. Paths are absolute
@@ -19,7 +19,6 @@ import java.util.Set;
  */
 public final class FsRoutes {
     private static final String BASE = "/v1/sandboxes/{id}/fs";
-    private static final Set<String> USERS = Set.of("root", "user");
     private static final int MAX_DEPTH = 16;
 
     private final SandboxService sandboxes;
@@ -51,9 +50,7 @@ public final class FsRoutes {
     }
 
     static String user(String raw) {
-        if (raw == null || raw.isEmpty()) return null;
-        if (!USERS.contains(raw)) throw ApiException.invalid("unknown user '" + raw + "': 'root' or 'user'");
-        return raw;
+        return Command.user(raw == null || raw.isEmpty() ? null : raw);
     }
 
     private void stat(Context ctx) {

@@ -30,11 +30,14 @@ public interface HostAgentClient extends AutoCloseable {
     /** Every sandbox the host holds: running, starting, paused, failed. */
     List<HostSandbox> list();
 
-    /** Runs a command to completion; {@code timeoutSec} bounds the command, the call waits a grace longer. */
-    CommandOutput exec(String sandboxId, String program, List<String> args, int timeoutSec);
+    /**
+     * Runs a command to completion ({@code command}'s terminal, stdin and tag are not used); {@code timeoutSec}
+     * bounds the command, the call waits a grace longer.
+     */
+    CommandOutput exec(String sandboxId, ProcessRequest command, int timeoutSec);
 
-    /** Starts a process whose output arrives on {@code events} as it is produced. */
-    RunningProcess start(String sandboxId, String program, List<String> args, ProcessEvents events);
+    /** Starts a command whose output arrives on {@code events} as it is produced; stopping it ends it. */
+    RunningProcess start(String sandboxId, ProcessRequest command, ProcessEvents events);
 
     /** Opens a streamed write of one file (parents created, given permission bits). */
     FileUpload upload(String sandboxId, String path, int mode);

@@ -10,6 +10,7 @@ import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import dev.wrenn.controlplane.http.SocketRoute;
+import dev.wrenn.controlplane.sandbox.Command;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
@@ -47,7 +48,7 @@ public final class TerminalSocket {
                 ctx -> {
                     auth.requireApiKey(ctx);
                     size(ctx.queryParam("cols"), ctx.queryParam("rows"));
-                    ProcessStart.user(ctx.queryParam("user"));
+                    Command.user(ctx.queryParam("user"));
                     sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));
                 },
                 Session::new);
@@ -102,7 +103,7 @@ public final class TerminalSocket {
                     List.of("-l"),
                     Map.of("TERM", "xterm-256color"),
                     cwd == null || cwd.isEmpty() ? null : cwd,
-                    ProcessStart.user(ws.queryParam("user")),
+                    Command.user(ws.queryParam("user")),
                     size,
                     true,
                     null);

@@ -113,7 +113,7 @@ public final class ExecStreamSocket {
                 return;
             }
             store.touch(teamId, sandboxId);
-            process = sandboxes.agent().start(sandboxId, command.program(), command.args(), this);
+            process = sandboxes.agent().start(sandboxId, command.request(true), this);
         }
 
         @Override

@@ -218,7 +218,7 @@ public final class SandboxService {
         // round trip before the command instead of two (the lookup runs only to tell 404 from 409).
         if (!store.touch(teamId, id)) requireRunning(teamId, id);
         try {
-            var r = agent().exec(id, command.program(), command.args(), timeoutSec);
+            var r = agent().exec(id, command.request(false), timeoutSec);
             store.touch(teamId, id);
             return ExecResult.of(
                     id, command.display(), r.stdout(), r.stderr(), r.exitCode(), r.durationMs(), r.timedOut());

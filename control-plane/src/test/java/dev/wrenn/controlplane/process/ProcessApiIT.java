@@ -99,6 +99,40 @@ class ProcessApiIT {
     }
 
     @Test
+    void execAndTheExecStreamTakeEnvCwdAndUser() throws Exception {
+        var r = api.post(
+                "/v1/sandboxes/" + id + "/exec",
+                "{\"cmd\":\"id -un; pwd; echo $GREETING\",\"env\":{\"GREETING\":\"hi there\"},"
+                        + "\"cwd\":\"/tmp\",\"user\":\"user\"}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().get("stdout").asString()).isEqualTo("user\n/tmp\nhi there\n");
+        var plain = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"id -un; pwd\"}");
+        assertThat(plain.json().get("stdout").asString()).isEqualTo("root\n/root\n");
+        // Relative to the user's home, as envd resolves it.
+        var relative = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"pwd\",\"user\":\"user\",\"cwd\":\".\"}");
+        assertThat(relative.json().get("stdout").asString()).isEqualTo("/home/user\n");
+
+        try (var ws = Socket.open(server, api, "/v1/sandboxes/" + id + "/exec/stream")) {
+            ws.send("{\"type\":\"start\",\"cmd\":\"id -un; pwd; echo $X\",\"env\":{\"X\":\"y\"},"
+                    + "\"cwd\":\"/home/user\",\"user\":\"user\"}");
+            assertThat(ws.next().get("type").asString()).isEqualTo("start");
+            int[] exit = new int[1];
+            assertThat(drain(ws, exit)).isEqualTo("user\n/home/user\ny\n");
+            assertThat(exit[0]).isZero();
+        }
+
+        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\",\"user\":\"mallory\"}")
+                        .errorCode())
+                .isEqualTo("invalid_request");
+        assertThat(api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\",\"env\":{\"A\":1}}")
+                        .errorCode())
+                .isEqualTo("invalid_request");
+        var noDir = api.post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\",\"cwd\":\"/no/such/dir\"}");
+        assertThat(noDir.status()).as(noDir.toString()).isEqualTo(400);
+        assertThat(noDir.errorCode()).isEqualTo("invalid_request");
+    }
+
+    @Test
     void signalsAndBadInputGetTheEnvelopeAndTheRightStatus() {
         long pid = startProcess(Map.of("cmd", "sleep", "args", java.util.List.of("600")));
         assertThat(api.post(base() + "/" + pid + "/signal", "{\"signal\":\"SIGNOPE\"}")

@@ -1,16 +1,27 @@
 package dev.wrenn.hostagent.guest;
 
+import dev.wrenn.hostagent.guest.envd.ProcessSpec;
 import java.util.List;
 import java.util.Map;
 
-/** A command for the guest agent's /exec and /process. timeoutMs 0: the endpoint's default / none. */
-public record ExecCommand(String cmd, List<String> args, Map<String, String> env, String cwd, long timeoutMs) {
+/**
+ * A command of the exec calls: program, arguments, extra environment, working directory (null: the user's
+ * home), user (null or empty: root, as exec always ran) and time limit (0: the call's default, or none).
+ */
+public record ExecCommand(
+        String cmd, List<String> args, Map<String, String> env, String cwd, String user, long timeoutMs) {
     public ExecCommand {
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? Map.of() : Map.copyOf(env);
+        if (user == null || user.isEmpty()) user = "root";
     }
 
     public static ExecCommand of(String cmd, String... args) {
-        return new ExecCommand(cmd, List.of(args), Map.of(), null, 0);
+        return new ExecCommand(cmd, List.of(args), Map.of(), null, null, 0);
+    }
+
+    /** As envd starts it: plain pipes, stdin kept open only when the caller will write to it. */
+    public ProcessSpec spec(boolean stdin) {
+        return new ProcessSpec(cmd, args, env, cwd, user, null, stdin, null);
     }
 }

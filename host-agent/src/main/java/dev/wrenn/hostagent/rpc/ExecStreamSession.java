@@ -2,8 +2,9 @@ package dev.wrenn.hostagent.rpc;
 
 import com.google.protobuf.ByteString;
 import dev.wrenn.hostagent.guest.ExecCommand;
-import dev.wrenn.hostagent.guest.GuestAgentClient;
 import dev.wrenn.hostagent.guest.ProcessEvent;
+import dev.wrenn.hostagent.guest.envd.EnvdProcesses;
+import dev.wrenn.hostagent.guest.envd.ProcessId;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
 import dev.wrenn.proto.hostagent.v1.ExecStart;
 import dev.wrenn.proto.hostagent.v1.ExecStreamRequest;
@@ -13,21 +14,30 @@ import dev.wrenn.proto.hostagent.v1.ProcessStarted;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One ExecStream call: relays the guest's /process event stream to the client and the client's stdin
- * and stop messages to the guest. A client that goes away stops the process.
+ * One ExecStream call: relays the guest's Start stream to the client and the client's stdin and stop messages
+ * to the guest. Stop is SIGTERM, then SIGKILL to the whole tree if the process is still there after a grace
+ * period; a client that goes away stops the process the same way; a time limit kills it at once.
  */
 final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
     private final SandboxManager manager;
     private final ServerCallStreamObserver<ExecStreamResponse> out;
     private final FlowGate gate;
     private final CompletableFuture<Long> pid = new CompletableFuture<>();
-    private volatile GuestAgentClient guest;
-    private volatile GuestAgentClient.ProcessStream events;
+    /** Completes when the process's end has arrived. */
+    private final CompletableFuture<Void> end = new CompletableFuture<>();
+
+    private volatile EnvdProcesses guest;
+    private volatile boolean stopped;
+    private volatile boolean timedOut;
     private boolean started;
     private boolean closed;
 
@@ -43,13 +53,12 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
             switch (m.getEventCase()) {
                 case START -> start(m.getStart());
                 case STDIN -> {
-                    long p = awaitPid();
-                    guest.writeStdin(
-                            p,
-                            m.getStdin().getData().toByteArray(),
-                            m.getStdin().getClose());
+                    ProcessId p = ProcessId.of(awaitPid());
+                    byte[] data = m.getStdin().getData().toByteArray();
+                    if (data.length > 0) guest.input(p, data, false);
+                    if (m.getStdin().getClose()) guest.closeStdin(p);
                 }
-                case STOP -> guest().stop(awaitPid());
+                case STOP -> stop(awaitPid());
                 case EVENT_NOT_SET ->
                     throw Status.INVALID_ARGUMENT
                             .withDescription("empty message")
@@ -61,16 +70,11 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
         }
     }
 
-    private GuestAgentClient guest() {
+    private long awaitPid() throws Exception {
         if (guest == null)
             throw Status.FAILED_PRECONDITION
                     .withDescription("the first message must be start")
                     .asRuntimeException();
-        return guest;
-    }
-
-    private long awaitPid() throws Exception {
-        guest();
         try {
             return pid.get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -86,31 +90,36 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
         started = true;
         if (s.getCmd().isEmpty())
             throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
-        guest = manager.get(s.getSandboxId()).guest();
-        ExecCommand cmd = new ExecCommand(s.getCmd(), s.getArgsList(), s.getEnvMap(), s.getCwd(), s.getTimeoutMs());
+        guest = manager.get(s.getSandboxId()).guest().processes();
+        var cmd =
+                new ExecCommand(s.getCmd(), s.getArgsList(), s.getEnvMap(), s.getCwd(), s.getUser(), s.getTimeoutMs());
         Thread.ofVirtual().name("exec-stream-" + s.getSandboxId()).start(() -> relay(cmd));
     }
 
     private void relay(ExecCommand cmd) {
-        try (GuestAgentClient.ProcessStream stream = guest.startProcess(cmd)) {
-            events = stream;
-            while (stream.hasNext()) {
-                ProcessEvent e = stream.next();
+        try (var stream = guest.start(cmd.spec(true))) {
+            for (ProcessEvent e; (e = stream.next()) != null; ) {
                 ExecStreamResponse.Builder r = ExecStreamResponse.newBuilder();
                 switch (e) {
                     case ProcessEvent.Started st -> {
                         pid.complete(st.pid());
+                        if (cmd.timeoutMs() > 0) limit(st.pid(), cmd.timeoutMs());
                         r.setStart(ProcessStarted.newBuilder().setPid(st.pid()));
                     }
                     case ProcessEvent.Stdout o -> r.setStdout(ByteString.copyFrom(o.data()));
                     case ProcessEvent.Stderr o -> r.setStderr(ByteString.copyFrom(o.data()));
                     case ProcessEvent.Terminal o -> r.setStdout(ByteString.copyFrom(o.data()));
-                    case ProcessEvent.Exited x ->
+                    case ProcessEvent.Exited x -> {
+                        end.complete(null);
                         r.setExit(ProcessExited.newBuilder()
-                                .setExitCode(x.exitCode())
-                                .setTimedOut(x.timedOut())
-                                .setKilled(x.killed()));
-                    case ProcessEvent.Failed f -> r.setError(f.message());
+                                .setExitCode(timedOut ? -1 : x.exitCode())
+                                .setTimedOut(timedOut)
+                                .setKilled(stopped && !timedOut));
+                    }
+                    case ProcessEvent.Failed f -> {
+                        end.complete(null);
+                        r.setError(f.message());
+                    }
                 }
                 if (!gate.awaitReady()) return;
                 if (!send(r.build())) return;
@@ -127,6 +136,40 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
         } catch (Exception e) {
             pid.completeExceptionally(e);
             finish(null, e);
+        } finally {
+            end.complete(null);
+        }
+    }
+
+    /** The time limit: SIGKILL at once when it passes (the end event then says timed out). */
+    private void limit(long p, long timeoutMs) {
+        CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS).execute(() -> {
+            if (end.isDone()) return;
+            timedOut = true;
+            signal(p, "SIGKILL");
+        });
+    }
+
+    /** SIGTERM now; SIGKILL to the tree if no end has arrived within the grace period. */
+    private void stop(long p) {
+        stopped = true;
+        Thread.ofVirtual().name("exec-stop-" + p).start(() -> {
+            signal(p, "SIGTERM");
+            try {
+                end.get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stubborn) {
+                signal(p, "SIGKILL");
+            } catch (ExecutionException | InterruptedException e) {
+                // end never fails; an interrupt ends this helper thread
+            }
+        });
+    }
+
+    private void signal(long p, String signal) {
+        try {
+            guest.signal(ProcessId.of(p), signal);
+        } catch (Exception gone) {
+            // the process ended meanwhile
         }
     }
 
@@ -152,17 +195,8 @@ final class ExecStreamSession implements StreamObserver<ExecStreamRequest> {
         synchronized (this) {
             closed = true;
         }
-        Long p = pid.getNow(null);
-        if (p != null && guest != null) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    guest.stop(p);
-                } catch (Exception ignored) {
-                    // process already gone
-                }
-            });
-        }
-        HostAgentGrpcService.closeQuietly(events);
+        // Once the process is known it is stopped; its end then lets the relay close the guest stream.
+        if (guest != null) pid.thenAccept(this::stop);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.wrenn.hostagent.guest.ExecCommand;
 import dev.wrenn.hostagent.guest.ExecResult;
 import dev.wrenn.hostagent.guest.GuestAgentClient;
+import dev.wrenn.hostagent.guest.envd.EnvdFiles;
 import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.Sandbox;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
@@ -95,7 +96,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                 throw Status.INVALID_ARGUMENT.withDescription("cmd is required").asRuntimeException();
             ExecResult res = manager.get(r.getSandboxId())
                     .guest()
-                    .exec(new ExecCommand(r.getCmd(), r.getArgsList(), r.getEnvMap(), r.getCwd(), r.getTimeoutMs()));
+                    .exec(new ExecCommand(
+                            r.getCmd(), r.getArgsList(), r.getEnvMap(), r.getCwd(), r.getUser(), r.getTimeoutMs()));
             return ExecResponse.newBuilder()
                     .setStdout(ByteString.copyFrom(res.stdout()))
                     .setStderr(ByteString.copyFrom(res.stderr()))
@@ -128,8 +130,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     throw Status.INVALID_ARGUMENT
                             .withDescription("path must be absolute: '" + r.getPath() + "'")
                             .asRuntimeException();
-                GuestAgentClient.Download d =
-                        manager.get(r.getSandboxId()).guest().getFile(r.getPath());
+                EnvdFiles.Download d =
+                        manager.get(r.getSandboxId()).guest().files().download(r.getPath(), "root");
                 body.set(d.body());
                 try (InputStream in = d.body()) {
                     boolean first = true;

@@ -75,7 +75,8 @@ final class UploadSession implements StreamObserver<WriteFileRequest> {
 
     private void upload(GuestAgentClient guest, String path, int mode, long size) {
         try {
-            guest.putFile(path, mode, size, () -> pipe);
+            // The whole-file calls act as root, as they always have; the file-system calls name their user.
+            guest.files().upload(path, "root", mode, size, () -> pipe);
             synchronized (this) {
                 if (answered) return;
                 answered = true;

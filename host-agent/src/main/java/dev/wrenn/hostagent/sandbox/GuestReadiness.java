@@ -25,7 +25,7 @@ sealed interface GuestReadiness {
     }
 
     /**
-     * A restored guest, whose agent already runs: one {@code POST /restored} (clock, entropy,
+     * A restored guest, whose agent already runs: one {@code POST /init} (clock, entropy,
      * optionally a new token) doubles as the readiness probe, with no /health round trip.
      */
     static GuestReadiness restored(Duration timeout, String newToken) {

@@ -46,7 +46,7 @@ final class SandboxPauser {
         Sandbox sb = l.registry().get(id);
         Snapshottable engine = engine("pause");
         if (!sb.guestWarm() && sb.state() == SandboxState.RUNNING) {
-            // Warm the guest agent's /clock and /entropy paths now, while it runs, so that every resume
+            // Warm the guest agent's /init path (clock and entropy) now, while it runs, so that every resume
             // (and every clone of a template made from this state) finds them compiled.
             try {
                 sb.guest().restored(System.currentTimeMillis(), GuestReadiness.seed(), null);

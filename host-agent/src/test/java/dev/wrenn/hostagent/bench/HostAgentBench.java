@@ -72,15 +72,15 @@ public final class HostAgentBench {
     static final String COLD = "cold create -> first exec `true` (ms)";
     static final String RAW_BOOT = "bare QEMU, same image and slot: spawn -> agent /health (ms)";
     static final String EXEC = "Exec `true` round trip, gRPC (ms)";
-    static final String RAW_EXEC = "HTTP POST /exec straight to the guest agent (ms)";
+    static final String RAW_EXEC = "envd Start straight to the guest agent (ms)";
     static final String WRITE = "WriteFile, size declared (Content-Length to the guest) (MB/s)";
     static final String WRITE_CHUNKED = "WriteFile, size not declared (chunked to the guest) (MB/s)";
     static final String RAW_IN = "raw TCP into a python3 socket in the guest, written to a file (MB/s)";
     static final String READ = "ReadFile (MB/s)";
     static final String RAW_OUT = "raw TCP out of the guest, python3 sendfile() of the same file (MB/s)";
-    static final String PUT_CHUNKED = "guest agent HTTP PUT /files straight, chunked (MB/s)";
-    static final String PUT_LENGTH = "guest agent HTTP PUT /files straight, Content-Length (MB/s)";
-    static final String GET = "guest agent HTTP GET /files straight (MB/s)";
+    static final String PUT_CHUNKED = "guest agent envd POST /files straight, chunked (MB/s)";
+    static final String PUT_LENGTH = "guest agent envd POST /files straight, Content-Length (MB/s)";
+    static final String GET = "guest agent envd GET /files straight (MB/s)";
     static final List<List<String>> ROWS = List.of(
             List.of(COLD, RAW_BOOT),
             List.of(EXEC, RAW_EXEC),
@@ -181,15 +181,16 @@ public final class HostAgentBench {
                 rm(id, "/root/raw.bin");
 
                 long hc = System.nanoTime();
-                direct.putFile("/root/direct-chunked.bin", 0644, () -> new RepeatStream(size));
+                direct.files().upload("/root/direct-chunked.bin", "root", 0644, -1, () -> new RepeatStream(size));
                 add(PUT_CHUNKED, sizeMb / (ms(hc) / 1000.0));
                 rm(id, "/root/direct-chunked.bin");
                 long hl = System.nanoTime();
-                direct.putFile("/root/direct-length.bin", 0644, size, () -> new RepeatStream(size));
+                direct.files().upload("/root/direct-length.bin", "root", 0644, size, () -> new RepeatStream(size));
                 add(PUT_LENGTH, sizeMb / (ms(hl) / 1000.0));
                 rm(id, "/root/direct-length.bin");
                 long hg = System.nanoTime();
-                try (InputStream in = direct.getFile("/root/bench.bin").body()) {
+                try (InputStream in =
+                        direct.files().download("/root/bench.bin", "root").body()) {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
                 add(GET, sizeMb / (ms(hg) / 1000.0));

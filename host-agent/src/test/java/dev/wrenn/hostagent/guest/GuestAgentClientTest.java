@@ -3,148 +3,129 @@ package dev.wrenn.hostagent.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.wrenn.guestagent.GuestAgent;
+import dev.wrenn.guestagent.auth.TokenStore;
+import dev.wrenn.hostagent.guest.envd.EnvdExec;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Against a stand-in of the guest agent that speaks docs/guest-agent-protocol.md. */
+/**
+ * The host agent's guest client against the real guest agent, run in this JVM on loopback: exec's guarantees
+ * built on envd's Start stream, whole-file transfer and the call after a restore.
+ */
+@Timeout(120)
 class GuestAgentClientTest {
-    private HttpServer server;
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path dir;
+
+    private final List<Long> clock = new CopyOnWriteArrayList<>();
+    private final List<byte[]> entropy = new CopyOnWriteArrayList<>();
+    private GuestAgent agent;
     private HttpClient http;
     private GuestAgentClient client;
-    private final AtomicReference<byte[]> uploaded = new AtomicReference<>();
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+    void start() throws Exception {
+        agent = GuestAgent.start(0, new TokenStore(TOKEN), clock::add, seed -> entropy.add(seed));
         http = GuestAgentClient.newHttpClient();
-        client = new GuestAgentClient(http, "127.0.0.1", server.getAddress().getPort(), "secret");
+        client = new GuestAgentClient(http, "127.0.0.1", agent.port(), TOKEN);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        agent.close();
         http.close();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        byte[] body = ex.getRequestBody().readAllBytes();
-        if (!"Bearer secret".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-            send(ex, 401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"bad token\"}}");
-            return;
-        }
-        String path = ex.getRequestURI().getPath();
-        String query = ex.getRequestURI().getQuery();
-        switch (ex.getRequestMethod() + " " + path) {
-            case "GET /health" -> send(ex, 200, "{\"status\":\"ok\",\"uptime_ms\":5}");
-            case "POST /exec" ->
-                send(
-                        ex,
-                        200,
-                        "{\"stdout\":\"" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 'a'})
-                                + "\",\"stderr\":\"\",\"exit_code\":3,\"duration_ms\":7,"
-                                + "\"encoding\":\"base64\",\"timed_out\":false}");
-            case "POST /process" -> {
-                ex.getResponseHeaders().add("Content-Type", "application/x-ndjson");
-                ex.sendResponseHeaders(200, 0);
-                try (OutputStream o = ex.getResponseBody()) {
-                    o.write("{\"type\":\"start\",\"pid\":42}\n".getBytes());
-                    o.write(("{\"type\":\"stdout\",\"data\":\""
-                                    + Base64.getEncoder().encodeToString("hi\n".getBytes()) + "\"}\n")
-                            .getBytes());
-                    o.write("{\"type\":\"exit\",\"exit_code\":0,\"timed_out\":false,\"killed\":false}\n".getBytes());
-                }
-            }
-            case "PUT /files" -> {
-                uploaded.set(body);
-                ex.sendResponseHeaders(204, -1);
-                ex.close();
-            }
-            case "GET /files" -> {
-                if (query.contains("missing")) {
-                    send(ex, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"no such file\"}}");
-                } else {
-                    byte[] data = uploaded.get();
-                    ex.sendResponseHeaders(200, data.length);
-                    try (OutputStream o = ex.getResponseBody()) {
-                        o.write(data);
-                    }
-                }
-            }
-            default -> send(ex, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"" + path + "\"}}");
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, String json) throws IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
+    private static ExecCommand sh(String script, long timeoutMs) {
+        return new ExecCommand("/bin/sh", List.of("-c", script), Map.of(), null, null, timeoutMs);
     }
 
     @Test
-    void healthAndAuth() throws Exception {
-        assertThat(client.healthy(Duration.ofSeconds(1))).isTrue();
-        var wrong = new GuestAgentClient(http, "127.0.0.1", server.getAddress().getPort(), "nope");
-        assertThat(wrong.healthy(Duration.ofSeconds(1))).isFalse();
-        assertThatThrownBy(() -> wrong.exec(ExecCommand.of("true")))
-                .isInstanceOf(GuestAgentException.class)
-                .extracting(e -> ((GuestAgentException) e).code())
-                .isEqualTo("unauthorized");
-    }
-
-    @Test
-    void execDecodesBase64Output() throws Exception {
-        ExecResult r = client.exec(ExecCommand.of("x"));
-        assertThat(r.stdout()).containsExactly(0xff, 'a');
+    void execCollectsBothStreamsAndTheExitCodeWithEnvAndCwd() throws Exception {
+        ExecResult r = client.exec(sh("printf out; printf err >&2; exit 3", 0));
+        assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).isEqualTo("out");
+        assertThat(new String(r.stderr(), StandardCharsets.UTF_8)).isEqualTo("err");
         assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.durationMs()).isEqualTo(7);
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.truncated()).isFalse();
+
+        var withEnv = new ExecCommand(
+                "/bin/sh", List.of("-c", "pwd; echo $GREETING; id -un"), Map.of("GREETING", "hi"), dir.toString(), null,
+                0);
+        assertThat(new String(client.exec(withEnv).stdout(), StandardCharsets.UTF_8))
+                .isEqualTo(dir.toRealPath() + "\nhi\nroot\n");
     }
 
     @Test
-    void processEventsStream() throws Exception {
-        List<ProcessEvent> events = new ArrayList<>();
-        try (var s = client.startProcess(ExecCommand.of("x"))) {
-            s.forEachRemaining(events::add);
-        }
-        assertThat(events).hasSize(3);
-        assertThat(events.get(0)).isEqualTo(new ProcessEvent.Started(42));
-        assertThat(((ProcessEvent.Stdout) events.get(1)).data()).isEqualTo("hi\n".getBytes());
-        assertThat(events.get(2)).isEqualTo(new ProcessEvent.Exited(0, false, false));
+    void aSignalledCommandReports128PlusTheSignal() throws Exception {
+        assertThat(client.exec(sh("kill -9 $$", 0)).exitCode()).isEqualTo(137);
+        assertThat(client.exec(sh("kill -TERM $$", 0)).exitCode()).isEqualTo(143);
     }
 
     @Test
-    void filesRoundTripAndMissingIsNotFound() throws Exception {
-        byte[] data = new byte[3 << 20];
-        new java.util.Random(1).nextBytes(data);
-        client.putFile("/tmp/x y", 0600, () -> new ByteArrayInputStream(data));
-        var d = client.getFile("/tmp/x y");
-        assertThat(d.size()).isEqualTo(data.length);
-        try (var in = d.body()) {
-            assertThat(in.readAllBytes()).isEqualTo(data);
+    void theTimeLimitKillsTheWholeTreeAndSaysSo() throws Exception {
+        Path marker = dir.resolve("escaped");
+        // The background child leaves the group (setsid): the kill must still find it.
+        ExecResult r = client.exec(sh("setsid sh -c 'sleep 5; touch " + marker + "' & sleep 60", 500));
+        assertThat(r.timedOut()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(-1);
+        // Long enough for the escaped child to have written its marker had it survived.
+        ExecResult after = client.exec(sh("sleep 6; test -e " + marker + " && echo alive || echo gone", 0));
+        assertThat(new String(after.stdout(), StandardCharsets.UTF_8)).isEqualTo("gone\n");
+    }
+
+    @Test
+    void outputBeyondTheCapIsReadDroppedAndFlagged() throws Exception {
+        ExecResult r = client.exec(sh("head -c 5000000 /dev/zero; echo done >&2", 0));
+        assertThat(r.stdout()).hasSize(EnvdExec.MAX_CAPTURE);
+        assertThat(r.truncated()).isTrue();
+        assertThat(r.exitCode()).isZero();
+        assertThat(new String(r.stderr(), StandardCharsets.UTF_8)).isEqualTo("done\n");
+    }
+
+    @Test
+    void filesGoInWithTheirModeAndComeOutWhole() throws Exception {
+        byte[] data = new byte[300_000];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) i;
+        Path target = dir.resolve("sub/x y.bin");
+        client.files().upload(target.toString(), "root", 0640, data.length, () -> new ByteArrayInputStream(data));
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+        try (var d = client.files().download(target.toString(), "root").body()) {
+            assertThat(d.readAllBytes()).isEqualTo(data);
         }
-        assertThatThrownBy(() -> client.getFile("/missing"))
-                .isInstanceOf(GuestAgentException.class)
-                .extracting(e -> ((GuestAgentException) e).code())
-                .isEqualTo("not_found");
+        assertThatThrownBy(() -> client.files().download(dir.resolve("missing").toString(), "root"))
+                .isInstanceOfSatisfying(GuestAgentException.class, e -> assertThat(e.code())
+                        .isEqualTo("not_found"));
+    }
+
+    @Test
+    void oneCallAfterARestoreSetsTheClockMixesEntropyAndRotatesTheToken() throws Exception {
+        assertThat(client.healthy(Duration.ofSeconds(5))).isTrue();
+        byte[] seed = new byte[32];
+        seed[0] = 7;
+        GuestAgentClient rotated = client.restored(1_700_000_000_123L, seed, "fedcba9876543210fedcba9876543210");
+        assertThat(clock).containsExactly(1_700_000_000_123L);
+        assertThat(entropy).singleElement().isEqualTo(seed);
+        assertThat(rotated.exec(sh("echo ok", 0)).exitCode()).isZero();
+        assertThatThrownBy(() -> client.exec(sh("echo no", 0)))
+                .isInstanceOfSatisfying(GuestAgentException.class, e -> assertThat(e.code())
+                        .isEqualTo("unauthenticated"));
     }
 }

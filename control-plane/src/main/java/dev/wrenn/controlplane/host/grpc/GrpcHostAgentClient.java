@@ -12,6 +12,7 @@ import dev.wrenn.controlplane.host.HostSandbox;
 import dev.wrenn.controlplane.host.HostState;
 import dev.wrenn.controlplane.host.HostTemplate;
 import dev.wrenn.controlplane.host.ProcessEvents;
+import dev.wrenn.controlplane.host.ProcessRequest;
 import dev.wrenn.controlplane.host.RunningProcess;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
@@ -132,12 +133,15 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     @Override
-    public CommandOutput exec(String sandboxId, String program, List<String> args, int timeoutSec) {
+    public CommandOutput exec(String sandboxId, ProcessRequest command, int timeoutSec) {
         var r = GrpcErrors.call(() -> within(Duration.ofSeconds(timeoutSec).plus(timeouts.execGrace()))
                 .exec(ExecRequest.newBuilder()
                         .setSandboxId(sandboxId)
-                        .setCmd(program)
-                        .addAllArgs(args)
+                        .setCmd(command.cmd())
+                        .addAllArgs(command.args())
+                        .putAllEnv(command.env())
+                        .setCwd(command.cwd() == null ? "" : command.cwd())
+                        .setUser(command.user() == null ? "" : command.user())
                         .setTimeoutMs(timeoutSec * 1000L)
                         .build()));
         return new CommandOutput(
@@ -149,8 +153,8 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     @Override
-    public RunningProcess start(String sandboxId, String program, List<String> args, ProcessEvents events) {
-        return GrpcProcess.start(HostAgentServiceGrpc.newStub(channel), sandboxId, program, args, events);
+    public RunningProcess start(String sandboxId, ProcessRequest command, ProcessEvents events) {
+        return GrpcProcess.start(HostAgentServiceGrpc.newStub(channel), sandboxId, command, events);
     }
 
     @Override

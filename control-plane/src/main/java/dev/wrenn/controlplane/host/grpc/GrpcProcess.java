@@ -3,6 +3,7 @@ package dev.wrenn.controlplane.host.grpc;
 import com.google.protobuf.ByteString;
 import dev.wrenn.controlplane.host.HostAgentException;
 import dev.wrenn.controlplane.host.ProcessEvents;
+import dev.wrenn.controlplane.host.ProcessRequest;
 import dev.wrenn.controlplane.host.RunningProcess;
 import dev.wrenn.proto.hostagent.v1.ExecStart;
 import dev.wrenn.proto.hostagent.v1.ExecStreamRequest;
@@ -12,7 +13,6 @@ import dev.wrenn.proto.hostagent.v1.StdinChunk;
 import dev.wrenn.proto.hostagent.v1.StopProcess;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.util.List;
 
 /**
  * One ExecStream call. Requests go out under this object's lock (a gRPC request stream is not
@@ -34,14 +34,17 @@ final class GrpcProcess implements RunningProcess, ClientResponseObserver<ExecSt
     }
 
     static GrpcProcess start(
-            HostAgentServiceStub stub, String sandboxId, String program, List<String> args, ProcessEvents events) {
+            HostAgentServiceStub stub, String sandboxId, ProcessRequest command, ProcessEvents events) {
         var process = new GrpcProcess(events);
         stub.execStream(process);
         process.send(ExecStreamRequest.newBuilder()
                 .setStart(ExecStart.newBuilder()
                         .setSandboxId(sandboxId)
-                        .setCmd(program)
-                        .addAllArgs(args))
+                        .setCmd(command.cmd())
+                        .addAllArgs(command.args())
+                        .putAllEnv(command.env())
+                        .setCwd(command.cwd() == null ? "" : command.cwd())
+                        .setUser(command.user() == null ? "" : command.user()))
                 .build());
         return process;
     }

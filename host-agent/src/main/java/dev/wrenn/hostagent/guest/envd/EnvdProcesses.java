@@ -32,6 +32,14 @@ public final class EnvdProcesses {
 
     /** Starts a process; its events arrive on the stream, which the caller must close. */
     public ProcessEvents start(ProcessSpec s) throws IOException, InterruptedException {
+        return start(s, null);
+    }
+
+    /**
+     * As {@link #start(ProcessSpec)}; the guest kills the process when {@code deadline} (null: none) has passed
+     * since the start, whether or not anyone still listens (envd's reading of a Start request's deadline).
+     */
+    public ProcessEvents start(ProcessSpec s, Duration deadline) throws IOException, InterruptedException {
         ObjectNode req = JSON.createObjectNode();
         ObjectNode p = req.putObject("process");
         p.put("cmd", s.cmd());
@@ -46,7 +54,7 @@ public final class EnvdProcesses {
         }
         if (s.tag() != null && !s.tag().isEmpty()) req.put("tag", s.tag());
         req.put("stdin", s.stdin());
-        return new ProcessEvents(connect.stream(SERVICE + "Start", req, headers.apply(s.user()), null));
+        return new ProcessEvents(connect.stream(SERVICE + "Start", req, headers.apply(s.user()), deadline));
     }
 
     /** Attaches to a running process: its output from now on, and its end. */
