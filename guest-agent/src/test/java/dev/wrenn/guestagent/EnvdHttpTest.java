@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** envd's plain HTTP endpoints, and the two paths shared with the agent protocol (/health, GET /files). */
+/** envd's plain HTTP endpoints. */
 class EnvdHttpTest {
     @TempDir
     Path dir;
@@ -38,7 +38,7 @@ class EnvdHttpTest {
     }
 
     private HttpRequest.Builder req(String pathAndQuery) {
-        return HttpRequest.newBuilder(h.agent.uri(pathAndQuery)).header("X-Access-Token", h.agent.token);
+        return h.agent.request(pathAndQuery);
     }
 
     private HttpResponse<String> send(HttpRequest r) throws Exception {
@@ -46,12 +46,49 @@ class EnvdHttpTest {
     }
 
     @Test
-    void healthIs204WithoutAuthAndTheOldHealthStaysForBearer() throws Exception {
-        var envd = send(HttpRequest.newBuilder(h.agent.uri("/health")).GET().build());
-        assertThat(envd.statusCode()).isEqualTo(204);
-        var old = h.agent.get("/health");
-        assertThat(old.statusCode()).isEqualTo(200);
-        assertThat(AgentHarness.json(old)).containsEntry("status", "ok");
+    void healthIs204WithoutAuth() throws Exception {
+        var anonymous =
+                send(HttpRequest.newBuilder(h.agent.uri("/health")).GET().build());
+        assertThat(anonymous.statusCode()).isEqualTo(204);
+        assertThat(send(HttpRequest.newBuilder(h.agent.uri("/health"))
+                                .header("X-Access-Token", "wrong")
+                                .GET()
+                                .build())
+                        .statusCode())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void unknownEndpointsAndMethodsAndTheRetiredAgentProtocol() throws Exception {
+        var unknown = send(req("/nope").GET().build());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(AgentHarness.json(unknown)).containsEntry("code", 404L).containsKey("message");
+        assertThat(send(req("/envs").DELETE().build()).statusCode()).isEqualTo(405);
+        // the old protocol's routes and credential are gone
+        assertThat(h.agent.post("/exec", Map.of("cmd", "true")).statusCode()).isEqualTo(404);
+        assertThat(h.agent.post("/restored", Map.of()).statusCode()).isEqualTo(404);
+        assertThat(send(req("/files?path=x")
+                                .PUT(HttpRequest.BodyPublishers.ofString("y"))
+                                .build())
+                        .statusCode())
+                .isEqualTo(405);
+        var bearer = send(HttpRequest.newBuilder(h.agent.uri("/envs"))
+                .header("Authorization", "Bearer " + h.agent.token)
+                .GET()
+                .build());
+        assertThat(bearer.statusCode()).isEqualTo(401);
+        var badJson = send(
+                req("/init").POST(HttpRequest.BodyPublishers.ofString("{nope")).build());
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(AgentHarness.json(badJson)).containsEntry("code", 400L);
+    }
+
+    @Test
+    void systemEntropyMixesWithoutFailing() throws Exception {
+        // Writing to /dev/urandom is allowed for everyone; the reseed ioctl only for CAP_SYS_ADMIN.
+        boolean reseeded = dev.wrenn.guestagent.clock.KernelEntropy.system().mix(new byte[32]);
+        if (!"root".equals(System.getProperty("user.name")))
+            assertThat(reseeded).isFalse();
     }
 
     @Test
@@ -218,14 +255,5 @@ class EnvdHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString("x"))
                 .build());
         assertThat(rawWithoutPath.statusCode()).isEqualTo(400);
-    }
-
-    @Test
-    void oldBearerDownloadStillWorks() throws Exception {
-        Path f = Files.writeString(dir.resolve("old.txt"), "old protocol");
-        var r = h.agent.get("/files?path=" + AgentHarness.q(f.toString()));
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("old protocol");
-        assertThat(r.body().getBytes(StandardCharsets.UTF_8)).hasSize(12);
     }
 }

@@ -53,6 +53,36 @@ class EnvdProcessTest {
     }
 
     @Test
+    void outputArrivesWhileTheProcessRunsAndBinaryOutputSurvives() throws Exception {
+        try (var s = h.rpc.stream("process.Process/Start", sh("echo first; read x; printf '\\377\\000'"))) {
+            var c = new EnvdHarness.Collected();
+            // the process waits for input, so "first" can only have come while it runs
+            awaitOutput(s, c, "first\n");
+            h.rpc.ok(
+                    "process.Process/SendInput",
+                    Map.of("process", Map.of("pid", c.pid), "input", Map.of("stdin", b64("\n"))));
+            var raw = new java.io.ByteArrayOutputStream();
+            for (Map<String, Object> msg; (msg = s.next()) != null; ) {
+                @SuppressWarnings("unchecked")
+                var event = (Map<String, Object>) msg.get("event");
+                if (event.get("data") instanceof Map<?, ?> data && data.get("stdout") instanceof String chunk) {
+                    raw.writeBytes(java.util.Base64.getDecoder().decode(chunk));
+                }
+            }
+            assertThat(raw.toByteArray()).containsExactly(0xff, 0);
+        }
+    }
+
+    @Test
+    void backgroundChildHoldingThePipesDoesNotHoldBackTheEnd() throws Exception {
+        long t0 = System.nanoTime();
+        var c = h.run(sh("echo started; sleep 5 &"));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4_000);
+        assertThat(c.exitCode()).isZero();
+        assertThat(c.stdout.toString()).isEqualTo("started\n");
+    }
+
+    @Test
     void environmentAndWorkingDirectoryAreEnvds() throws Exception {
         var req = sh("pwd; echo $HOME $USER $LOGNAME $FOO");
         @SuppressWarnings("unchecked")

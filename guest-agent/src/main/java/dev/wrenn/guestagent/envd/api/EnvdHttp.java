@@ -6,9 +6,10 @@ import dev.wrenn.guestagent.clock.WallClock;
 import dev.wrenn.guestagent.envd.EnvdSettings;
 import dev.wrenn.guestagent.envd.RequestUser;
 import dev.wrenn.guestagent.envd.api.HttpErrors.HttpError;
-import dev.wrenn.guestagent.http.ApiError;
 import dev.wrenn.guestagent.http.Exchanges;
+import dev.wrenn.guestagent.http.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.TreeMap;
 
 /** envd's plain HTTP endpoints (envd.yaml): /health, /metrics, /init, /envs and /files. */
 public final class EnvdHttp {
+    private static final int MAX_JSON_BODY = 8 * 1024 * 1024;
+
     private final TokenStore tokens;
     private final WallClock clock;
     private final EnvdSettings settings;
@@ -29,7 +32,7 @@ public final class EnvdHttp {
         this.files = new FileTransfer(users, settings);
     }
 
-    public static boolean serves(String path) {
+    private static boolean serves(String path) {
         return switch (path) {
             case "/health", "/metrics", "/init", "/envs", "/files" -> true;
             default -> false;
@@ -37,7 +40,8 @@ public final class EnvdHttp {
     }
 
     public void serve(HttpExchange ex) throws IOException {
-        String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
+        String path = ex.getRequestURI().getPath();
+        String key = ex.getRequestMethod() + " " + path;
         try {
             switch (key) {
                 case "GET /health" -> Exchanges.sendNoContent(ex);
@@ -46,19 +50,20 @@ public final class EnvdHttp {
                 case "GET /envs" -> Exchanges.sendJson(ex, 200, new TreeMap<>(settings.envVars()));
                 case "GET /files" -> files.download(ex);
                 case "POST /files" -> files.upload(ex);
-                default -> throw new HttpError(405, "method not allowed: " + key);
+                default ->
+                    throw serves(path)
+                            ? new HttpError(405, "method not allowed: " + key)
+                            : new HttpError(404, "no such endpoint: " + path);
             }
         } catch (HttpError e) {
             HttpErrors.send(ex, e.status, e.getMessage());
-        } catch (ApiError e) {
-            HttpErrors.send(ex, e.status(), e.getMessage());
         } catch (RuntimeException e) {
             HttpErrors.send(ex, 500, e.toString());
         }
     }
 
     private void init(HttpExchange ex) throws IOException {
-        Map<String, Object> body = Exchanges.readJsonObject(ex);
+        Map<String, Object> body = readJsonObject(ex);
         if (body.get("envVars") instanceof Map<?, ?> vars) {
             vars.forEach((k, v) -> {
                 if (v instanceof String s) settings.envVars().put(String.valueOf(k), s);
@@ -84,5 +89,21 @@ public final class EnvdHttp {
         }
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         Exchanges.sendNoContent(ex);
+    }
+
+    /** /init's body is small; anything larger is a client bug. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJsonObject(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readNBytes(MAX_JSON_BODY + 1);
+        if (body.length > MAX_JSON_BODY) throw new HttpError(400, "request body too large");
+        if (body.length == 0) return Map.of();
+        Object parsed;
+        try {
+            parsed = Json.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "malformed JSON body: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> m)) throw new HttpError(400, "the body must be a JSON object");
+        return (Map<String, Object>) m;
     }
 }

@@ -1,7 +1,6 @@
 package dev.wrenn.guestagent.envd.process;
 
 import dev.wrenn.guestagent.connect.Messages;
-import dev.wrenn.guestagent.process.Signals;
 import dev.wrenn.guestagent.sys.Pty;
 import java.io.IOException;
 import java.io.InputStream;
