@@ -225,6 +225,33 @@ class EnvdProcessTest {
     }
 
     @Test
+    void sigkillAlsoTakesAChildThatLeftTheGroupWithSetsid() throws Exception {
+        try (var s = h.rpc.stream("process.Process/Start", sh("setsid sleep 600 & echo $!; wait"))) {
+            var c = new EnvdHarness.Collected();
+            awaitOutput(s, c, "\n");
+            var child =
+                    ProcessHandle.of(Long.parseLong(c.stdout.toString().trim())).orElseThrow();
+            try {
+                h.rpc.ok(
+                        "process.Process/SendSignal",
+                        Map.of("process", Map.of("pid", c.pid), "signal", "SIGNAL_SIGKILL"));
+                while (step(s, c)) {
+                    // to the end
+                }
+                assertThat(c.end).containsEntry("status", "signal: killed");
+                assertThat(child.onExit()
+                                .completeOnTimeout(child, 5, java.util.concurrent.TimeUnit.SECONDS)
+                                .get()
+                                .isAlive())
+                        .as("the setsid'ed sleep is killed too")
+                        .isFalse();
+            } finally {
+                child.destroyForcibly(); // a failed run leaves no sleep behind
+            }
+        }
+    }
+
+    @Test
     void badSignalsAndUnknownProcesses() throws Exception {
         try (var s = h.rpc.stream("process.Process/Start", cmd("sleep", "600"))) {
             var c = new EnvdHarness.Collected();

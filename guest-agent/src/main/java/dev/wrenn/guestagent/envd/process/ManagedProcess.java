@@ -163,9 +163,15 @@ final class ManagedProcess {
         pty.resize(cols, rows);
     }
 
+    /**
+     * The signal goes to the process group; a SIGKILL also to every descendant, so a child that left the group
+     * with setsid cannot outlive it (the host's exec time limit is a SIGKILL through SendSignal).
+     */
     void signal(int signal) {
         // Once reaped, the pid may belong to someone else: never signal a group that is not ours any more.
-        if (process.isAlive()) Signals.signalGroup(pid, signal);
+        if (!process.isAlive()) return;
+        if (signal == Signals.SIGKILL) Signals.killTree(process);
+        else Signals.signalGroup(pid, signal);
     }
 
     private static void closeQuietly(java.io.Closeable c) {
