@@ -46,7 +46,7 @@ public final class GuestAgent implements AutoCloseable {
             throws IOException {
         // Without TCP_NODELAY small responses can wait for delayed ACKs (~40 ms): read when the server class loads.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        var router = new Router(new EnvdRouter(tokens, clock, passwd));
+        var router = new Router(new EnvdRouter(tokens, clock, entropy, passwd));
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -56,10 +56,10 @@ public final class GuestAgent implements AutoCloseable {
     }
 
     /**
-     * Links the FFM call sites of {@code /restored} (clock_settime, the entropy ioctl) in the
-     * background once no request has arrived for {@code idle}: their first use costs ~1 s under TCG,
-     * which the first pause of every sandbox would otherwise pay (the host warms the path before it).
-     * Waiting for a quiet moment keeps that second away from boot and from the first commands.
+     * Links the FFM call sites of {@code POST /init}'s clock and entropy seed (clock_settime, the entropy ioctl) in
+     * the background once no request has arrived for {@code idle}: their first use costs ~1 s under TCG, which the
+     * first pause of every sandbox would otherwise pay (the host warms the path before it). Waiting for a quiet
+     * moment keeps that second away from boot and from the first commands.
      */
     public void warmRestorePathWhenIdle(java.time.Duration idle) {
         Thread t = new Thread(

@@ -315,16 +315,7 @@ class EnvdProcessTest {
         init.put("envVars", Map.of("FROM_INIT", "yes"));
         init.put("defaultUser", "user");
         init.put("defaultWorkdir", "/tmp");
-        var req = java.net.http.HttpRequest.newBuilder(h.agent.uri("/init"))
-                .header("X-Access-Token", h.agent.token)
-                .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(dev.wrenn.guestagent.http.Json.write(init)))
-                .build();
-        assertThat(h.agent
-                        .http
-                        .send(req, java.net.http.HttpResponse.BodyHandlers.ofString())
-                        .statusCode())
-                .isEqualTo(204);
+        assertThat(h.init(init).statusCode()).isEqualTo(204);
         var c = h.run(sh("id -u; pwd; echo $FROM_INIT"));
         assertThat(c.stdout.toString()).isEqualTo(EnvdHarness.USER_UID + "\n/tmp\nyes\n");
     }

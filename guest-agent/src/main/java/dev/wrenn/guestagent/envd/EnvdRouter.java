@@ -2,6 +2,7 @@ package dev.wrenn.guestagent.envd;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.wrenn.guestagent.auth.TokenStore;
+import dev.wrenn.guestagent.clock.KernelEntropy;
 import dev.wrenn.guestagent.clock.WallClock;
 import dev.wrenn.guestagent.connect.ConnectError;
 import dev.wrenn.guestagent.connect.ConnectServer;
@@ -21,13 +22,13 @@ public final class EnvdRouter {
     private final ConnectServer connect = new ConnectServer();
     private final EnvdHttp http;
 
-    public EnvdRouter(TokenStore tokens, WallClock clock, Passwd passwd) {
+    public EnvdRouter(TokenStore tokens, WallClock clock, KernelEntropy entropy, Passwd passwd) {
         this.tokens = tokens;
         var settings = new EnvdSettings();
         var users = new RequestUser(passwd, settings);
         new ProcessService(settings, users).register(connect);
         new FilesystemService(settings, users).register(connect);
-        this.http = new EnvdHttp(tokens, clock, settings, users);
+        this.http = new EnvdHttp(tokens, clock, entropy, settings, users);
     }
 
     public void handle(HttpExchange ex) throws IOException {
