@@ -7,7 +7,7 @@ import java.io.InputStream;
  * A request body that knows whether it was cut short: the client went away, or the body ended before its
  * Content-Length. Such an upload is the client's fault (400), unlike a file that cannot be written.
  */
-final class UploadBody extends InputStream {
+final class UploadBody extends BulkInputStream {
     private final InputStream in;
     private final long expected;
     private long received;
@@ -35,12 +35,6 @@ final class UploadBody extends InputStream {
         return expected < 0
                 ? "the request body broke off after " + received + " bytes"
                 : "the request body ended after " + received + " of " + expected + " bytes";
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
