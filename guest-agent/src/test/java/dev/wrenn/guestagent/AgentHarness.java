@@ -21,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the kernel's entropy, and talks to it over real HTTP.
  */
 final class AgentHarness implements AutoCloseable {
-    final Path dir;
     final String token = "0123456789abcdef0123456789abcdef";
     final List<Long> clockCalls = new CopyOnWriteArrayList<>();
     final List<byte[]> entropyCalls = new CopyOnWriteArrayList<>();
@@ -31,7 +30,6 @@ final class AgentHarness implements AutoCloseable {
 
     /** With users looked up in {@code passwd}. */
     AgentHarness(Path dir, dev.wrenn.guestagent.users.Passwd passwd) throws IOException {
-        this.dir = dir;
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, token + "\n");
         var tokens = new TokenStore(TokenStore.fromFile(tokenFile).orElseThrow());

@@ -57,7 +57,12 @@ final class AtomicWrite {
             throw failure("error ensuring parent directories of '" + target + "'", e);
         }
         // Writing through a link replaces what it points at, as envd's open(O_TRUNC) does, and keeps the link.
-        Path file = Files.isSymbolicLink(target) && Files.exists(target) ? target.toRealPath() : target;
+        Path file;
+        try {
+            file = Files.isSymbolicLink(target) && Files.exists(target) ? target.toRealPath() : target;
+        } catch (IOException e) {
+            throw failure("error resolving the link '" + target + "'", e);
+        }
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new HttpError(400, "path is a directory: " + target);
         }
