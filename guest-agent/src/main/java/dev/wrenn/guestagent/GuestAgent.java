@@ -5,9 +5,6 @@ import dev.wrenn.guestagent.auth.TokenStore;
 import dev.wrenn.guestagent.clock.KernelEntropy;
 import dev.wrenn.guestagent.clock.WallClock;
 import dev.wrenn.guestagent.envd.EnvdRouter;
-import dev.wrenn.guestagent.process.ExecHandler;
-import dev.wrenn.guestagent.process.ProcessHandler;
-import dev.wrenn.guestagent.process.Spawner;
 import dev.wrenn.guestagent.training.Training;
 import dev.wrenn.guestagent.users.Passwd;
 import java.io.IOException;
@@ -35,29 +32,21 @@ public final class GuestAgent implements AutoCloseable {
     }
 
     /** Starts serving on {@code port} (0 = ephemeral) of all addresses. */
-    public static GuestAgent start(int port, TokenStore tokens, WallClock clock, Path defaultCwd) throws IOException {
-        return start(port, tokens, clock, KernelEntropy.system(), defaultCwd);
+    public static GuestAgent start(int port, TokenStore tokens, WallClock clock) throws IOException {
+        return start(port, tokens, clock, KernelEntropy.system());
     }
 
-    public static GuestAgent start(int port, TokenStore tokens, WallClock clock, KernelEntropy entropy, Path defaultCwd)
+    public static GuestAgent start(int port, TokenStore tokens, WallClock clock, KernelEntropy entropy)
             throws IOException {
-        return start(port, tokens, clock, entropy, defaultCwd, Passwd.system());
+        return start(port, tokens, clock, entropy, Passwd.system());
     }
 
-    /** {@code passwd} is where envd calls look users up (tests name existing accounts in a file of their own). */
-    public static GuestAgent start(
-            int port, TokenStore tokens, WallClock clock, KernelEntropy entropy, Path defaultCwd, Passwd passwd)
+    /** {@code passwd} is where calls look users up (tests name existing accounts in a file of their own). */
+    public static GuestAgent start(int port, TokenStore tokens, WallClock clock, KernelEntropy entropy, Passwd passwd)
             throws IOException {
         // Without TCP_NODELAY small responses can wait for delayed ACKs (~40 ms): read when the server class loads.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        var spawner = new Spawner(defaultCwd);
-        var router = new Router(
-                tokens,
-                clock,
-                entropy,
-                new ExecHandler(spawner),
-                new ProcessHandler(spawner),
-                new EnvdRouter(tokens, clock, passwd));
+        var router = new Router(new EnvdRouter(tokens, clock, entropy, passwd));
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -67,10 +56,10 @@ public final class GuestAgent implements AutoCloseable {
     }
 
     /**
-     * Links the FFM call sites of {@code /restored} (clock_settime, the entropy ioctl) in the
-     * background once no request has arrived for {@code idle}: their first use costs ~1 s under TCG,
-     * which the first pause of every sandbox would otherwise pay (the host warms the path before it).
-     * Waiting for a quiet moment keeps that second away from boot and from the first commands.
+     * Links the FFM call sites of {@code POST /init}'s clock and entropy seed (clock_settime, the entropy ioctl) in
+     * the background once no request has arrived for {@code idle}: their first use costs ~1 s under TCG, which the
+     * first pause of every sandbox would otherwise pay (the host warms the path before it). Waiting for a quiet
+     * moment keeps that second away from boot and from the first commands.
      */
     public void warmRestorePathWhenIdle(java.time.Duration idle) {
         Thread t = new Thread(
@@ -137,8 +126,7 @@ public final class GuestAgent implements AutoCloseable {
             System.err.println("wrenn-guest-agent: no token (wrenn.token= on the kernel command line); every"
                     + " request will get 401");
         }
-        Path home = Path.of(System.getProperty("user.home", "/"));
-        var agent = start(port, tokens, WallClock.system(), Files.isDirectory(home) ? home : Path.of("/"));
+        var agent = start(port, tokens, WallClock.system());
         System.err.println("wrenn-guest-agent: listening on :" + agent.port() + " after "
                 + (System.currentTimeMillis()
                         - ProcessHandle.current()

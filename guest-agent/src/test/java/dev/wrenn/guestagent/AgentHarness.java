@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Starts the agent in-process on an ephemeral port with a token file, and talks to it over real HTTP. */
+/**
+ * Starts the agent in-process on an ephemeral port with a token file and recording stand-ins for the clock and
+ * the kernel's entropy, and talks to it over real HTTP.
+ */
 final class AgentHarness implements AutoCloseable {
-    final Path dir;
     final String token = "0123456789abcdef0123456789abcdef";
     final List<Long> clockCalls = new CopyOnWriteArrayList<>();
     final List<byte[]> entropyCalls = new CopyOnWriteArrayList<>();
@@ -26,17 +28,12 @@ final class AgentHarness implements AutoCloseable {
     final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    AgentHarness(Path dir) throws IOException {
-        this(dir, dev.wrenn.guestagent.users.Passwd.system());
-    }
-
-    /** With envd's users looked up in {@code passwd}. */
+    /** With users looked up in {@code passwd}. */
     AgentHarness(Path dir, dev.wrenn.guestagent.users.Passwd passwd) throws IOException {
-        this.dir = dir;
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, token + "\n");
         var tokens = new TokenStore(TokenStore.fromFile(tokenFile).orElseThrow());
-        agent = GuestAgent.start(0, tokens, clockCalls::add, seed -> entropyCalls.add(seed), dir, passwd);
+        agent = GuestAgent.start(0, tokens, clockCalls::add, seed -> entropyCalls.add(seed), passwd);
     }
 
     URI uri(String pathAndQuery) {
@@ -49,7 +46,7 @@ final class AgentHarness implements AutoCloseable {
 
     HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(uri(pathAndQuery))
-                .header("Authorization", "Bearer " + token)
+                .header("X-Access-Token", token)
                 .timeout(Duration.ofSeconds(60));
     }
 
@@ -67,11 +64,6 @@ final class AgentHarness implements AutoCloseable {
     @SuppressWarnings("unchecked")
     static Map<String, Object> json(HttpResponse<String> r) {
         return (Map<String, Object>) Json.parse(r.body());
-    }
-
-    @SuppressWarnings("unchecked")
-    static String errorCode(HttpResponse<String> r) {
-        return (String) ((Map<String, Object>) json(r).get("error")).get("code");
     }
 
     @Override

@@ -97,7 +97,7 @@ class ConnectFramingTest {
         try (var s = wrong.stream("process.Process/Start", EnvdHarness.cmd("true"))) {
             assertThat(s.errorCode()).isEqualTo("unauthenticated");
         }
-        // the agent protocol's Bearer token is not envd's credential
+        // the token counts only in X-Access-Token, not as a Bearer credential
         var bearer = anon.with("Authorization", "Bearer " + h.agent.token);
         assertThat(bearer.unary("process.Process/List", Map.of()).status()).isEqualTo(401);
     }

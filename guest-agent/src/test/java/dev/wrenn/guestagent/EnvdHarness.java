@@ -1,7 +1,10 @@
 package dev.wrenn.guestagent;
 
+import dev.wrenn.guestagent.http.Json;
 import dev.wrenn.guestagent.users.Passwd;
 import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +121,15 @@ final class EnvdHarness implements AutoCloseable {
         try (var s = rpc.stream("process.Process/Start", req)) {
             return collect(s);
         }
+    }
+
+    /** {@code POST /init} with the current token. */
+    HttpResponse<String> init(Map<String, Object> body) throws Exception {
+        var req = agent.request("/init")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .build();
+        return agent.http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
     static Map<String, Object> selector(long pid) {

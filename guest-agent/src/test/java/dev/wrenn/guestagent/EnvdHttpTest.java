@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** envd's plain HTTP endpoints, and the two paths shared with the agent protocol (/health, GET /files). */
+/** envd's plain HTTP endpoints. */
 class EnvdHttpTest {
     @TempDir
     Path dir;
@@ -38,7 +38,7 @@ class EnvdHttpTest {
     }
 
     private HttpRequest.Builder req(String pathAndQuery) {
-        return HttpRequest.newBuilder(h.agent.uri(pathAndQuery)).header("X-Access-Token", h.agent.token);
+        return h.agent.request(pathAndQuery);
     }
 
     private HttpResponse<String> send(HttpRequest r) throws Exception {
@@ -46,12 +46,49 @@ class EnvdHttpTest {
     }
 
     @Test
-    void healthIs204WithoutAuthAndTheOldHealthStaysForBearer() throws Exception {
-        var envd = send(HttpRequest.newBuilder(h.agent.uri("/health")).GET().build());
-        assertThat(envd.statusCode()).isEqualTo(204);
-        var old = h.agent.get("/health");
-        assertThat(old.statusCode()).isEqualTo(200);
-        assertThat(AgentHarness.json(old)).containsEntry("status", "ok");
+    void healthIs204WithoutAuth() throws Exception {
+        var anonymous =
+                send(HttpRequest.newBuilder(h.agent.uri("/health")).GET().build());
+        assertThat(anonymous.statusCode()).isEqualTo(204);
+        assertThat(send(HttpRequest.newBuilder(h.agent.uri("/health"))
+                                .header("X-Access-Token", "wrong")
+                                .GET()
+                                .build())
+                        .statusCode())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void unknownEndpointsAndMethodsAndTheRetiredAgentProtocol() throws Exception {
+        var unknown = send(req("/nope").GET().build());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(AgentHarness.json(unknown)).containsEntry("code", 404L).containsKey("message");
+        assertThat(send(req("/envs").DELETE().build()).statusCode()).isEqualTo(405);
+        // the old protocol's routes and credential are gone
+        assertThat(h.agent.post("/exec", Map.of("cmd", "true")).statusCode()).isEqualTo(404);
+        assertThat(h.agent.post("/restored", Map.of()).statusCode()).isEqualTo(404);
+        assertThat(send(req("/files?path=x")
+                                .PUT(HttpRequest.BodyPublishers.ofString("y"))
+                                .build())
+                        .statusCode())
+                .isEqualTo(405);
+        var bearer = send(HttpRequest.newBuilder(h.agent.uri("/envs"))
+                .header("Authorization", "Bearer " + h.agent.token)
+                .GET()
+                .build());
+        assertThat(bearer.statusCode()).isEqualTo(401);
+        var badJson = send(
+                req("/init").POST(HttpRequest.BodyPublishers.ofString("{nope")).build());
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(AgentHarness.json(badJson)).containsEntry("code", 400L);
+    }
+
+    @Test
+    void systemEntropyMixesWithoutFailing() throws Exception {
+        // Writing to /dev/urandom is allowed for everyone; the reseed ioctl only for CAP_SYS_ADMIN.
+        boolean reseeded = dev.wrenn.guestagent.clock.KernelEntropy.system().mix(new byte[32]);
+        if (!"root".equals(System.getProperty("user.name")))
+            assertThat(reseeded).isFalse();
     }
 
     @Test
@@ -78,28 +115,79 @@ class EnvdHttpTest {
                 .isEqualTo(401);
     }
 
+    private static final String SEED = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    private int envsStatusWith(String token) throws Exception {
+        return send(HttpRequest.newBuilder(h.agent.uri("/envs"))
+                        .header("X-Access-Token", token)
+                        .GET()
+                        .build())
+                .statusCode();
+    }
+
+    /** What the host sends after every resume and clone: clock, seed and the clone's own token in one request. */
     @Test
-    void initMergesEnvSetsClockAndRotatesTheToken() throws Exception {
-        String body = Json.write(Map.of(
-                "envVars", Map.of("A", "1", "B", "2"),
-                "timestamp", "2026-05-01T10:00:00.5Z",
-                "accessToken", "rotated-token"));
-        var r = send(req("/init")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
-        assertThat(r.statusCode()).isEqualTo(204);
+    void initMergesEnvSetsClockMixesTheSeedAndRotatesTheToken() throws Exception {
+        var r = h.init(Map.of(
+                "envVars",
+                Map.of("A", "1", "B", "2"),
+                "timestamp",
+                "2026-05-01T10:00:00.5Z",
+                "entropySeed",
+                SEED,
+                "accessToken",
+                "rotated-token"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
         assertThat(h.agent.clockCalls)
                 .containsExactly(
                         java.time.Instant.parse("2026-05-01T10:00:00.5Z").toEpochMilli());
+        assertThat(h.agent.entropyCalls)
+                .singleElement()
+                .isEqualTo(HexFormat.of().parseHex(SEED));
         // the old token no longer works, the new one does
-        assertThat(send(req("/envs").GET().build()).statusCode()).isEqualTo(401);
+        assertThat(envsStatusWith(h.agent.token)).isEqualTo(401);
         var envs = send(HttpRequest.newBuilder(h.agent.uri("/envs"))
                 .header("X-Access-Token", "rotated-token")
                 .GET()
                 .build());
         assertThat(envs.statusCode()).isEqualTo(200);
         assertThat(AgentHarness.json(envs)).containsEntry("A", "1").containsEntry("B", "2");
+    }
+
+    @Test
+    void aRefusedInitAppliesNothing() throws Exception {
+        String sixteenBytes = SEED.substring(0, 32);
+        List<Map<String, Object>> refused = List.of(
+                Map.of("entropySeed", SEED.substring(0, 30)), // 15 bytes
+                Map.of("entropySeed", "zz" + sixteenBytes),
+                Map.of("entropySeed", sixteenBytes + "0"),
+                Map.of("entropySeed", 42),
+                Map.of("entropySeed", sixteenBytes, "timestamp", "yesterday"));
+        for (var bad : refused) {
+            var body = new java.util.HashMap<String, Object>(Map.of(
+                    "envVars", Map.of("LEAK", "1"),
+                    "defaultUser", "user",
+                    "timestamp", "2026-05-01T10:00:00Z",
+                    "accessToken", "never-set"));
+            body.putAll(bad);
+            var r = h.init(body);
+            assertThat(r.statusCode()).as("%s: %s", bad, r.body()).isEqualTo(400);
+            assertThat(AgentHarness.json(r)).containsEntry("code", 400L).containsKey("message");
+        }
+        assertThat(h.agent.clockCalls).isEmpty();
+        assertThat(h.agent.entropyCalls).isEmpty();
+        assertThat(envsStatusWith("never-set")).isEqualTo(401);
+        var envs = send(req("/envs").GET().build());
+        assertThat(envs.statusCode()).isEqualTo(200);
+        assertThat(AgentHarness.json(envs)).doesNotContainKey("LEAK");
+        assertThat(h.rpc.ok("filesystem.Filesystem/Stat", Map.of("path", "")).toString())
+                .as("the default user stays root, whose home the empty path is")
+                .contains(h.rootHome.toString());
+        // a seed of exactly 16 bytes is enough
+        assertThat(h.init(Map.of("entropySeed", sixteenBytes)).statusCode()).isEqualTo(204);
+        assertThat(h.agent.entropyCalls)
+                .singleElement()
+                .satisfies(seed -> assertThat(seed).hasSize(16));
     }
 
     @Test
@@ -218,14 +306,5 @@ class EnvdHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString("x"))
                 .build());
         assertThat(rawWithoutPath.statusCode()).isEqualTo(400);
-    }
-
-    @Test
-    void oldBearerDownloadStillWorks() throws Exception {
-        Path f = Files.writeString(dir.resolve("old.txt"), "old protocol");
-        var r = h.agent.get("/files?path=" + AgentHarness.q(f.toString()));
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("old protocol");
-        assertThat(r.body().getBytes(StandardCharsets.UTF_8)).hasSize(12);
     }
 }

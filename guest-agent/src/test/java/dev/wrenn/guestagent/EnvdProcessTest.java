@@ -53,6 +53,36 @@ class EnvdProcessTest {
     }
 
     @Test
+    void outputArrivesWhileTheProcessRunsAndBinaryOutputSurvives() throws Exception {
+        try (var s = h.rpc.stream("process.Process/Start", sh("echo first; read x; printf '\\377\\000'"))) {
+            var c = new EnvdHarness.Collected();
+            // the process waits for input, so "first" can only have come while it runs
+            awaitOutput(s, c, "first\n");
+            h.rpc.ok(
+                    "process.Process/SendInput",
+                    Map.of("process", Map.of("pid", c.pid), "input", Map.of("stdin", b64("\n"))));
+            var raw = new java.io.ByteArrayOutputStream();
+            for (Map<String, Object> msg; (msg = s.next()) != null; ) {
+                @SuppressWarnings("unchecked")
+                var event = (Map<String, Object>) msg.get("event");
+                if (event.get("data") instanceof Map<?, ?> data && data.get("stdout") instanceof String chunk) {
+                    raw.writeBytes(java.util.Base64.getDecoder().decode(chunk));
+                }
+            }
+            assertThat(raw.toByteArray()).containsExactly(0xff, 0);
+        }
+    }
+
+    @Test
+    void backgroundChildHoldingThePipesDoesNotHoldBackTheEnd() throws Exception {
+        long t0 = System.nanoTime();
+        var c = h.run(sh("echo started; sleep 5 &"));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4_000);
+        assertThat(c.exitCode()).isZero();
+        assertThat(c.stdout.toString()).isEqualTo("started\n");
+    }
+
+    @Test
     void environmentAndWorkingDirectoryAreEnvds() throws Exception {
         var req = sh("pwd; echo $HOME $USER $LOGNAME $FOO");
         @SuppressWarnings("unchecked")
@@ -195,6 +225,33 @@ class EnvdProcessTest {
     }
 
     @Test
+    void sigkillAlsoTakesAChildThatLeftTheGroupWithSetsid() throws Exception {
+        try (var s = h.rpc.stream("process.Process/Start", sh("setsid sleep 600 & echo $!; wait"))) {
+            var c = new EnvdHarness.Collected();
+            awaitOutput(s, c, "\n");
+            var child =
+                    ProcessHandle.of(Long.parseLong(c.stdout.toString().trim())).orElseThrow();
+            try {
+                h.rpc.ok(
+                        "process.Process/SendSignal",
+                        Map.of("process", Map.of("pid", c.pid), "signal", "SIGNAL_SIGKILL"));
+                while (step(s, c)) {
+                    // to the end
+                }
+                assertThat(c.end).containsEntry("status", "signal: killed");
+                assertThat(child.onExit()
+                                .completeOnTimeout(child, 5, java.util.concurrent.TimeUnit.SECONDS)
+                                .get()
+                                .isAlive())
+                        .as("the setsid'ed sleep is killed too")
+                        .isFalse();
+            } finally {
+                child.destroyForcibly(); // a failed run leaves no sleep behind
+            }
+        }
+    }
+
+    @Test
     void badSignalsAndUnknownProcesses() throws Exception {
         try (var s = h.rpc.stream("process.Process/Start", cmd("sleep", "600"))) {
             var c = new EnvdHarness.Collected();
@@ -258,16 +315,7 @@ class EnvdProcessTest {
         init.put("envVars", Map.of("FROM_INIT", "yes"));
         init.put("defaultUser", "user");
         init.put("defaultWorkdir", "/tmp");
-        var req = java.net.http.HttpRequest.newBuilder(h.agent.uri("/init"))
-                .header("X-Access-Token", h.agent.token)
-                .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(dev.wrenn.guestagent.http.Json.write(init)))
-                .build();
-        assertThat(h.agent
-                        .http
-                        .send(req, java.net.http.HttpResponse.BodyHandlers.ofString())
-                        .statusCode())
-                .isEqualTo(204);
+        assertThat(h.init(init).statusCode()).isEqualTo(204);
         var c = h.run(sh("id -u; pwd; echo $FROM_INIT"));
         assertThat(c.stdout.toString()).isEqualTo(EnvdHarness.USER_UID + "\n/tmp\nyes\n");
     }

@@ -22,19 +22,19 @@ class TokenStoreTest {
     void rotatedTokenSurvivesARestartThroughTheStateFile() throws Exception {
         Path state = dir.resolve("run/token");
         var first = new TokenStore("template", state);
-        assertThat(first.accepts("Bearer template")).isTrue();
+        assertThat(first.acceptsAccessToken("template")).isTrue();
         first.set("clone");
 
         var restarted = new TokenStore("template", state);
-        assertThat(restarted.accepts("Bearer clone")).isTrue();
-        assertThat(restarted.accepts("Bearer template")).isFalse();
+        assertThat(restarted.acceptsAccessToken("clone")).isTrue();
+        assertThat(restarted.acceptsAccessToken("template")).isFalse();
     }
 
     @Test
     void noTokenAcceptsNothing() {
         var none = new TokenStore(null);
         assertThat(none.isConfigured()).isFalse();
-        assertThat(none.accepts("Bearer ")).isFalse();
-        assertThat(none.accepts(null)).isFalse();
+        assertThat(none.acceptsAccessToken("")).isFalse();
+        assertThat(none.acceptsAccessToken(null)).isFalse();
     }
 }

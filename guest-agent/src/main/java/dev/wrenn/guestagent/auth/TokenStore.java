@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The per-sandbox bearer token. It starts as {@code wrenn.token=} from the kernel command line
+ * The per-sandbox access token. It starts as {@code wrenn.token=} from the kernel command line
  * and can be replaced at run time, because a clone of a template must stop trusting the
  * template's token.
  */
@@ -59,16 +59,7 @@ public final class TokenStore {
         token.set(newToken.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Constant-time check of an {@code Authorization} header value. No token configured: nothing passes. */
-    public boolean accepts(String authorizationHeader) {
-        byte[] expected = token.get();
-        if (expected == null || authorizationHeader == null) return false;
-        if (!authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
-        byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(expected, given);
-    }
-
-    /** Constant-time check of envd's {@code X-Access-Token} header, the same token without the scheme. */
+    /** Constant-time check of envd's {@code X-Access-Token} header. No token configured: nothing passes. */
     public boolean acceptsAccessToken(String header) {
         byte[] expected = token.get();
         if (expected == null || header == null) return false;

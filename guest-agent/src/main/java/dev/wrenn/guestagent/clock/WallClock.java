@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
 /**
  * Sets the guest's wall clock. After a snapshot is resumed the guest's CLOCK_REALTIME lags by the
  * time it was paused and nothing inside the guest can notice (the monotonic clock lags too), so
- * the host agent calls {@code POST /clock} right after every resume.
+ * the host agent sends the time in {@code POST /init} right after every resume.
  */
 @FunctionalInterface
 public interface WallClock {

@@ -2,6 +2,7 @@ package dev.wrenn.guestagent.envd;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.wrenn.guestagent.auth.TokenStore;
+import dev.wrenn.guestagent.clock.KernelEntropy;
 import dev.wrenn.guestagent.clock.WallClock;
 import dev.wrenn.guestagent.connect.ConnectError;
 import dev.wrenn.guestagent.connect.ConnectServer;
@@ -13,38 +14,21 @@ import dev.wrenn.guestagent.users.Passwd;
 import java.io.IOException;
 
 /**
- * The envd protocol beside the agent's own: which requests are envd's, their access-token check, and the
- * dispatch to the Connect services and the HTTP endpoints.
+ * The envd protocol, the agent's only one: the access-token check and the dispatch to the Connect services and
+ * the HTTP endpoints.
  */
 public final class EnvdRouter {
     private final TokenStore tokens;
     private final ConnectServer connect = new ConnectServer();
     private final EnvdHttp http;
 
-    public EnvdRouter(TokenStore tokens, WallClock clock, Passwd passwd) {
+    public EnvdRouter(TokenStore tokens, WallClock clock, KernelEntropy entropy, Passwd passwd) {
         this.tokens = tokens;
         var settings = new EnvdSettings();
         var users = new RequestUser(passwd, settings);
         new ProcessService(settings, users).register(connect);
         new FilesystemService(settings, users).register(connect);
-        this.http = new EnvdHttp(tokens, clock, settings, users);
-    }
-
-    /**
-     * envd's requests: every Connect route, the envd-only endpoints, and {@code /health} and {@code GET /files}
-     * when they come without the agent protocol's Bearer token (with one they stay the agent protocol's).
-     */
-    public static boolean claims(HttpExchange ex) {
-        String path = ex.getRequestURI().getPath();
-        if (path.startsWith("/process.") || path.startsWith("/filesystem.")) return true;
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        boolean bearer = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7);
-        return switch (path) {
-            case "/metrics", "/init", "/envs" -> true;
-            case "/health" -> !bearer;
-            case "/files" -> !bearer && !"PUT".equals(ex.getRequestMethod());
-            default -> false;
-        };
+        this.http = new EnvdHttp(tokens, clock, entropy, settings, users);
     }
 
     public void handle(HttpExchange ex) throws IOException {

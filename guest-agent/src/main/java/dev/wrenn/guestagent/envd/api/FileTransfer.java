@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,51 +69,60 @@ final class FileTransfer {
     void upload(HttpExchange ex) throws IOException {
         Map<String, String> q = Exchanges.query(ex);
         UserAccount user = user(q);
+        Integer mode = AtomicWrite.parseMode(q.get("mode"));
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
         String media =
                 contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase();
-        List<Object> uploaded = new ArrayList<>();
-        if (media.equals("application/octet-stream")) {
-            String p = q.get("path");
-            if (p == null || p.isEmpty()) {
-                throw new HttpError(400, "path query parameter is required for raw body upload");
-            }
-            Path target = resolve(p, user);
-            write(target, ex.getRequestBody(), user);
-            uploaded.add(entry(target));
-        } else if (media.startsWith("multipart/")) {
-            String boundary = Multipart.boundaryOf(contentType);
-            if (boundary == null || boundary.isEmpty()) throw new HttpError(400, "multipart body without a boundary");
-            var parts = new Multipart(ex.getRequestBody(), boundary);
-            List<Path> seen = new ArrayList<>();
-            try {
-                for (Multipart.Part part; (part = parts.next()) != null; ) {
-                    if (!"file".equals(part.dispositionParam("name"))) continue;
-                    String name = q.get("path") != null ? q.get("path") : part.dispositionParam("filename");
-                    if (name == null || name.isEmpty()) throw new HttpError(400, "a file part has no filename");
-                    Path target = resolve(name, user);
-                    if (seen.contains(target)) {
-                        throw new HttpError(
-                                400,
-                                "you cannot upload multiple files to the same path '" + target
-                                        + "' in one upload request");
-                    }
-                    seen.add(target);
-                    write(target, part.body(), user);
-                    uploaded.add(entry(target));
-                }
-            } catch (HttpError e) {
-                throw e;
-            } catch (IOException e) {
-                throw new HttpError(500, "error parsing multipart form: " + e.getMessage());
-            }
-        } else {
+        boolean raw = media.equals("application/octet-stream");
+        if (!raw && !media.startsWith("multipart/")) {
             throw new HttpError(
                     400,
                     "unsupported content type: " + contentType
                             + ", expected multipart/form-data or application/octet-stream");
         }
+        var body = new UploadBody(ex.getRequestBody(), ex.getRequestHeaders().getFirst("Content-Length"));
+        List<Object> uploaded = new ArrayList<>();
+        try {
+            if (raw) {
+                String p = q.get("path");
+                if (p == null || p.isEmpty()) {
+                    throw new HttpError(400, "path query parameter is required for raw body upload");
+                }
+                Path target = resolve(p, user);
+                AtomicWrite.write(target, body, user, mode);
+                uploaded.add(entry(target));
+            } else {
+                uploadParts(body, contentType, q.get("path"), user, mode, uploaded);
+            }
+        } catch (IOException e) {
+            if (body.cutShort()) throw new HttpError(400, body.shortfall());
+            throw new HttpError(500, "error parsing multipart form: " + e.getMessage());
+        }
         Exchanges.sendJson(ex, 200, uploaded);
+    }
+
+    /** Each part is written atomically on its own: parts before a failing one stay written. */
+    private void uploadParts(
+            InputStream body, String contentType, String path, UserAccount user, Integer mode, List<Object> uploaded)
+            throws IOException {
+        String boundary = Multipart.boundaryOf(contentType);
+        if (boundary == null || boundary.isEmpty()) throw new HttpError(400, "multipart body without a boundary");
+        var parts = new Multipart(body, boundary);
+        List<Path> seen = new ArrayList<>();
+        for (Multipart.Part part; (part = parts.next()) != null; ) {
+            if (!"file".equals(part.dispositionParam("name"))) continue;
+            String name = path != null ? path : part.dispositionParam("filename");
+            if (name == null || name.isEmpty()) throw new HttpError(400, "a file part has no filename");
+            Path target = resolve(name, user);
+            if (seen.contains(target)) {
+                throw new HttpError(
+                        400,
+                        "you cannot upload multiple files to the same path '" + target + "' in one upload request");
+            }
+            seen.add(target);
+            AtomicWrite.write(target, part.body(), user, mode);
+            uploaded.add(entry(target));
+        }
     }
 
     private static Map<String, Object> entry(Path p) {
@@ -124,33 +131,5 @@ final class FileTransfer {
         m.put("name", p.getFileName() == null ? "/" : p.getFileName().toString());
         m.put("type", "file");
         return m;
-    }
-
-    /** Writes through a fixed buffer (any size, bounded memory); the file and new parents belong to the user. */
-    private static void write(Path target, InputStream body, UserAccount user) {
-        try {
-            UserPaths.ensureDirs(target.getParent(), user);
-        } catch (IOException e) {
-            throw failure("error ensuring parent directories of '" + target + "'", e);
-        }
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new HttpError(400, "path is a directory: " + target);
-        }
-        try (OutputStream out = Files.newOutputStream(
-                target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            UserPaths.chown(target, user);
-            body.transferTo(out);
-        } catch (IOException e) {
-            throw failure("error writing file '" + target + "'", e);
-        }
-    }
-
-    private static HttpError failure(String what, IOException e) {
-        String msg = String.valueOf(e.getMessage());
-        if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
-            return new HttpError(507, "not enough disk space available");
-        }
-        if (e instanceof java.nio.file.FileAlreadyExistsException) return new HttpError(400, what + ": " + msg);
-        return new HttpError(500, what + ": " + msg);
     }
 }

@@ -128,13 +128,7 @@ final class Multipart {
     }
 
     /** Reads up to (not including) the next delimiter, leaving {@code pos} on it. */
-    private final class PartBody extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
+    private final class PartBody extends BulkInputStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;

@@ -1,7 +1,6 @@
 package dev.wrenn.guestagent.envd.process;
 
 import dev.wrenn.guestagent.connect.Messages;
-import dev.wrenn.guestagent.process.Signals;
 import dev.wrenn.guestagent.sys.Pty;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,9 +163,15 @@ final class ManagedProcess {
         pty.resize(cols, rows);
     }
 
+    /**
+     * The signal goes to the process group; a SIGKILL also to every descendant, so a child that left the group
+     * with setsid cannot outlive it (the host's exec time limit is a SIGKILL through SendSignal).
+     */
     void signal(int signal) {
         // Once reaped, the pid may belong to someone else: never signal a group that is not ours any more.
-        if (process.isAlive()) Signals.signalGroup(pid, signal);
+        if (!process.isAlive()) return;
+        if (signal == Signals.SIGKILL) Signals.killTree(process);
+        else Signals.signalGroup(pid, signal);
     }
 
     private static void closeQuietly(java.io.Closeable c) {

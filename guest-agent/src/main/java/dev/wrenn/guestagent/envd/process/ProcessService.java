@@ -8,7 +8,6 @@ import dev.wrenn.guestagent.connect.StreamSink;
 import dev.wrenn.guestagent.envd.EnvdSettings;
 import dev.wrenn.guestagent.envd.Keepalive;
 import dev.wrenn.guestagent.envd.RequestUser;
-import dev.wrenn.guestagent.process.Signals;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
