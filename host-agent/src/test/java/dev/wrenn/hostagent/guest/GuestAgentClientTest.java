@@ -66,7 +66,11 @@ class GuestAgentClientTest {
         assertThat(r.truncated()).isFalse();
 
         var withEnv = new ExecCommand(
-                "/bin/sh", List.of("-c", "pwd; echo $GREETING; id -un"), Map.of("GREETING", "hi"), dir.toString(), null,
+                "/bin/sh",
+                List.of("-c", "pwd; echo $GREETING; id -un"),
+                Map.of("GREETING", "hi"),
+                dir.toString(),
+                null,
                 0);
         assertThat(new String(client.exec(withEnv).stdout(), StandardCharsets.UTF_8))
                 .isEqualTo(dir.toRealPath() + "\nhi\nroot\n");
@@ -106,13 +110,14 @@ class GuestAgentClientTest {
         Path target = dir.resolve("sub/x y.bin");
         client.files().upload(target.toString(), "root", 0640, data.length, () -> new ByteArrayInputStream(data));
         assertThat(Files.readAllBytes(target)).isEqualTo(data);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rw-r-----");
         try (var d = client.files().download(target.toString(), "root").body()) {
             assertThat(d.readAllBytes()).isEqualTo(data);
         }
         assertThatThrownBy(() -> client.files().download(dir.resolve("missing").toString(), "root"))
-                .isInstanceOfSatisfying(GuestAgentException.class, e -> assertThat(e.code())
-                        .isEqualTo("not_found"));
+                .isInstanceOfSatisfying(
+                        GuestAgentException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
     }
 
     @Test
@@ -125,7 +130,7 @@ class GuestAgentClientTest {
         assertThat(entropy).singleElement().isEqualTo(seed);
         assertThat(rotated.exec(sh("echo ok", 0)).exitCode()).isZero();
         assertThatThrownBy(() -> client.exec(sh("echo no", 0)))
-                .isInstanceOfSatisfying(GuestAgentException.class, e -> assertThat(e.code())
-                        .isEqualTo("unauthenticated"));
+                .isInstanceOfSatisfying(
+                        GuestAgentException.class, e -> assertThat(e.code()).isEqualTo("unauthenticated"));
     }
 }
