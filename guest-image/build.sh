@@ -235,9 +235,11 @@ chown -R 1000:1000 "$ROOT/home/user" && chmod 0755 "$ROOT/home/user"
 # ---------------------------------------------------------------- 6. AOT cache (training run in the rootfs)
 step 6 "AOT cache: training run in a chroot of the rootfs"
 # Same runtime, same jar path and flags as in the guest, so the JVM accepts the cache at boot.
-# A private mount namespace makes the /proc mount vanish with the process.
+# A private mount namespace makes the /proc and /dev/pts mounts vanish with the process. The training
+# opens terminals: /dev/ptmx finds its devpts instance at /dev/pts, a private one here.
 unshare --mount --propagation private chroot "$ROOT" /bin/busybox sh -c '
   /bin/busybox mount -t proc proc /proc &&
+  /bin/busybox mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts &&
   cd /root && HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin /opt/wrenn/jre/bin/java @/opt/wrenn/jvm.args \
     -XX:AOTCacheOutput=/opt/wrenn/guest-agent.aot -cp /opt/wrenn/guest-agent.jar dev.wrenn.guestagent.GuestAgent --train' \
   > "$WORK/aot.log" 2>&1 || { cat "$WORK/aot.log"; die "AOT training run failed"; }

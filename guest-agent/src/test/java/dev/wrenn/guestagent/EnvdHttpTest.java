@@ -307,4 +307,19 @@ class EnvdHttpTest {
                 .build());
         assertThat(rawWithoutPath.statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void aDownloadSaysItsSizeAndAFileThatReportsNoneStillStreamsWhole() throws Exception {
+        Path f = dir.resolve("sized.bin");
+        Files.write(f, new byte[1000]);
+        var sized =
+                send(req("/files?path=" + AgentHarness.q(f.toString())).GET().build());
+        assertThat(sized.statusCode()).isEqualTo(200);
+        assertThat(sized.headers().firstValueAsLong("Content-Length")).hasValue(1000);
+        assertThat(sized.body()).hasSize(1000);
+        // /proc files report size 0 and are generated as they are read.
+        var generated = send(req("/files?path=/proc/self/status").GET().build());
+        assertThat(generated.statusCode()).isEqualTo(200);
+        assertThat(generated.body()).contains("Pid:");
+    }
 }

@@ -59,10 +59,25 @@ final class FileTransfer {
         try (in) {
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
             ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + path.getFileName() + "\"");
-            ex.sendResponseHeaders(200, Files.size(path) == 0 ? -1 : 0);
+            // A size the file reports is sent as Content-Length (the host passes it on to API clients); a file
+            // that reports 0 may still have content (/proc, /sys), so it streams chunked to its end.
+            long size = Files.size(path);
+            ex.sendResponseHeaders(200, size > 0 ? size : 0);
             try (OutputStream out = ex.getResponseBody()) {
-                in.transferTo(out);
+                if (size > 0) copyExactly(in, out, size, path);
+                else in.transferTo(out);
             }
+        }
+    }
+
+    /** A file that shrinks while it is read ends the response early: the client sees a broken transfer. */
+    private static void copyExactly(InputStream in, OutputStream out, long size, Path path) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        for (long left = size; left > 0; ) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) throw new IOException("'" + path + "' shrank while it was read");
+            out.write(buf, 0, n);
+            left -= n;
         }
     }
 
