@@ -177,7 +177,7 @@ final class SandboxPauser {
                         SandboxException.Reason.WRONG_STATE, "sandbox " + id + " changed state while resuming");
             log.info(
                     "sandbox {} resumed ({}): slot {}, {} ms (prepare {} ms, restore {} ms, guest agent answering"
-                            + " /restored {} ms)",
+                            + " /init {} ms)",
                     id,
                     mode,
                     slot.index(),
