@@ -44,9 +44,13 @@ public final class Libc {
     private static final MethodHandle INOTIFY_ADD_WATCH =
             bind("inotify_add_watch", FunctionDescriptor.of(INT, INT, PTR, INT));
 
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
+
     private Libc() {}
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+    /** A downcall to libc's {@code name} that captures errno (the first argument of the handle). */
+    static MethodHandle bind(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(
                 LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)),
                 fd,
@@ -67,7 +71,7 @@ public final class Libc {
         }
     }
 
-    private static int errno(MemorySegment state) {
+    static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
@@ -211,6 +215,17 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IOException(t);
+        }
+    }
+
+    /** The C library's text for an error number ("No such file or directory"), as programs print it. */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            // glibc returns a static or thread-local string; its length is not known until read
+            return text.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
         }
     }
 
