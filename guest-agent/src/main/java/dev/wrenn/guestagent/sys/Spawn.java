@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -43,19 +43,22 @@ public final class Spawn {
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final AddressLayout PTR = ValueLayout.ADDRESS;
-    private static final MethodHandle PIPE2 = Libc.bind("pipe2", FunctionDescriptor.of(INT, PTR, INT));
-    private static final MethodHandle SPAWN = plain("posix_spawn", PTR, PTR, PTR, PTR, PTR, PTR);
-    private static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", PTR);
-    private static final MethodHandle ATTR_DESTROY = plain("posix_spawnattr_destroy", PTR);
-    private static final MethodHandle ATTR_FLAGS = plain("posix_spawnattr_setflags", PTR, ValueLayout.JAVA_SHORT);
-    private static final MethodHandle ATTR_SIGMASK = plain("posix_spawnattr_setsigmask", PTR, PTR);
-    private static final MethodHandle ATTR_SIGDEFAULT = plain("posix_spawnattr_setsigdefault", PTR, PTR);
-    private static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", PTR);
-    private static final MethodHandle FA_DESTROY = plain("posix_spawn_file_actions_destroy", PTR);
-    private static final MethodHandle FA_DUP2 = plain("posix_spawn_file_actions_adddup2", PTR, INT, INT);
-    private static final MethodHandle FA_OPEN = plain("posix_spawn_file_actions_addopen", PTR, INT, PTR, INT, INT);
-    private static final MethodHandle FA_CHDIR = plain("posix_spawn_file_actions_addchdir_np", PTR, PTR);
-    private static final MethodHandle FA_CLOSEFROM = plain("posix_spawn_file_actions_addclosefrom_np", PTR, INT);
+    // All bound with errno captured, though only pipe2 sets it: functions of one shape then share one linked
+    // stub, and every new shape costs ~15 ms to link here, far more under TCG (see GuestAgent's warm-up).
+    private static final MethodHandle PIPE2 = Native.bind("pipe2", FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle SPAWN = bind("posix_spawn", PTR, PTR, PTR, PTR, PTR, PTR);
+    private static final MethodHandle ATTR_INIT = bind("posix_spawnattr_init", PTR);
+    private static final MethodHandle ATTR_DESTROY = bind("posix_spawnattr_destroy", PTR);
+    // the flags are a short: an int that holds the value is that short, extended, in either ABI
+    private static final MethodHandle ATTR_FLAGS = bind("posix_spawnattr_setflags", PTR, INT);
+    private static final MethodHandle ATTR_SIGMASK = bind("posix_spawnattr_setsigmask", PTR, PTR);
+    private static final MethodHandle ATTR_SIGDEFAULT = bind("posix_spawnattr_setsigdefault", PTR, PTR);
+    private static final MethodHandle FA_INIT = bind("posix_spawn_file_actions_init", PTR);
+    private static final MethodHandle FA_DESTROY = bind("posix_spawn_file_actions_destroy", PTR);
+    private static final MethodHandle FA_DUP2 = bind("posix_spawn_file_actions_adddup2", PTR, INT, INT);
+    private static final MethodHandle FA_OPEN = bind("posix_spawn_file_actions_addopen", PTR, INT, PTR, INT, INT);
+    private static final MethodHandle FA_CHDIR = bind("posix_spawn_file_actions_addchdir_np", PTR, PTR);
+    private static final MethodHandle FA_CLOSEFROM = bind("posix_spawn_file_actions_addclosefrom_np", PTR, INT);
 
     /**
      * A command: {@code argv[0]} is looked up as execvp would (see {@link ExecPath}) and passed as given;
@@ -66,12 +69,9 @@ public final class Spawn {
 
     private Spawn() {}
 
-    private static MethodHandle plain(String name, ValueLayout... args) {
-        // these return an error number instead of setting errno
-        var linker = Linker.nativeLinker();
-        return linker.downcallHandle(
-                linker.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)),
-                FunctionDescriptor.of(INT, args));
+    /** These return an error number instead of setting errno. */
+    private static MethodHandle bind(String name, MemoryLayout... args) {
+        return Native.bind(name, FunctionDescriptor.of(INT, args));
     }
 
     /**
@@ -140,7 +140,7 @@ public final class Spawn {
                 stdout = new FileInputStream(proc(fds[2]));
                 stderr = new FileInputStream(proc(fds[4]));
                 for (int i : new int[] {1, 2, 4}) {
-                    Libc.close(fds[i]);
+                    Native.close(fds[i]);
                     fds[i] = -1;
                 }
                 int pid = call(r, file, a, new int[] {fds[0], fds[3], fds[5]});
@@ -149,7 +149,7 @@ public final class Spawn {
                 closeAll(stdin, stdout, stderr);
                 throw t;
             } finally {
-                for (int fd : fds) if (fd >= 0) Libc.close(fd);
+                for (int fd : fds) if (fd >= 0) Native.close(fd);
             }
         }
     }
@@ -160,52 +160,53 @@ public final class Spawn {
 
     /** posix_spawn with the attributes and file actions; {@code stdio} null means the terminal. */
     private static int call(Request r, String file, Arena a, int[] stdio) throws Throwable {
+        MemorySegment st = Native.captureState(a);
         MemorySegment attr = a.allocate(ATTR_BYTES, 8);
         MemorySegment actions = a.allocate(ACTIONS_BYTES, 8);
-        ok((int) ATTR_INIT.invokeExact(attr));
+        ok((int) ATTR_INIT.invokeExact(st, attr));
         try {
-            ok((int) FA_INIT.invokeExact(actions));
+            ok((int) FA_INIT.invokeExact(st, actions));
             try {
-                attributes(attr, a);
+                attributes(attr, st, a);
                 if (stdio == null) {
                     // no O_NOCTTY: the session leader's first terminal becomes its controlling one
-                    ok((int) FA_OPEN.invokeExact(actions, 0, a.allocateFrom(r.terminal()), O_RDWR, 0));
-                    ok((int) FA_DUP2.invokeExact(actions, 0, 1));
-                    ok((int) FA_DUP2.invokeExact(actions, 0, 2));
+                    ok((int) FA_OPEN.invokeExact(st, actions, 0, a.allocateFrom(r.terminal()), O_RDWR, 0));
+                    ok((int) FA_DUP2.invokeExact(st, actions, 0, 1));
+                    ok((int) FA_DUP2.invokeExact(st, actions, 0, 2));
                 } else {
-                    for (int fd = 0; fd < 3; fd++) ok((int) FA_DUP2.invokeExact(actions, stdio[fd], fd));
+                    for (int fd = 0; fd < 3; fd++) ok((int) FA_DUP2.invokeExact(st, actions, stdio[fd], fd));
                 }
-                ok((int) FA_CHDIR.invokeExact(actions, a.allocateFrom(r.cwd().toString())));
-                ok((int) FA_CLOSEFROM.invokeExact(actions, 3));
+                ok((int)
+                        FA_CHDIR.invokeExact(st, actions, a.allocateFrom(r.cwd().toString())));
+                ok((int) FA_CLOSEFROM.invokeExact(st, actions, 3));
                 MemorySegment pid = a.allocate(INT);
                 int rc = (int) SPAWN.invokeExact(
-                        pid, a.allocateFrom(file), actions, attr, strings(a, r.argv()), strings(a, env(r.env())));
+                        st, pid, a.allocateFrom(file), actions, attr, strings(a, r.argv()), strings(a, env(r.env())));
                 ok(rc);
                 return pid.get(INT, 0);
             } finally {
-                int ignored = (int) FA_DESTROY.invokeExact(actions);
+                int ignored = (int) FA_DESTROY.invokeExact(st, actions);
             }
         } finally {
-            int ignored = (int) ATTR_DESTROY.invokeExact(attr);
+            int ignored = (int) ATTR_DESTROY.invokeExact(st, attr);
         }
     }
 
-    private static void attributes(MemorySegment attr, Arena a) throws Throwable {
-        ok((int) ATTR_FLAGS.invokeExact(
-                attr, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
-        ok((int) ATTR_SIGMASK.invokeExact(attr, a.allocate(SIGSET_BYTES, 8))); // zeroed: nothing blocked
+    private static void attributes(MemorySegment attr, MemorySegment st, Arena a) throws Throwable {
+        ok((int) ATTR_FLAGS.invokeExact(st, attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
+        ok((int) ATTR_SIGMASK.invokeExact(st, attr, a.allocate(SIGSET_BYTES, 8))); // zeroed: nothing blocked
         // Signals 1..64 are the first 64 bits. The bits are set by hand: sigaddset refuses glibc's internal
         // 32 and 33, which its child would otherwise leave ignored across the exec (ProcessBuilder's children
         // show SigIgn 0x180000000); the child reads the set as it is and resets all 64.
         MemorySegment all = a.allocate(SIGSET_BYTES, 8);
         all.set(ValueLayout.JAVA_LONG, 0, -1L);
-        ok((int) ATTR_SIGDEFAULT.invokeExact(attr, all));
+        ok((int) ATTR_SIGDEFAULT.invokeExact(st, attr, all));
     }
 
     private static void pipe(Arena a, int[] fds, int at) throws Throwable {
         MemorySegment pair = a.allocate(INT, 2);
-        MemorySegment st = Libc.captureState(a);
-        if ((int) PIPE2.invokeExact(st, pair, O_CLOEXEC) < 0) throw new SpawnException(Libc.errno(st));
+        MemorySegment st = Native.captureState(a);
+        if ((int) PIPE2.invokeExact(st, pair, O_CLOEXEC) < 0) throw new SpawnException(Native.errno(st));
         fds[at] = pair.getAtIndex(INT, 0);
         fds[at + 1] = pair.getAtIndex(INT, 1);
     }

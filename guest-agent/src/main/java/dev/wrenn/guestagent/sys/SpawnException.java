@@ -18,7 +18,7 @@ public final class SpawnException extends IOException {
     private final int errno;
 
     SpawnException(int errno) {
-        this(errno, Libc.strerror(errno));
+        this(errno, Native.strerror(errno));
     }
 
     SpawnException(int errno, String message) {

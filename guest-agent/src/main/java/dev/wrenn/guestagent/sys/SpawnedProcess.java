@@ -30,14 +30,16 @@ public final class SpawnedProcess extends Process {
     private static final int P_PID = 1;
     private static final int WEXITED = 4;
     private static final int WNOWAIT = 0x01000000;
-    private static final int SIGKILL = 9;
-    private static final int SIGTERM = 15;
+    private static final int CLD_EXITED = 1;
+    // siginfo_t: si_code at 8, then si_pid, si_uid and si_status at 16, 20 and 24 (64-bit Linux)
     private static final long SIGINFO_BYTES = 128;
+    private static final long SI_CODE = 8;
+    private static final long SI_PID = 16;
+    private static final long SI_STATUS = 24;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout PTR = ValueLayout.ADDRESS;
-    private static final MethodHandle WAITID = Libc.bind("waitid", FunctionDescriptor.of(INT, INT, INT, PTR, INT));
-    private static final MethodHandle WAITPID = Libc.bind("waitpid", FunctionDescriptor.of(INT, INT, PTR, INT));
-    private static final MethodHandle KILL = Libc.bind("kill", FunctionDescriptor.of(INT, INT, INT));
+    // waitid alone, to reap too, and the JDK's own signalling: fewer FFM shapes to link at the first spawn
+    private static final MethodHandle WAITID =
+            Native.bind("waitid", FunctionDescriptor.of(INT, INT, INT, ValueLayout.ADDRESS, INT));
 
     private final int pid;
     private final OutputStream stdin;
@@ -70,24 +72,14 @@ public final class SpawnedProcess extends Process {
 
     /** Blocks the spawning platform thread until the child exits, then reaps it and publishes the value. */
     void awaitExit() {
-        synchronized (lock) {
-            if (handle == null) handle = ProcessHandle.of(pid).orElse(null);
-        }
+        handle();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Libc.captureState(a);
+            MemorySegment st = Native.captureState(a);
             MemorySegment info = a.allocate(SIGINFO_BYTES, 8);
-            while (true) {
-                int rc = (int) WAITID.invokeExact(st, P_PID, pid, info, WEXITED | WNOWAIT);
-                if (rc == 0 || Libc.errno(st) != Libc.EINTR) break;
-            }
-            MemorySegment status = a.allocate(INT);
+            waitid(st, info, WEXITED | WNOWAIT);
             synchronized (lock) {
-                int rc;
-                do {
-                    rc = (int) WAITPID.invokeExact(st, pid, status, 0);
-                } while (rc < 0 && Libc.errno(st) == Libc.EINTR);
                 // ECHILD: someone reaped it behind the JDK's back; the JDK reports 0 then too
-                exitValue = rc == pid ? decode(status.get(INT, 0)) : 0;
+                exitValue = waitid(st, info, WEXITED) ? decode(info) : 0;
                 reaped = true;
             }
         } catch (Throwable t) {
@@ -103,9 +95,18 @@ public final class SpawnedProcess extends Process {
         exit.complete(this);
     }
 
-    private static int decode(int status) {
-        int signal = status & 0x7f;
-        return signal == 0 ? (status >> 8) & 0xff : 0x80 + signal;
+    private boolean waitid(MemorySegment st, MemorySegment info, int options) throws Throwable {
+        while (true) {
+            info.fill((byte) 0);
+            if ((int) WAITID.invokeExact(st, P_PID, pid, info, options) == 0) return info.get(INT, SI_PID) == pid;
+            if (Native.errno(st) != Libc.EINTR) return false;
+        }
+    }
+
+    /** The JDK's exit value: the code, or 128 + the signal that killed it (with or without a core dump). */
+    private static int decode(MemorySegment info) {
+        int status = info.get(INT, SI_STATUS);
+        return info.get(INT, SI_CODE) == CLD_EXITED ? status & 0xff : 0x80 + status;
     }
 
     @Override
@@ -170,12 +171,12 @@ public final class SpawnedProcess extends Process {
 
     @Override
     public void destroy() {
-        signal(SIGTERM);
+        signal(false);
     }
 
     @Override
     public Process destroyForcibly() {
-        signal(SIGKILL);
+        signal(true);
         return this;
     }
 
@@ -187,21 +188,25 @@ public final class SpawnedProcess extends Process {
     /** Taken before the reap (a handle knows its start time), so it is the child's and not a later owner's. */
     @Override
     public ProcessHandle toHandle() {
+        ProcessHandle h = handle();
+        if (h == null) throw new UnsupportedOperationException("no handle for process " + pid);
+        return h;
+    }
+
+    private ProcessHandle handle() {
         synchronized (lock) {
             if (handle == null && !reaped) handle = ProcessHandle.of(pid).orElse(null);
-            if (handle == null) throw new UnsupportedOperationException("no handle for process " + pid);
             return handle;
         }
     }
 
-    private void signal(int signal) {
+    /** Through the handle: the JDK checks the start time too, and the lock keeps the reap away meanwhile. */
+    private void signal(boolean force) {
         synchronized (lock) {
-            if (reaped) return;
-            try (Arena a = Arena.ofConfined()) {
-                int ignored = (int) KILL.invokeExact(Libc.captureState(a), pid, signal);
-            } catch (Throwable t) {
-                // the child is gone either way
-            }
+            ProcessHandle h = handle();
+            if (reaped || h == null) return;
+            if (force) h.destroyForcibly();
+            else h.destroy();
         }
     }
 

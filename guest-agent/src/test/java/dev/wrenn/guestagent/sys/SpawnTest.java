@@ -174,7 +174,7 @@ class SpawnTest {
     @Test
     void childSeesOnlyItsThreeDescriptors() throws Throwable {
         // The JDK opens its files close-on-exec; dup(2) makes one without, which only closefrom keeps away.
-        var dup = Libc.bind("dup", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        var dup = Native.bind("dup", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         int inherited;
         try (var arena = Arena.ofConfined()) {
             inherited = (int) dup.invokeExact(Libc.captureState(arena), 2);
