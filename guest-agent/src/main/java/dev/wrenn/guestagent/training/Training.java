@@ -2,6 +2,7 @@ package dev.wrenn.guestagent.training;
 
 import dev.wrenn.guestagent.GuestAgent;
 import dev.wrenn.guestagent.auth.TokenStore;
+import dev.wrenn.guestagent.sys.Spawn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,6 +52,8 @@ public final class Training {
                 call(base + "/health", "GET", "wrong", null);
                 streamWithStdinAndStop(base, token);
             }
+            // Process.Start spawns through FFM: its classes, at least, go into the cache.
+            Spawn.warm();
             // Link the FFM call sites used after resume without calling them (no host clock change).
             Class.forName("dev.wrenn.guestagent.clock.WallClock$SystemWallClock");
             Class.forName("dev.wrenn.guestagent.clock.KernelEntropy$SystemEntropy");
