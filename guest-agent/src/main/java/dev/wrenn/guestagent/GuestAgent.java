@@ -5,6 +5,7 @@ import dev.wrenn.guestagent.auth.TokenStore;
 import dev.wrenn.guestagent.clock.KernelEntropy;
 import dev.wrenn.guestagent.clock.WallClock;
 import dev.wrenn.guestagent.envd.EnvdRouter;
+import dev.wrenn.guestagent.sys.Spawn;
 import dev.wrenn.guestagent.training.Training;
 import dev.wrenn.guestagent.users.Passwd;
 import java.io.IOException;
@@ -56,12 +57,13 @@ public final class GuestAgent implements AutoCloseable {
     }
 
     /**
-     * Links the FFM call sites of {@code POST /init}'s clock and entropy seed (clock_settime, the entropy ioctl) in
-     * the background once no request has arrived for {@code idle}: their first use costs ~1 s under TCG, which the
-     * first pause of every sandbox would otherwise pay (the host warms the path before it). Waiting for a quiet
-     * moment keeps that second away from boot and from the first commands.
+     * Links the FFM call sites of {@code POST /init}'s clock and entropy seed (clock_settime, the entropy ioctl)
+     * and of Process.Start (posix_spawn and its helpers) in the background once no request has arrived for
+     * {@code idle}: a first use is slow under TCG (~1 s for the restore path), which the first pause of every
+     * sandbox (the host warms that path before it) and the first command would otherwise pay. Waiting for a
+     * quiet moment keeps that second away from boot and from the first commands.
      */
-    public void warmRestorePathWhenIdle(java.time.Duration idle) {
+    public void warmWhenIdle(java.time.Duration idle) {
         Thread t = new Thread(
                 () -> {
                     try {
@@ -71,11 +73,12 @@ public final class GuestAgent implements AutoCloseable {
                         }
                         WallClock.SystemWallClock.warm();
                         KernelEntropy.SystemEntropy.warm();
+                        Spawn.warm();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 },
-                "restore-warmup");
+                "idle-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -135,7 +138,7 @@ public final class GuestAgent implements AutoCloseable {
                                 .map(i -> i.toEpochMilli())
                                 .orElse(System.currentTimeMillis()))
                 + " ms");
-        agent.warmRestorePathWhenIdle(java.time.Duration.ofSeconds(2));
+        agent.warmWhenIdle(java.time.Duration.ofSeconds(2));
         Thread.currentThread().join();
     }
 

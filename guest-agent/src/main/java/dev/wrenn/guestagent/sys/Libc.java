@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The few libc calls the JDK has no API for (pseudo-terminals, inotify, raw reads of their fds), bound through
@@ -20,9 +17,7 @@ public final class Libc {
     public static final int EIO = 5;
     public static final int EAGAIN = 11;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker LINKER = Native.LINKER;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout PTR = ValueLayout.ADDRESS;
@@ -38,7 +33,6 @@ public final class Libc {
             Linker.Option.captureCallState("errno"));
     private static final MethodHandle READ = bind("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final MethodHandle INOTIFY_INIT1 = bind("inotify_init1", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle INOTIFY_ADD_WATCH =
@@ -47,10 +41,7 @@ public final class Libc {
     private Libc() {}
 
     private static MethodHandle bind(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(
-                LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)),
-                fd,
-                Linker.Option.captureCallState("errno"));
+        return Native.bind(name, fd);
     }
 
     /** A failed call: {@code errno} tells callers such as the PTY reader whether the end is normal (EIO). */
@@ -68,7 +59,7 @@ public final class Libc {
     }
 
     private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return Native.errno(state);
     }
 
     private static int checked(String call, int rc, MemorySegment state) throws ErrnoException {
@@ -78,7 +69,7 @@ public final class Libc {
 
     public static int posixOpenpt(int flags) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Native.captureState(a);
             return checked("posix_openpt", (int) POSIX_OPENPT.invokeExact(st, flags), st);
         } catch (IOException e) {
             throw e;
@@ -89,7 +80,7 @@ public final class Libc {
 
     public static void grantpt(int fd) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Native.captureState(a);
             checked("grantpt", (int) GRANTPT.invokeExact(st, fd), st);
             checked("unlockpt", (int) UNLOCKPT.invokeExact(st, fd), st);
         } catch (IOException e) {
@@ -101,7 +92,7 @@ public final class Libc {
 
     public static String ptsname(int fd) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Native.captureState(a);
             MemorySegment buf = a.allocate(128);
             int rc = (int) PTSNAME_R.invokeExact(st, fd, buf, 128L);
             // ptsname_r returns the error number itself rather than setting errno
@@ -117,7 +108,7 @@ public final class Libc {
     /** {@code ioctl(fd, request, arg)} with a pointer argument. */
     public static void ioctl(int fd, long request, MemorySegment arg) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Native.captureState(a);
             checked("ioctl", (int) IOCTL.invokeExact(st, fd, request, arg), st);
         } catch (IOException e) {
             throw e;
@@ -144,7 +135,7 @@ public final class Libc {
     /** Writes all of {@code data}, retrying short writes and EINTR. */
     public static void writeFully(int fd, byte[] data) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Native.captureState(a);
             MemorySegment buf = a.allocate(Math.max(1, data.length));
             MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
             long off = 0;
@@ -164,11 +155,7 @@ public final class Libc {
     }
 
     public static void close(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
-        } catch (Throwable t) {
-            // nothing useful to do: the descriptor is gone either way
-        }
+        Native.close(fd);
     }
 
     /** Waits up to {@code timeoutMs} for {@code fd} to become readable; true if it is. */
@@ -177,7 +164,7 @@ public final class Libc {
         pfd.set(INT, 0, fd);
         pfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
         pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-        MemorySegment st = arena.allocate(CAPTURE);
+        MemorySegment st = Native.captureState(arena);
         int rc;
         try {
             rc = (int) POLL.invokeExact(st, pfd, 1L, timeoutMs);
@@ -193,7 +180,7 @@ public final class Libc {
 
     public static int inotifyInit(int flags) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Native.captureState(a);
             return checked("inotify_init1", (int) INOTIFY_INIT1.invokeExact(st, flags), st);
         } catch (IOException e) {
             throw e;
@@ -204,7 +191,7 @@ public final class Libc {
 
     public static int inotifyAddWatch(int fd, String path, int mask) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Native.captureState(a);
             MemorySegment p = a.allocateFrom(path);
             return checked("inotify_add_watch", (int) INOTIFY_ADD_WATCH.invokeExact(st, fd, p, mask), st);
         } catch (IOException e) {
@@ -216,6 +203,6 @@ public final class Libc {
 
     /** Room for the errno of one call, for loops that allocate it once. */
     public static MemorySegment captureState(Arena arena) {
-        return arena.allocate(CAPTURE);
+        return Native.captureState(arena);
     }
 }

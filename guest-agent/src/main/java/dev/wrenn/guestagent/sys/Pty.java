@@ -7,10 +7,10 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 
 /**
- * A pseudo-terminal master. The child gets the slave by path (the JVM opens it for the child's stdio and closes
- * its own copy after the fork), so the agent only ever holds the master. The master is closed by its reader
- * thread once the last slave is gone, under a lock that writers and resizes share, so no call can reach a
- * descriptor number the kernel has already handed to someone else.
+ * A pseudo-terminal master. The child gets the slave by path and opens it itself ({@link Spawn}), so the agent
+ * only ever holds the master. The master is closed by its reader thread once the last slave is gone, under a
+ * lock that writers and resizes share, so no call can reach a descriptor number the kernel has already handed
+ * to someone else.
  */
 public final class Pty {
     private static final int O_RDWR = 2;

@@ -3,6 +3,7 @@ package dev.wrenn.guestagent.training;
 import dev.wrenn.guestagent.GuestAgent;
 import dev.wrenn.guestagent.auth.TokenStore;
 import dev.wrenn.guestagent.http.Json;
+import dev.wrenn.guestagent.sys.Spawn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ public final class Training {
                 filesystem(c, dir.resolve("fs-" + round));
                 files(c, dir.resolve("files-" + round));
             }
+            // Process.Start spawns through FFM: its classes, at least, go into the cache.
+            Spawn.warm();
             // Link the FFM call sites used after resume without calling them (no host clock change).
             Class.forName("dev.wrenn.guestagent.clock.WallClock$SystemWallClock");
             Class.forName("dev.wrenn.guestagent.clock.KernelEntropy$SystemEntropy");

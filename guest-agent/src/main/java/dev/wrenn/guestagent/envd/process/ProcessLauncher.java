@@ -4,8 +4,9 @@ import dev.wrenn.guestagent.connect.ConnectError;
 import dev.wrenn.guestagent.envd.EnvdSettings;
 import dev.wrenn.guestagent.envd.UserPaths;
 import dev.wrenn.guestagent.sys.Pty;
+import dev.wrenn.guestagent.sys.Spawn;
+import dev.wrenn.guestagent.sys.SpawnException;
 import dev.wrenn.guestagent.users.UserAccount;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,16 +14,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Builds and starts the command of a StartRequest: {@code setsid} (with {@code --ctty} for a PTY) makes it a
- * session and process-group leader, {@code setpriv} switches to the requested user when that is not the agent's
- * own; both exec, so the pid the JVM sees is the command's. The environment is built from scratch as envd
+ * Builds and starts the command of a StartRequest with {@link Spawn}: one exec, in a session of its own (pid ==
+ * pgid), a PTY as its controlling terminal. {@code setpriv} switches to the requested user when that is not
+ * the agent's own; it execs, so the pid is the command's. The environment is built from scratch as envd
  * builds it: PATH, HOME, USER, LOGNAME, then /init's variables, then the request's.
  */
 final class ProcessLauncher {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final int SELF_UID = selfUid();
+    // errors of the exec itself: the working directory, which could fail the same ways, is checked before
+    private static final Set<Integer> CANNOT_EXECUTE = Set.of(
+            SpawnException.ENOENT,
+            SpawnException.EACCES,
+            SpawnException.ENOEXEC,
+            SpawnException.EPERM,
+            SpawnException.ENOTDIR);
 
     private final EnvdSettings settings;
 
@@ -50,32 +59,40 @@ final class ProcessLauncher {
         env.putAll(r.envs());
         if (r.ptySize() != null) env.putIfAbsent("TERM", "xterm-256color");
 
-        var command = new ArrayList<String>();
-        command.add(tool("setsid"));
-        if (r.ptySize() != null) command.add("--ctty");
+        var argv = new ArrayList<String>();
         if (user.uid() != SELF_UID) {
-            command.addAll(
+            argv.addAll(
                     List.of(tool("setpriv"), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--"));
         }
-        command.add(r.cmd());
-        command.addAll(r.args());
+        argv.add(r.cmd());
+        argv.addAll(r.args());
 
-        var pb = new ProcessBuilder(command).directory(cwd.toFile());
-        pb.environment().clear();
-        pb.environment().putAll(env);
         Pty pty = null;
         try {
-            if (r.ptySize() != null) {
-                pty = Pty.open(r.ptySize()[0], r.ptySize()[1]);
-                File slave = new File(pty.slavePath());
-                pb.redirectInput(slave)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(slave))
-                        .redirectError(ProcessBuilder.Redirect.appendTo(slave));
-            }
-            return new Launched(pb.start(), pty);
+            if (r.ptySize() != null) pty = Pty.open(r.ptySize()[0], r.ptySize()[1]);
+            var spawn = new Spawn.Request(argv, env, cwd, pty == null ? null : pty.slavePath());
+            return new Launched(start(spawn), pty);
         } catch (IOException e) {
             if (pty != null) pty.closeUnused();
             throw ConnectError.invalidArgument("error starting process '" + r.cmd() + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * A command that cannot be executed is handed to {@code /bin/sh -c 'exec "$@"'}, in the error path only. That
+     * keeps what setsid's execvp gave and the protocol promises: a file without a {@code #!} line runs as a
+     * shell script (posix_spawn, unlike execvp, refuses it with ENOEXEC), and a command that is missing or may
+     * not be executed ends with the shell's 127 or 126 and its message on stderr, as under envd's shell wrapper.
+     * As another user, setpriv's own execvp does all that already.
+     */
+    private static Process start(Spawn.Request r) throws IOException {
+        try {
+            return Spawn.start(r);
+        } catch (SpawnException e) {
+            if (!CANNOT_EXECUTE.contains(e.errno())) throw e;
+            var viaShell = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\"", "sh"));
+            viaShell.addAll(r.argv());
+            return Spawn.start(new Spawn.Request(viaShell, r.env(), r.cwd(), r.terminal()));
         }
     }
 
