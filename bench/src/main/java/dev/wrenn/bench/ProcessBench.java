@@ -51,8 +51,8 @@ public final class ProcessBench {
         try (var stack = new LocalStack("wpb-", "10.222.0.0/16")) {
             var api = new ApiSandboxes(stack.api());
             String id = api.create(null);
-            try {
-                new ProcessBench(stack.api(), api, id).measure(runs);
+            try (var agent = new AgentSandboxes(stack.agent.port(), stack.token)) {
+                new ProcessBench(stack.api(), api, agent, id).measure(runs);
             } finally {
                 api.destroy(id);
             }
@@ -61,12 +61,14 @@ public final class ProcessBench {
 
     private final URI base;
     private final ApiSandboxes api;
+    private final AgentSandboxes agent;
     private final String id;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private ProcessBench(URI base, ApiSandboxes api, String id) {
+    private ProcessBench(URI base, ApiSandboxes api, AgentSandboxes agent, String id) {
         this.base = base;
         this.api = api;
+        this.agent = agent;
         this.id = id;
     }
 
@@ -83,6 +85,7 @@ public final class ProcessBench {
 
     void measure(int runs) throws Exception {
         var execTrue = new Stats("exec `true` through the API", "ms");
+        var execAgent = new Stats("the same exec straight to the host agent (gRPC, no control plane)", "ms");
         var spawn = new Stats("floor: the guest spawning `/bin/true` (shell loop of " + LOOP + ")", "ms");
         var start = new Stats("background process start through the API", "ms");
         var echo = new Stats("terminal: keystroke to its echo over the socket", "ms");
@@ -97,6 +100,9 @@ public final class ProcessBench {
             long t0 = System.nanoTime();
             api.execTrue(id);
             execTrue.add(ms(t0));
+            t0 = System.nanoTime();
+            agent.execTrue(id);
+            execAgent.add(ms(t0));
             // The loop's own time, measured inside the guest, per spawn: what a spawn costs there.
             JsonNode r = exec("s=$(date +%s%N); i=0; while [ $i -lt " + LOOP
                     + " ]; do /bin/true; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/" + LOOP + " ))");
@@ -126,7 +132,7 @@ public final class ProcessBench {
         Stats.table(
                 "Processes, terminal and file system through the API (" + runs + " runs; the floors are"
                         + " measured in the same run)",
-                List.of(execTrue, spawn, start, echo, list, watch));
+                List.of(execTrue, execAgent, spawn, start, echo, list, watch));
     }
 
     private WebSocket socket(String pathAndQuery, LinkedBlockingQueue<Object> into) throws Exception {

@@ -11,7 +11,8 @@ public sealed interface ProcessEvent {
     /** Output of a process that runs on a terminal (stdout and stderr are one stream there). */
     record Terminal(byte[] data) implements ProcessEvent {}
 
-    record Exited(int exitCode, boolean timedOut, boolean killed) implements ProcessEvent {}
+    /** The process ended: its exit code, or 128 + N when signal N killed it. */
+    record Exited(int exitCode) implements ProcessEvent {}
 
     record Failed(String message) implements ProcessEvent {}
 

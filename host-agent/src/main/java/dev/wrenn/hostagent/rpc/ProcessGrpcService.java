@@ -139,11 +139,7 @@ public final class ProcessGrpcService extends ProcessServiceGrpc.ProcessServiceI
             case ProcessEvent.Stdout o -> b.setStdout(ByteString.copyFrom(o.data()));
             case ProcessEvent.Stderr o -> b.setStderr(ByteString.copyFrom(o.data()));
             case ProcessEvent.Terminal o -> b.setPty(ByteString.copyFrom(o.data()));
-            case ProcessEvent.Exited x ->
-                b.setExit(ProcessExited.newBuilder()
-                        .setExitCode(x.exitCode())
-                        .setTimedOut(x.timedOut())
-                        .setKilled(x.killed()));
+            case ProcessEvent.Exited x -> b.setExit(ProcessExited.newBuilder().setExitCode(x.exitCode()));
             case ProcessEvent.Failed f -> b.setError(f.message());
         }
         return b.build();

@@ -158,11 +158,11 @@ public final class EnvdProcesses {
             JsonNode x = e.path("end");
             String error = x.path("error").asString("");
             if (x.path("exited").asBoolean(false))
-                return new ProcessEvent.Exited(x.path("exitCode").asInt(-1), false, false);
+                return new ProcessEvent.Exited(x.path("exitCode").asInt(-1));
             if (!error.isEmpty()) return new ProcessEvent.Failed(error);
             // Killed by a signal: envd says so in words (Go's); the platform reports 128+N, as a shell does.
             int signal = ExitSignals.number(x.path("status").asString(""));
-            return new ProcessEvent.Exited(signal > 0 ? 128 + signal : -1, false, false);
+            return new ProcessEvent.Exited(signal > 0 ? 128 + signal : -1);
         }
         if (e.has("keepalive")) return null;
         return new ProcessEvent.Failed("unexpected process event from the guest: " + e);

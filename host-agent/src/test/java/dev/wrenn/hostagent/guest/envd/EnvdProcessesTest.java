@@ -26,13 +26,13 @@ class EnvdProcessesTest {
         assertThat(((ProcessEvent.Terminal) parse("{\"data\":{\"pty\":\"G1s=\"}}")).data())
                 .containsExactly(0x1b, '[');
         assertThat(parse("{\"end\":{\"exitCode\":3,\"exited\":true,\"status\":\"exit status 3\"}}"))
-                .isEqualTo(new ProcessEvent.Exited(3, false, false));
+                .isEqualTo(new ProcessEvent.Exited(3));
         assertThat(parse("{\"keepalive\":{}}")).isNull();
         // Death by signal: envd words it as Go does; the platform reports 128+N like a shell.
         assertThat(parse("{\"end\":{\"exitCode\":-1,\"exited\":false,\"status\":\"signal: terminated\"}}"))
-                .isEqualTo(new ProcessEvent.Exited(143, false, false));
+                .isEqualTo(new ProcessEvent.Exited(143));
         assertThat(parse("{\"end\":{\"exitCode\":-1,\"exited\":false,\"status\":\"signal: killed\"}}"))
-                .isEqualTo(new ProcessEvent.Exited(137, false, false));
+                .isEqualTo(new ProcessEvent.Exited(137));
     }
 
     @Test
