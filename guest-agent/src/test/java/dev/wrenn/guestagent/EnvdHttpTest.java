@@ -317,6 +317,12 @@ class EnvdHttpTest {
         assertThat(sized.statusCode()).isEqualTo(200);
         assertThat(sized.headers().firstValueAsLong("Content-Length")).hasValue(1000);
         assertThat(sized.body()).hasSize(1000);
+        Path empty = dir.resolve("empty.bin");
+        Files.write(empty, new byte[0]);
+        var none = send(
+                req("/files?path=" + AgentHarness.q(empty.toString())).GET().build());
+        assertThat(none.statusCode()).isEqualTo(200);
+        assertThat(none.headers().firstValueAsLong("Content-Length")).hasValue(0);
         // /proc files report size 0 and are generated as they are read.
         var generated = send(req("/files?path=/proc/self/status").GET().build());
         assertThat(generated.statusCode()).isEqualTo(200);

@@ -59,13 +59,19 @@ final class FileTransfer {
         try (in) {
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
             ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + path.getFileName() + "\"");
-            // A size the file reports is sent as Content-Length (the host passes it on to API clients); a file
-            // that reports 0 may still have content (/proc, /sys), so it streams chunked to its end.
+            // A size the file reports is sent as Content-Length (the host passes it on to API clients). A file
+            // that reports 0 may still have content (/proc, /sys): it is empty only if a first read says so,
+            // else it streams chunked to its end.
             long size = Files.size(path);
-            ex.sendResponseHeaders(200, size > 0 ? size : 0);
+            byte[] first = size > 0 ? null : in.readNBytes(64 * 1024);
+            ex.sendResponseHeaders(200, size > 0 ? size : first.length == 0 ? -1 : 0);
             try (OutputStream out = ex.getResponseBody()) {
-                if (size > 0) copyExactly(in, out, size, path);
-                else in.transferTo(out);
+                if (size > 0) {
+                    copyExactly(in, out, size, path);
+                } else {
+                    out.write(first);
+                    in.transferTo(out);
+                }
             }
         }
     }
