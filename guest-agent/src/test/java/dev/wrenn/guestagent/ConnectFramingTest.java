@@ -10,30 +10,11 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Connect protocol itself: content types, error statuses, envelopes read in pieces, end-of-stream. */
-class ConnectFramingTest {
-    @TempDir
-    Path dir;
-
-    EnvdHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new EnvdHarness(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class ConnectFramingTest extends EnvdTestCase {
     private HttpResponse<String> raw(String method, String contentType, String body, String... headers)
             throws Exception {
         var b = HttpRequest.newBuilder(h.agent.uri("/" + method))

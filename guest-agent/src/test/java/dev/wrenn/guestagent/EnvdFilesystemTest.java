@@ -8,28 +8,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** filesystem.Filesystem over the envd protocol. */
-class EnvdFilesystemTest {
-    @TempDir
-    Path dir;
-
-    EnvdHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new EnvdHarness(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class EnvdFilesystemTest extends EnvdTestCase {
     @SuppressWarnings("unchecked")
     private Map<String, Object> entry(String method, Map<String, Object> req) throws Exception {
         return (Map<String, Object>)

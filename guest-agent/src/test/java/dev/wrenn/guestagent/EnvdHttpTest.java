@@ -15,28 +15,10 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** envd's plain HTTP endpoints. */
-class EnvdHttpTest {
-    @TempDir
-    Path dir;
-
-    EnvdHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new EnvdHarness(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class EnvdHttpTest extends EnvdTestCase {
     private HttpRequest.Builder req(String pathAndQuery) {
         return h.agent.request(pathAndQuery);
     }

@@ -8,28 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** How Process.Start starts a command (posix_spawn, setpriv for another user), over the envd protocol. */
-class EnvdLaunchTest {
-    @TempDir
-    Path dir;
-
-    EnvdHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new EnvdHarness(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class EnvdLaunchTest extends EnvdTestCase {
     @Test
     void commandsThatCannotRunEndAsInAShellAndScriptsWithoutAnInterpreterLineRun() throws Exception {
         var missing = h.run(cmd(dir + "/missing"));

@@ -9,32 +9,13 @@ import static dev.wrenn.guestagent.EnvdHarness.sh;
 import static dev.wrenn.guestagent.EnvdHarness.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** process.Process over the envd protocol, against the agent in-process over real HTTP. */
-class EnvdProcessTest {
-    @TempDir
-    Path dir;
-
-    EnvdHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new EnvdHarness(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class EnvdProcessTest extends EnvdTestCase {
     @Test
     void startStreamsStartDataAndEnd() throws Exception {
         try (var s = h.rpc.stream("process.Process/Start", sh("echo out; echo err >&2; exit 3"))) {

@@ -9,28 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Processes on a pseudo-terminal: echo, controlling terminal, resize, and the size checks. */
-class EnvdPtyTest {
-    @TempDir
-    Path dir;
-
-    EnvdHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new EnvdHarness(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class EnvdPtyTest extends EnvdTestCase {
     static Map<String, Object> withPty(Map<String, Object> req, int cols, int rows) {
         req.put("pty", Map.of("size", Map.of("cols", cols, "rows", rows)));
         return req;

@@ -16,29 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** POST /files's Wrenn extensions: the {@code mode} parameter and atomic replacement of the target. */
-class EnvdUploadTest {
+class EnvdUploadTest extends EnvdTestCase {
     private static final String BOUNDARY = "wrenn-upload-test";
-
-    @TempDir
-    Path dir;
-
-    EnvdHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new EnvdHarness(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
 
     private HttpResponse<String> raw(Path target, String query, String content) throws Exception {
         return h.agent.http.send(
