@@ -44,10 +44,7 @@ public final class WatchSocket {
 
     private final class Session implements SocketRoute.Session {
         private final WsContext ws;
-        /** Guarded by this, with {@link #gone}: exactly one of opened and ended closes a late watch. */
-        private FsWatch watch;
-
-        private boolean gone;
+        private final SocketRoute.Held<FsWatch> watch = new SocketRoute.Held<>();
 
         Session(WsContext ws) {
             this.ws = ws;
@@ -67,12 +64,7 @@ public final class WatchSocket {
                         "watching " + path,
                         ApiError.FILE_NOT_FOUND,
                         a -> a.filesystem().watch(id, path, recursive, user, listener()));
-                boolean left;
-                synchronized (this) {
-                    watch = w;
-                    left = gone;
-                }
-                if (left) w.close();
+                if (!watch.keep(w)) w.close();
             } catch (ApiException e) {
                 send(ws, Map.of("type", "error", "data", e.getMessage()));
                 close(ws, 1008, e.code());
@@ -81,11 +73,7 @@ public final class WatchSocket {
 
         @Override
         public void ended() {
-            FsWatch w;
-            synchronized (this) {
-                gone = true;
-                w = watch;
-            }
+            FsWatch w = watch.end();
             if (w != null) w.close();
         }
 

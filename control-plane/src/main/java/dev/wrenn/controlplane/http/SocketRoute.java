@@ -65,4 +65,28 @@ public final class SocketRoute {
         Session s = sessions.remove(id);
         if (s != null) s.ended();
     }
+
+    /**
+     * What a session obtains while it opens (an attachment, a watch), which must be let go exactly once
+     * however the opening and the socket's end race: whichever comes second lets it go.
+     */
+    public static final class Held<T> {
+        private T value;
+        private boolean ended;
+
+        /** Keeps {@code v}; false if the socket has ended already, and then the caller lets it go at once. */
+        public synchronized boolean keep(T v) {
+            if (ended) return false;
+            value = v;
+            return true;
+        }
+
+        /** The socket ended: the value to let go, or null if none came yet ({@link #keep} refuses it then). */
+        public synchronized T end() {
+            ended = true;
+            T v = value;
+            value = null;
+            return v;
+        }
+    }
 }

@@ -50,10 +50,7 @@ public final class ProcessSocket {
         private final String sandboxId;
         private final String teamId;
         private final long pid;
-        /** Guarded by this, with {@link #gone}: exactly one of opened and ended detaches a late attachment. */
-        private ProcessAttachment attachment;
-
-        private boolean gone;
+        private final SocketRoute.Held<ProcessAttachment> attachment = new SocketRoute.Held<>();
 
         Session(WsContext ws) {
             this.out = new SocketOutput(ws);
@@ -71,12 +68,7 @@ public final class ProcessSocket {
                         "attaching to a process",
                         ApiError.NOT_FOUND,
                         h -> h.processes().attach(sandboxId, pid, this));
-                boolean left;
-                synchronized (this) {
-                    attachment = a;
-                    left = gone;
-                }
-                if (left) a.detach();
+                if (!attachment.keep(a)) a.detach();
             } catch (ApiException e) {
                 out.error(e.getMessage());
                 out.close(1008, e.code());
@@ -119,11 +111,7 @@ public final class ProcessSocket {
 
         @Override
         public void ended() {
-            ProcessAttachment a;
-            synchronized (this) {
-                gone = true;
-                a = attachment;
-            }
+            ProcessAttachment a = attachment.end();
             if (a != null) a.detach();
         }
 

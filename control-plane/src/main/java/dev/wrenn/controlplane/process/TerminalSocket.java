@@ -76,12 +76,11 @@ public final class TerminalSocket {
         private final SocketOutput out;
         private final String sandboxId;
         private final String teamId;
-        /** Guarded by this, with {@link #gone}: exactly one of opened and ended hangs up. */
-        private ProcessAttachment attachment;
+        /** Exactly one of opened and ended hangs up. */
+        private final SocketRoute.Held<ProcessAttachment> attachment = new SocketRoute.Held<>();
 
         private volatile long pid;
         private volatile boolean ended;
-        private boolean gone;
         /** Completes when the shell's end has arrived, however it ended. */
         private final CompletableFuture<Void> end = new CompletableFuture<>();
 
@@ -114,12 +113,7 @@ public final class TerminalSocket {
                         "opening a terminal",
                         ApiError.NOT_FOUND,
                         h -> h.processes().start(sandboxId, request, this));
-                boolean left;
-                synchronized (this) {
-                    attachment = a;
-                    left = gone;
-                }
-                if (left) hangUp(a);
+                if (!attachment.keep(a)) hangUp(a);
             } catch (ApiException e) {
                 out.error(e.getMessage());
                 out.close(1008, e.code());
@@ -192,11 +186,7 @@ public final class TerminalSocket {
          */
         @Override
         public void ended() {
-            ProcessAttachment a;
-            synchronized (this) {
-                gone = true;
-                a = attachment;
-            }
+            ProcessAttachment a = attachment.end();
             if (a != null) hangUp(a);
         }
 
