@@ -36,7 +36,8 @@ class EnvdLaunchTest extends EnvdTestCase {
             try (var s = rpc.stream("process.Process/Start", cmd("sleep", "30"))) {
                 var c = new EnvdHarness.Collected();
                 step(s, c);
-                // the pid is the command's, not a wrapper's: setpriv execs it (soon after the start event)
+                // the pid is the command's, not a wrapper's: setpriv execs it soon after the start event. Nothing
+                // announces an exec, so /proc is polled, bounded; the assertion below says what was seen.
                 String stat = "";
                 for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until; Thread.sleep(10)) {
                     stat = Files.readString(Path.of("/proc/" + c.pid + "/stat"));

@@ -1,7 +1,6 @@
 package dev.wrenn.guestagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -166,22 +165,32 @@ class EnvdUploadTest extends EnvdTestCase {
         assertThat(Files.readString(f)).isEqualTo("old content");
     }
 
-    /** Root passes permission bits but not an immutable file: the rename over it fails, and nothing changes. */
+    /**
+     * Root passes permission bits but not an immutable file: the rename over it fails, and nothing changes. The
+     * file lives under the build directory, on the disk's file system: tmpfs (a common /tmp) has no immutable
+     * flag. The tests run as root, as the whole project's do.
+     */
     @Test
     void aTargetThatCannotBeReplacedStaysAsItWas() throws Exception {
-        assumeThat(System.getProperty("user.name")).isEqualTo("root");
-        Path f = Files.writeString(dir.resolve("immutable.txt"), "s");
-        assumeThat(new ProcessBuilder("chattr", "+i", f.toString()).start().waitFor())
-                .as("chattr +i on the test directory's file system")
+        Path own = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "immutable-")
+                .toAbsolutePath();
+        Path f = Files.writeString(own.resolve("immutable.txt"), "s");
+        var chattr = new ProcessBuilder("chattr", "+i", f.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(chattr.waitFor())
+                .as("chattr +i: %s", new String(chattr.getInputStream().readAllBytes()))
                 .isZero();
         try {
             var r = raw(f, "", "overwrite");
             assertThat(r.statusCode()).isEqualTo(500);
             assertThat(AgentHarness.json(r)).containsEntry("code", 500L);
             assertThat(Files.readString(f)).isEqualTo("s");
-            assertThat(leftovers(dir)).isEmpty();
+            assertThat(leftovers(own)).isEmpty();
         } finally {
             new ProcessBuilder("chattr", "-i", f.toString()).start().waitFor();
+            Files.deleteIfExists(f);
+            Files.deleteIfExists(own);
         }
     }
 
@@ -189,6 +198,7 @@ class EnvdUploadTest extends EnvdTestCase {
         boolean holds() throws IOException;
     }
 
+    /** Files appearing and going: nothing announces them but inotify, so this polls, bounded, failing clearly. */
     private static void awaitUntil(Condition c, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!c.holds()) {

@@ -49,13 +49,19 @@ public final class SpawnedProcess extends Process {
     private final Object lock = new Object();
     private volatile boolean reaped;
     private int exitValue;
-    private ProcessHandle handle;
+    /**
+     * Taken at construction, before anyone can reap the child (only {@link #awaitExit} does, later): the handle
+     * knows the start time, so it stays the child's and never a later owner's of the pid.
+     */
+    private final ProcessHandle handle;
 
     private SpawnedProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr) {
         this.pid = pid;
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
+        // An unreaped child, even a zombie, is in /proc: a missing one means the pid was never ours.
+        this.handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
     }
 
     static SpawnedProcess onPipes(int pid, FileOutputStream stdin, FileInputStream stdout, FileInputStream stderr) {
@@ -72,7 +78,6 @@ public final class SpawnedProcess extends Process {
 
     /** Blocks the spawning platform thread until the child exits, then reaps it and publishes the value. */
     void awaitExit() {
-        handle();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.captureState(a);
             MemorySegment info = a.allocate(SIGINFO_BYTES, 8);
@@ -185,28 +190,17 @@ public final class SpawnedProcess extends Process {
         return true;
     }
 
-    /** Taken before the reap (a handle knows its start time), so it is the child's and not a later owner's. */
     @Override
     public ProcessHandle toHandle() {
-        ProcessHandle h = handle();
-        if (h == null) throw new UnsupportedOperationException("no handle for process " + pid);
-        return h;
-    }
-
-    private ProcessHandle handle() {
-        synchronized (lock) {
-            if (handle == null && !reaped) handle = ProcessHandle.of(pid).orElse(null);
-            return handle;
-        }
+        return handle;
     }
 
     /** Through the handle: the JDK checks the start time too, and the lock keeps the reap away meanwhile. */
     private void signal(boolean force) {
         synchronized (lock) {
-            ProcessHandle h = handle();
-            if (reaped || h == null) return;
-            if (force) h.destroyForcibly();
-            else h.destroy();
+            if (reaped) return;
+            if (force) handle.destroyForcibly();
+            else handle.destroy();
         }
     }
 
