@@ -12,6 +12,24 @@ import tools.jackson.databind.JsonNode;
 final class FsCommands {
     private FsCommands() {}
 
+    /** The sandbox and the path most file-system commands act on. */
+    static final class Target {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "PATH", description = "An absolute path.")
+        String path;
+
+        /** The route {@code rest} of this sandbox's file system. */
+        String route(String rest) {
+            return fs(id, rest);
+        }
+
+        String query() {
+            return "?path=" + ProcessCommands.enc(path);
+        }
+    }
+
     private static String fs(String id, String rest) {
         return "/v1/sandboxes/" + ProcessCommands.enc(id) + "/fs/" + rest;
     }
@@ -38,15 +56,12 @@ final class FsCommands {
         @Option(names = "--depth", defaultValue = "1", description = "Levels to list (default: ${DEFAULT-VALUE}).")
         int depth;
 
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
-        @Parameters(index = "1", paramLabel = "PATH", description = "An absolute path.")
-        String path;
+        @Mixin
+        Target target;
 
         @Override
         public Integer call() {
-            var list = api.client().getJson(fs(id, "list?path=" + ProcessCommands.enc(path) + "&depth=" + depth));
+            var list = api.client().getJson(target.route("list" + target.query() + "&depth=" + depth));
             if (api.json) System.out.println(list);
             else list.forEach(FsCommands::print);
             return 0;
@@ -58,15 +73,12 @@ final class FsCommands {
         @Mixin
         ApiOptions api;
 
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
-        @Parameters(index = "1", paramLabel = "PATH")
-        String path;
+        @Mixin
+        Target target;
 
         @Override
         public Integer call() {
-            var e = api.client().getJson(fs(id, "stat?path=" + ProcessCommands.enc(path)));
+            var e = api.client().getJson(target.route("stat" + target.query()));
             if (api.json) System.out.println(e);
             else print(e);
             return 0;
@@ -78,15 +90,12 @@ final class FsCommands {
         @Mixin
         ApiOptions api;
 
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
-        @Parameters(index = "1", paramLabel = "PATH")
-        String path;
+        @Mixin
+        Target target;
 
         @Override
         public Integer call() {
-            api.client().postJson(fs(id, "mkdir"), Map.of("path", path));
+            api.client().postJson(target.route("mkdir"), Map.of("path", target.path));
             return 0;
         }
     }
@@ -117,15 +126,12 @@ final class FsCommands {
         @Mixin
         ApiOptions api;
 
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
-        @Parameters(index = "1", paramLabel = "PATH")
-        String path;
+        @Mixin
+        Target target;
 
         @Override
         public Integer call() {
-            api.client().postJson(fs(id, "remove"), Map.of("path", path));
+            api.client().postJson(target.route("remove"), Map.of("path", target.path));
             return 0;
         }
     }
