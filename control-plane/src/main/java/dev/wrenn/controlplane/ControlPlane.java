@@ -135,7 +135,7 @@ public final class ControlPlane implements AutoCloseable {
                         java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()),
                         sandboxService::tryWithLock);
             }
-            var app = HttpApp.create(config, new HttpMetrics(), routes -> {
+            var app = HttpApp.create(config, new HttpMetrics(), null, routes -> {
                 authRoutes.register(routes);
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
