@@ -169,6 +169,11 @@ public final class ControlPlane implements AutoCloseable {
         return http.port();
     }
 
+    /** The HTTPS port, or -1 when no certificate is configured. */
+    public int tlsPort() {
+        return HttpApp.tlsPort(http);
+    }
+
     public ControlPlaneConfig config() {
         return config;
     }
