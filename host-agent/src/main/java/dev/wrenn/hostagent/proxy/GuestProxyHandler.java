@@ -87,11 +87,15 @@ final class GuestProxyHandler extends ProxyHandler {
                     target.sandboxId(),
                     target.port());
         }
+        Sandbox.GuestRoute guest;
         try {
-            return new Route(target, sandboxes.route(target.sandboxId()));
+            guest = sandboxes.route(target.sandboxId());
         } catch (SandboxException e) {
             throw ProxyError.notRunning(target.sandboxId());
         }
+        // Its VM died and the agent has not noticed yet: nothing there answers.
+        if (guest.exchanges().isClosed()) throw ProxyError.notRunning(target.sandboxId());
+        return new Route(target, guest);
     }
 
     private static Route routeOf(Request request) {
@@ -116,9 +120,18 @@ final class GuestProxyHandler extends ProxyHandler {
                 super.newProxyToServerRequest(request, uri).tag(exchanges);
         // Once per incarnation: its pooled connections go with it.
         exchanges.afterClose(this, () -> dropConnections(exchanges));
-        // If the sandbox already stopped, this aborts at once and the send below fails with the reason.
-        exchanges.add(request, toGuest::abort);
         return toGuest;
+    }
+
+    /**
+     * Tracked only once sent: Jetty's client never reports the end of a request aborted before its send, so
+     * an incarnation that ends in between must abort a request that is already on its way.
+     */
+    @Override
+    protected void sendProxyToServerRequest(
+            Request request, org.eclipse.jetty.client.Request toGuest, Response response, Callback callback) {
+        super.sendProxyToServerRequest(request, toGuest, response, callback);
+        routeOf(request).guest().exchanges().add(request, toGuest::abort);
     }
 
     /** The client's headers as they are (Host included), less the proxy's own three. */

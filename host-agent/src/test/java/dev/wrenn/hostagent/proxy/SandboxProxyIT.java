@@ -9,6 +9,8 @@ import dev.wrenn.proto.hostagent.v1.ExecRequest;
 import dev.wrenn.proto.hostagent.v1.ExecResponse;
 import dev.wrenn.proto.hostagent.v1.GetSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.HealthRequest;
+import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.Sandbox;
 import dev.wrenn.proto.hostagent.v1.SandboxMetrics;
 import io.grpc.Status;
@@ -213,9 +215,10 @@ class SandboxProxyIT {
             byte[] buf = new byte[1 << 16];
             for (int k; (k = in.read(buf)) > 0; n += k) down.update(buf, 0, k);
         }
+        String sent = up.sha256();
         assertThat(n).isEqualTo(size);
-        assertThat(HexFormat.of().formatHex(down.digest())).isEqualTo(up.sha256());
-        assertThat(exec("sha256sum " + path).getStdout().toStringUtf8()).startsWith(up.sha256());
+        assertThat(HexFormat.of().formatHex(down.digest())).isEqualTo(sent);
+        assertThat(exec("sha256sum " + path).getStdout().toStringUtf8()).startsWith(sent + " ");
         exec("rm -f " + path);
     }
 
@@ -291,24 +294,10 @@ class SandboxProxyIT {
     @Test
     @Order(20)
     void destroyingTheSandboxEndsItsOpenStreams() throws Exception {
-        HttpResponse<InputStream> r = proxy.http.send(
-                proxy.start(ID, GUEST_TOKEN, "echo started; sleep 600"), HttpResponse.BodyHandlers.ofInputStream());
-        InputStream in = r.body();
-        assertThat(untilStdout(in)).isEqualTo("started\n");
+        InputStream in = openStream(ID);
         fx.destroy(ID);
-        // The stream breaks off: no end-of-stream envelope, an EOF or a reset (the wait is a hang guard).
-        CompletableFuture<Throwable> end = CompletableFuture.supplyAsync(() -> {
-            try {
-                while (true) if (ProxyClient.next(in).endOfStream()) return null;
-            } catch (IOException e) {
-                return e;
-            }
-        });
-        assertThat(end.get(60, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
-        in.close();
-        HttpResponse<String> after = send(proxy.to(ID, 49983, "/health").GET().build());
-        assertThat(after.statusCode()).isEqualTo(502);
-        assertThat(json(after).path("message").asString()).isEqualTo("sandbox " + ID + " is not running");
+        assertBrokenOff(in);
+        assertNotRunning(ID);
         // Nothing of the agent still holds a connection to the slot: neither the aborted exchange nor a pooled
         // one (closed sockets the kernel still winds down, FIN-WAIT or TIME-WAIT, are not ours any more).
         Process ss = new ProcessBuilder(
@@ -318,6 +307,70 @@ class SandboxProxyIT {
         String open = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(ss.waitFor()).as(open).isZero();
         assertThat(open).isBlank();
+    }
+
+    @Test
+    @Order(21)
+    void pausingTheSandboxOrLosingItsVmEndsOpenStreamsToo() throws Exception {
+        String id = "proxy-it-2";
+        fx.blocking
+                .withDeadlineAfter(300, TimeUnit.SECONDS)
+                .createSandbox(CreateSandboxRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setMemoryMb(512)
+                        .setToken(GUEST_TOKEN)
+                        .build());
+        InputStream beforePause = openStream(id);
+        fx.blocking
+                .withDeadlineAfter(300, TimeUnit.SECONDS)
+                .pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(id).build());
+        assertBrokenOff(beforePause);
+        assertNotRunning(id);
+        assertThatThrownBy(() -> fx.blocking.getSandboxMetrics(
+                        GetSandboxRequest.newBuilder().setSandboxId(id).build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        Sandbox resumed = fx.blocking
+                .withDeadlineAfter(300, TimeUnit.SECONDS)
+                .resumeSandbox(
+                        ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+        // The new incarnation (new slot, new VMM) is what the proxy reaches now.
+        assertThat(send(proxy.to(id, 49983, "/health").GET().build()).statusCode())
+                .isEqualTo(204);
+        InputStream beforeDeath = openStream(id);
+        ProcessHandle.of(resumed.getVmmPid()).orElseThrow().destroyForcibly();
+        assertBrokenOff(beforeDeath);
+        assertNotRunning(id);
+        fx.destroy(id);
+    }
+
+    /** A process stream through the proxy that has produced its first line and then stays open. */
+    static InputStream openStream(String id) throws Exception {
+        HttpResponse<InputStream> r = proxy.http.send(
+                proxy.start(id, GUEST_TOKEN, "echo started; sleep 600"), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(untilStdout(r.body())).isEqualTo("started\n");
+        return r.body();
+    }
+
+    /** The stream breaks off: no end-of-stream envelope but an EOF or a reset (the wait is a hang guard). */
+    static void assertBrokenOff(InputStream in) throws Exception {
+        CompletableFuture<Throwable> end = CompletableFuture.supplyAsync(() -> {
+            try {
+                while (true) if (ProxyClient.next(in).endOfStream()) return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        assertThat(end.get(60, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+        in.close();
+    }
+
+    static void assertNotRunning(String id) throws Exception {
+        HttpResponse<String> r = send(proxy.to(id, 49983, "/health").GET().build());
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(json(r).path("message").asString()).isEqualTo("sandbox " + id + " is not running");
     }
 
     /** Reads envelopes until a stdout event; other events (start, keepalive) are skipped. */
@@ -430,6 +483,7 @@ class SandboxProxyIT {
             return n;
         }
 
+        /** Once all was read (the digest is final after this). */
         String sha256() {
             return HexFormat.of().formatHex(digest.digest());
         }
