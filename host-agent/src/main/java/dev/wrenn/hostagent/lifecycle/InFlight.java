@@ -63,20 +63,25 @@ public final class InFlight {
         return ended != null;
     }
 
-    /** Aborts everything in flight with {@code reason}, then runs the hooks. Idempotent. */
-    public void close(String reason) {
+    /** Aborts everything in flight with {@code reason}, then runs the hooks; returns how many it aborted. */
+    public int close(String reason) {
         synchronized (this) {
-            if (ended != null) return;
+            if (ended != null) return 0;
             ended = new EndedException(reason);
         }
+        int aborted = 0;
         for (Object key : open.keySet()) {
             Consumer<EndedException> abort = open.remove(key);
-            if (abort != null) abort.accept(ended);
+            if (abort != null) {
+                abort.accept(ended);
+                aborted++;
+            }
         }
         for (Object key : afterClose.keySet()) {
             Runnable hook = afterClose.remove(key);
             if (hook != null) hook.run();
         }
+        return aborted;
     }
 
     @Override

@@ -18,6 +18,8 @@ import dev.wrenn.hostagent.vm.Vm;
  * rebuilt by resume.
  */
 public final class Sandbox {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
+
     public record Timing(long totalMs, long prepareMs, long bootMs) {}
 
     /**
@@ -29,9 +31,14 @@ public final class Sandbox {
         static Live of(String id, NetworkSlot slot, Vm vm, GuestAgentClient client, Teardown runtime) {
             InFlight exchanges = new InFlight("sandbox " + id);
             // Newest first: the exchanges end before the VM and its network go.
-            runtime.add("proxied exchanges", () -> exchanges.close("sandbox " + id + " stopped running"));
-            vm.onExit().thenRun(() -> exchanges.close("the VM of sandbox " + id + " exited"));
+            runtime.add(
+                    "proxied exchanges", () -> logAborted(id, exchanges.close("sandbox " + id + " stopped running")));
+            vm.onExit().thenRun(() -> logAborted(id, exchanges.close("the VM of sandbox " + id + " exited")));
             return new Live(slot, vm, client, runtime, exchanges);
+        }
+
+        private static void logAborted(String id, int n) {
+            if (n > 0) log.info("sandbox {}: {} proxied exchange(s) aborted", id, n);
         }
     }
 

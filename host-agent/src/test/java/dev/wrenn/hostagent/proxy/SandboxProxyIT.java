@@ -71,7 +71,12 @@ class SandboxProxyIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (fx != null) fx.close();
+        if (fx == null) return;
+        fx.close();
+        // Closing the agent stops the proxy's server and its client to the guests, threads and all.
+        assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
+                .noneMatch(n -> n.startsWith("sandbox-proxy"));
     }
 
     static ExecResponse exec(String script) {
