@@ -3,6 +3,7 @@ package dev.wrenn.hostagent;
 import dev.wrenn.hostagent.host.HostTool;
 import dev.wrenn.hostagent.network.HostFirewall;
 import dev.wrenn.hostagent.network.SlotAddressing;
+import dev.wrenn.hostagent.proxy.SandboxProxy;
 import dev.wrenn.hostagent.rpc.FilesystemGrpcService;
 import dev.wrenn.hostagent.rpc.HostAgentGrpcService;
 import dev.wrenn.hostagent.rpc.ProcessGrpcService;
@@ -38,6 +39,7 @@ public final class HostAgent implements AutoCloseable {
 
     private final HostAgentConfig config;
     private final Server server;
+    private final SandboxProxy proxy;
     private final SandboxManager sandboxes;
     private final HostFirewall firewall;
     private final ExecutorService executor;
@@ -46,11 +48,13 @@ public final class HostAgent implements AutoCloseable {
     private HostAgent(
             HostAgentConfig config,
             Server server,
+            SandboxProxy proxy,
             SandboxManager sandboxes,
             HostFirewall firewall,
             ExecutorService executor) {
         this.config = config;
         this.server = server;
+        this.proxy = proxy;
         this.sandboxes = sandboxes;
         this.firewall = firewall;
         this.executor = executor;
@@ -108,21 +112,30 @@ public final class HostAgent implements AutoCloseable {
                     new TemplateStore(config.dataDir().resolve("templates"), engine.disks()));
             manager.adopt(reclaimed.paused(), reclaimed.running());
             manager.collectTemplates();
+            SandboxProxy proxy = SandboxProxy.start(config.bindAddress(), config.proxyPort(), config.token(), manager);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))
-                    .executor(executor)
-                    .maxInboundMessageSize(8 << 20)
-                    .addService(withToken(config, new HostAgentGrpcService(manager, VERSION)))
-                    .addService(withToken(config, new ProcessGrpcService(manager)))
-                    .addService(withToken(config, new FilesystemGrpcService(manager)))
-                    .build()
-                    .start();
+            Server server;
+            try {
+                server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))
+                        .executor(executor)
+                        .maxInboundMessageSize(8 << 20)
+                        .addService(withToken(config, new HostAgentGrpcService(manager, VERSION, proxy.port())))
+                        .addService(withToken(config, new ProcessGrpcService(manager)))
+                        .addService(withToken(config, new FilesystemGrpcService(manager)))
+                        .build()
+                        .start();
+            } catch (IOException | RuntimeException e) {
+                proxy.close();
+                executor.close();
+                throw e;
+            }
             log.info(
-                    "host agent {} listening on {}:{} (engine {}, accel {}, images {}, data {}, slots {}, prefix {})"
-                            + " in {} ms",
+                    "host agent {} listening on {}:{}, sandbox proxy on port {} (engine {}, accel {}, images {},"
+                            + " data {}, slots {}, prefix {}) in {} ms",
                     VERSION,
                     config.bindAddress(),
                     server.getPort(),
+                    proxy.port(),
                     engine.name(),
                     accel.accel().qemuName(),
                     config.imageDir(),
@@ -130,7 +143,7 @@ public final class HostAgent implements AutoCloseable {
                     addressing.cidr(),
                     config.prefix(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return new HostAgent(config, server, manager, firewall, executor);
+            return new HostAgent(config, server, proxy, manager, firewall, executor);
         } catch (IOException | RuntimeException e) {
             // Adopted sandboxes outlive a failed start (the next start adopts them again); so must the
             // tables that isolate them.
@@ -148,6 +161,11 @@ public final class HostAgent implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The sandbox proxy's port (docs/host-agent.md). */
+    public int proxyPort() {
+        return proxy.port();
     }
 
     public HostAgentConfig config() {
@@ -171,10 +189,19 @@ public final class HostAgent implements AutoCloseable {
         if (closed) return;
         closed = true;
         server.shutdownNow();
+        closeProxy();
         executor.close();
         log.info(
                 "host agent stopped serving; {} sandbox(es) left for the next start to adopt",
                 sandboxes.list().size());
+    }
+
+    private void closeProxy() {
+        try {
+            proxy.close();
+        } catch (RuntimeException e) {
+            log.warn("{}", e.getMessage());
+        }
     }
 
     @Override
@@ -182,7 +209,9 @@ public final class HostAgent implements AutoCloseable {
         if (closed) return;
         closed = true;
         server.shutdown();
+        // Destroying the sandboxes ends what the proxy relays to them; then the proxy goes.
         sandboxes.close();
+        closeProxy();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow();
         } catch (InterruptedException e) {

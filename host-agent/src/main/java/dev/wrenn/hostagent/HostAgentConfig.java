@@ -13,12 +13,15 @@ import java.time.Duration;
  * @param slotCidr private range carved into /30 network slots
  * @param memoryBudgetMb guest memory all sandboxes together may use
  * @param vcpuOvercommit how many vCPUs per host core all sandboxes together may have
- * @param token shared secret every gRPC call must carry ({@code authorization: Bearer <token>}); required
- *     unless the agent listens on loopback only
+ * @param proxyPort TCP port of the sandbox proxy (HTTP, on {@code bindAddress} like gRPC); 0: a free one
+ * @param token shared secret every gRPC call must carry ({@code authorization: Bearer <token>}), and every
+ *     request to the sandbox proxy ({@code X-Wrenn-Host-Token}); required unless the agent listens on loopback
+ *     only
  */
 public record HostAgentConfig(
         String bindAddress,
         int port,
+        int proxyPort,
         Path dataDir,
         Path imageDir,
         String prefix,
@@ -34,8 +37,13 @@ public record HostAgentConfig(
         java.util.Optional<String> token) {
 
     public static final int DEFAULT_PORT = 50051;
+    /** The sandbox proxy's port: the gRPC port's neighbour. */
+    public static final int DEFAULT_PROXY_PORT = 50052;
 
     public HostAgentConfig {
+        if (proxyPort < 0 || proxyPort > 65535) {
+            throw new IllegalArgumentException("proxy port must be 0..65535, got " + proxyPort);
+        }
         if (prefix == null || !prefix.matches("[a-z][a-z0-9]{0,4}-")) {
             throw new IllegalArgumentException("prefix must be 2-6 characters [a-z0-9] ending in '-', got " + prefix);
         }
@@ -68,6 +76,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 "127.0.0.1",
                 DEFAULT_PORT,
+                proxyPortFromEnv(),
                 data,
                 data.resolve("images"),
                 prefix,
@@ -83,6 +92,19 @@ public record HostAgentConfig(
                 token);
     }
 
+    /** WRENN_PROXY_PORT, else {@link #DEFAULT_PROXY_PORT}. */
+    static int proxyPortFromEnv() {
+        String v = System.getenv("WRENN_PROXY_PORT");
+        if (v == null || v.isBlank()) return DEFAULT_PROXY_PORT;
+        try {
+            int p = Integer.parseInt(v.trim());
+            if (p >= 0 && p <= 65535) return p;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("WRENN_PROXY_PORT must be a port number 0..65535, got '" + v + "'");
+    }
+
     public Path sandboxesDir() {
         return dataDir.resolve("host-agent").resolve("sandboxes");
     }
@@ -90,6 +112,28 @@ public record HostAgentConfig(
     public HostAgentConfig withPort(int p) {
         return new HostAgentConfig(
                 bindAddress,
+                p,
+                proxyPort,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token);
+    }
+
+    /** The sandbox proxy's port (0: a free one, as tests and embedded agents want). */
+    public HostAgentConfig withProxyPort(int p) {
+        return new HostAgentConfig(
+                bindAddress,
+                port,
                 p,
                 dataDir,
                 imageDir,
@@ -106,11 +150,15 @@ public record HostAgentConfig(
                 token);
     }
 
-    /** Where gRPC listens: "0.0.0.0" for a multi-host setup, "127.0.0.1" when embedded in one process. */
+    /**
+     * Where gRPC and the sandbox proxy listen: "0.0.0.0" for a multi-host setup, "127.0.0.1" when embedded in
+     * one process.
+     */
     public HostAgentConfig withBindAddress(String address) {
         return new HostAgentConfig(
                 address,
                 port,
+                proxyPort,
                 dataDir,
                 imageDir,
                 prefix,
@@ -131,6 +179,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 bindAddress,
                 port,
+                proxyPort,
                 dataDir,
                 imageDir,
                 prefix,
@@ -159,6 +208,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 bindAddress,
                 port,
+                proxyPort,
                 d,
                 imageDir,
                 prefix,
@@ -178,6 +228,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 bindAddress,
                 port,
+                proxyPort,
                 dataDir,
                 d,
                 prefix,
@@ -197,6 +248,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 bindAddress,
                 port,
+                proxyPort,
                 dataDir,
                 imageDir,
                 newPrefix,
@@ -216,6 +268,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 bindAddress,
                 port,
+                proxyPort,
                 dataDir,
                 imageDir,
                 prefix,
@@ -235,6 +288,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 bindAddress,
                 port,
+                proxyPort,
                 dataDir,
                 imageDir,
                 prefix,
@@ -254,6 +308,7 @@ public record HostAgentConfig(
         return new HostAgentConfig(
                 bindAddress,
                 port,
+                proxyPort,
                 dataDir,
                 imageDir,
                 prefix,

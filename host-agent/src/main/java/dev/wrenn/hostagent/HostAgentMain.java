@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Standalone host agent: {@code HostAgentMain [--port N] [--data-dir DIR] [--image-dir DIR] [--prefix wrn-]
- * [--slot-cidr 10.214.0.0/16] [--accel auto|kvm|tcg] [--memory-budget-mb N] [--ready-timeout-ms N]
+ * Standalone host agent: {@code HostAgentMain [--port N] [--proxy-port N] [--data-dir DIR] [--image-dir DIR]
+ * [--prefix wrn-] [--slot-cidr 10.214.0.0/16] [--accel auto|kvm|tcg] [--memory-budget-mb N] [--ready-timeout-ms N]
  * [--bind ADDR]}. Runs until SIGTERM/SIGINT, then destroys its sandboxes.
  */
 public final class HostAgentMain {
@@ -23,15 +23,17 @@ public final class HostAgentMain {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: host-agent [--port N] [--data-dir DIR] [--image-dir DIR] [--prefix P-]"
-                        + " [--slot-cidr CIDR] [--accel auto|kvm|tcg] [--memory-budget-mb N]"
-                        + " [--ready-timeout-ms N] [--bind ADDR]");
+                System.out.println(
+                        "usage: host-agent [--port N] [--proxy-port N] [--data-dir DIR] [--image-dir DIR] [--prefix P-]"
+                                + " [--slot-cidr CIDR] [--accel auto|kvm|tcg] [--memory-budget-mb N]"
+                                + " [--ready-timeout-ms N] [--bind ADDR]");
                 return;
             }
             if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + a);
             String v = args[++i];
             cfg = switch (a) {
                 case "--port" -> cfg.withPort(Integer.parseInt(v));
+                case "--proxy-port" -> cfg.withProxyPort(Integer.parseInt(v));
                 case "--data-dir" -> {
                     HostAgentConfig c = cfg.withDataDir(Path.of(v));
                     yield imageDirSet ? c : c.withImageDir(Path.of(v).resolve("images"));
@@ -53,6 +55,7 @@ public final class HostAgentMain {
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "host-agent-shutdown"));
         // Tests and wrappers wait for this line.
         System.out.println("host-agent listening on port " + agent.port());
+        System.out.println("host-agent sandbox proxy listening on port " + agent.proxyPort());
         System.out.flush();
         agent.awaitTermination();
     }

@@ -54,6 +54,7 @@ public final class AgentFixture implements AutoCloseable {
     public static AgentFixture start(Path image, Path data) throws Exception {
         HostAgentConfig cfg = HostAgentConfig.defaults()
                 .withPort(0)
+                .withProxyPort(0)
                 .withDataDir(data)
                 .withImageDir(image)
                 .withNetwork(PREFIX, CIDR)

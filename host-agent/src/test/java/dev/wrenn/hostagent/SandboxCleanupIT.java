@@ -156,6 +156,8 @@ class SandboxCleanupIT {
                             "dev.wrenn.hostagent.HostAgentMain",
                             "--port",
                             "0",
+                            "--proxy-port",
+                            "0",
                             "--data-dir",
                             data.toString(),
                             "--image-dir",

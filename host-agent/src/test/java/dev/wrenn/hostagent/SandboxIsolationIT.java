@@ -86,6 +86,8 @@ class SandboxIsolationIT {
     @Test
     void guestsCannotReachEachOtherNorTheHost() throws Exception {
         int grpc = fx.agent.port();
+        // The sandbox proxy listens where gRPC does: a guest must not reach its own or another's guest through it.
+        int proxy = fx.agent.proxyPort();
         for (Sandbox[] pair : new Sandbox[][] {{a, b}, {b, a}}) {
             Sandbox from = pair[0];
             Sandbox other = pair[1];
@@ -93,8 +95,13 @@ class SandboxIsolationIT {
                     other.getSlotAddress() + ":49983",
                     other.getHostIp() + ":" + grpc,
                     from.getHostIp() + ":" + grpc,
-                    "169.254.0.22:" + grpc));
-            for (String ip : hostAddresses()) targets.add(ip + ":" + grpc);
+                    from.getHostIp() + ":" + proxy,
+                    "169.254.0.22:" + grpc,
+                    "169.254.0.22:" + proxy));
+            for (String ip : hostAddresses()) {
+                targets.add(ip + ":" + grpc);
+                targets.add(ip + ":" + proxy);
+            }
             List<String> lines = probe(from, targets);
             assertThat(lines).hasSize(targets.size());
             assertThat(lines).allSatisfy(l -> assertThat(l).contains(" closed "));

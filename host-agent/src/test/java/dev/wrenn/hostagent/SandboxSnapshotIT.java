@@ -371,9 +371,13 @@ class SandboxSnapshotIT {
                 .createSandbox(CreateSandboxRequest.newBuilder()
                         .setSandboxId("clone-4")
                         .setTemplate("tpl-it")
+                        .putEnvVars("CLONE_SETUP", "from-create")
+                        .setDefaultWorkdir("/var/tmp")
                         .build());
         assertThat(out("clone-4", "cat /root/gen2 /root/tpl /root/before"))
                 .isEqualTo("second-generation\ntemplate-file\nwritten-before-pause");
+        // A clone's guest setup travels in its one /init, with its token.
+        assertThat(out("clone-4", "echo $CLONE_SETUP; pwd")).isEqualTo("from-create\n/var/tmp");
         f.destroy("clone-4");
     }
 

@@ -1,6 +1,8 @@
 package dev.wrenn.controlplane.host;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the control plane asks of a host agent, in the control plane's own terms. The only
@@ -15,8 +17,28 @@ public interface HostAgentClient extends AutoCloseable {
     /** Identifies the host in sandbox rows. */
     String address();
 
-    /** Boots (or clones from a saved template) a VM under the caller's sandbox id. */
-    HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb);
+    /**
+     * Boots (or clones from a saved template) a VM under the caller's sandbox id, its guest set up with
+     * {@code setup} before the call returns.
+     */
+    HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, GuestSetup setup);
+
+    /** As {@link #create(String, String, int, int, GuestSetup)} with no guest setup. */
+    default HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb) {
+        return create(sandboxId, template, vcpus, memoryMb, GuestSetup.NONE);
+    }
+
+    /** One sample of a running sandbox's CPU, memory and disk use; CONFLICT unless it runs. */
+    SandboxMetrics metrics(String sandboxId);
+
+    /**
+     * The base URL of the host agent's sandbox proxy, e.g. {@code http://10.0.0.5:50052}: the host of
+     * {@link #address()} and the port the agent reports. Requests to it carry the {@link HostProxyHeaders}.
+     */
+    URI proxyUri();
+
+    /** The value of {@link HostProxyHeaders#TOKEN}: the host agent's token; empty when the agent has none. */
+    Optional<String> proxyToken();
 
     /** Stops the VM and deletes everything it had; false when the host did not know the sandbox. */
     boolean destroy(String sandboxId);

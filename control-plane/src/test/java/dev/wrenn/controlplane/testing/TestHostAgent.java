@@ -28,6 +28,7 @@ public final class TestHostAgent {
                 Path data = Files.createTempDirectory("wrenn-cp-agent");
                 agent = HostAgent.start(HostAgentConfig.defaults()
                         .withPort(0)
+                        .withProxyPort(0)
                         .withDataDir(data)
                         .withImageDir(ImageCatalog.configuredDefaultImage())
                         .withNetwork(PREFIX, CIDR)

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -121,10 +122,56 @@ public final class GuestAgentClient {
      */
     public GuestAgentClient restored(long unixMs, byte[] seed, String newToken)
             throws IOException, InterruptedException {
-        ObjectNode body = JSON.createObjectNode();
+        return restored(unixMs, seed, newToken, GuestSetup.NONE);
+    }
+
+    /** As {@link #restored(long, byte[], String)}, with a new sandbox's {@code setup} in the same call. */
+    public GuestAgentClient restored(long unixMs, byte[] seed, String newToken, GuestSetup setup)
+            throws IOException, InterruptedException {
+        ObjectNode body = setupBody(setup);
         body.put("timestamp", Instant.ofEpochMilli(unixMs).toString());
         body.put("entropySeed", HexFormat.of().formatHex(seed));
         if (newToken != null) body.put("accessToken", newToken);
+        postInit(body);
+        return newToken == null ? this : new GuestAgentClient(http, base.getHost(), base.getPort(), newToken);
+    }
+
+    /** A freshly booted guest's setup, in one {@code POST /init}; nothing is sent when it is empty. */
+    public void setUp(GuestSetup setup) throws IOException, InterruptedException {
+        if (!setup.isEmpty()) postInit(setupBody(setup));
+    }
+
+    /** One sample of the guest's CPU, memory and disk use ({@code GET /metrics}). */
+    public GuestMetrics metrics() throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
+        envdHeaders(null).forEach(b::header);
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() / 100 != 2) throw GuestAgentException.fromEnvdHttp(r.statusCode(), r.body());
+        JsonNode m = JSON.readTree(r.body());
+        return new GuestMetrics(
+                m.path("cpu_count").asInt(),
+                m.path("cpu_used_pct").asDouble(),
+                m.path("mem_used").asLong(),
+                m.path("mem_total").asLong(),
+                m.path("mem_cache").asLong(),
+                m.path("disk_used").asLong(),
+                m.path("disk_total").asLong());
+    }
+
+    private static ObjectNode setupBody(GuestSetup setup) {
+        ObjectNode body = JSON.createObjectNode();
+        if (!setup.envVars().isEmpty()) {
+            ObjectNode vars = body.putObject("envVars");
+            setup.envVars().forEach(vars::put);
+        }
+        if (setup.defaultUser() != null) body.put("defaultUser", setup.defaultUser());
+        if (setup.defaultWorkdir() != null) body.put("defaultWorkdir", setup.defaultWorkdir());
+        return body;
+    }
+
+    private void postInit(ObjectNode body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/init"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
@@ -132,6 +179,5 @@ public final class GuestAgentClient {
         envdHeaders(null).forEach(b::header);
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() / 100 != 2) throw GuestAgentException.fromEnvdHttp(r.statusCode(), r.body());
-        return newToken == null ? this : new GuestAgentClient(http, base.getHost(), base.getPort(), newToken);
     }
 }

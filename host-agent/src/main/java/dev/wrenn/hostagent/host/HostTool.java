@@ -24,7 +24,9 @@ public enum HostTool {
     TRUE("true", "coreutils", Use.RUNTIME),
     MOUNT("mount", "mount", Use.TESTS),
     UMOUNT("umount", "mount", Use.TESTS),
-    CHATTR("chattr", "e2fsprogs", Use.TESTS);
+    CHATTR("chattr", "e2fsprogs", Use.TESTS),
+    // The proxy tests check that no connection to a destroyed sandbox's slot is left open.
+    SS("ss", "iproute2", Use.TESTS);
 
     /** Whether the platform itself needs the tool, or only the test suite does. */
     public enum Use {

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import dev.wrenn.hostagent.guest.ExecCommand;
 import dev.wrenn.hostagent.guest.ExecResult;
 import dev.wrenn.hostagent.guest.GuestAgentClient;
+import dev.wrenn.hostagent.guest.GuestMetrics;
+import dev.wrenn.hostagent.guest.GuestSetup;
 import dev.wrenn.hostagent.guest.envd.EnvdFiles;
 import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.Sandbox;
@@ -32,6 +34,7 @@ import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ReadFileRequest;
 import dev.wrenn.proto.hostagent.v1.ReadFileResponse;
 import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.SandboxMetrics;
 import dev.wrenn.proto.hostagent.v1.SandboxState;
 import dev.wrenn.proto.hostagent.v1.SnapshotSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.Template;
@@ -51,18 +54,40 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
 
     private final SandboxManager manager;
     private final String version;
+    private final int proxyPort;
 
-    public HostAgentGrpcService(SandboxManager manager, String version) {
+    /** {@code proxyPort}: where this agent's sandbox proxy listens, reported by Health (0: none). */
+    public HostAgentGrpcService(SandboxManager manager, String version, int proxyPort) {
         this.manager = manager;
         this.version = version;
+        this.proxyPort = proxyPort;
     }
 
     @Override
     public void createSandbox(CreateSandboxRequest r, StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
-        Unary.answer(
-                out,
-                () -> toProto(manager.create(new SandboxManager.CreateRequest(
-                        r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken()))));
+        Unary.answer(out, () -> {
+            // Checked here, before anything is created: a bad value is INVALID_ARGUMENT.
+            var setup = new GuestSetup(r.getEnvVarsMap(), r.getDefaultUser(), r.getDefaultWorkdir());
+            return toProto(manager.create(new SandboxManager.CreateRequest(
+                    r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken(), setup)));
+        });
+    }
+
+    @Override
+    public void getSandboxMetrics(GetSandboxRequest r, StreamObserver<SandboxMetrics> out) {
+        Unary.answer(out, () -> {
+            GuestMetrics m = manager.get(r.getSandboxId()).guest().metrics();
+            return SandboxMetrics.newBuilder()
+                    .setTimestampUnixMs(System.currentTimeMillis())
+                    .setCpuCount(m.cpuCount())
+                    .setCpuUsedPct(m.cpuUsedPct())
+                    .setMemUsed(m.memUsed())
+                    .setMemTotal(m.memTotal())
+                    .setMemCache(m.memCache())
+                    .setDiskUsed(m.diskUsed())
+                    .setDiskTotal(m.diskTotal())
+                    .build();
+        });
     }
 
     @Override
@@ -216,6 +241,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     .setAccelReason(manager.engine().accel().reason())
                     .setEngine(manager.engine().name())
                     .setVersion(version)
+                    .setProxyPort(proxyPort)
                     .setCapacity(dev.wrenn.proto.hostagent.v1.Capacity.newBuilder()
                             .setTotalVcpus(c.totalVcpus())
                             .setUsedVcpus(c.usedVcpus())

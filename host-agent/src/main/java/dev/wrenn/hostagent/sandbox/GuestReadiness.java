@@ -2,6 +2,7 @@ package dev.wrenn.hostagent.sandbox;
 
 import dev.wrenn.hostagent.guest.GuestAgentClient;
 import dev.wrenn.hostagent.guest.GuestAgentException;
+import dev.wrenn.hostagent.guest.GuestSetup;
 import dev.wrenn.hostagent.vm.Vm;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -29,7 +30,12 @@ sealed interface GuestReadiness {
      * optionally a new token) doubles as the readiness probe, with no /health round trip.
      */
     static GuestReadiness restored(Duration timeout, String newToken) {
-        return new Restored(timeout, newToken);
+        return new Restored(timeout, newToken, GuestSetup.NONE);
+    }
+
+    /** As {@link #restored(Duration, String)}, a new sandbox's guest setup folded into the same call. */
+    static GuestReadiness restored(Duration timeout, String newToken, GuestSetup setup) {
+        return new Restored(timeout, newToken, setup);
     }
 
     static byte[] seed() {
@@ -55,7 +61,7 @@ sealed interface GuestReadiness {
      * Connection failures are retried until the timeout, the VM's death or a state change; an answer
      * with an error is not.
      */
-    record Restored(Duration timeout, String newToken) implements GuestReadiness {
+    record Restored(Duration timeout, String newToken, GuestSetup setup) implements GuestReadiness {
         @Override
         public GuestAgentClient await(Sandbox sb, Vm vm, GuestAgentClient client, SandboxState expected)
                 throws SandboxException, InterruptedException, IOException {
@@ -63,7 +69,7 @@ sealed interface GuestReadiness {
             byte[] seed = seed();
             while (true) {
                 try {
-                    return client.restored(System.currentTimeMillis(), seed, newToken);
+                    return client.restored(System.currentTimeMillis(), seed, newToken, setup);
                 } catch (GuestAgentException e) {
                     throw e;
                 } catch (IOException e) {

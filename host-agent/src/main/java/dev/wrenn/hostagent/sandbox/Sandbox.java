@@ -1,6 +1,7 @@
 package dev.wrenn.hostagent.sandbox;
 
 import dev.wrenn.hostagent.guest.GuestAgentClient;
+import dev.wrenn.hostagent.lifecycle.InFlight;
 import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
 import dev.wrenn.hostagent.vm.GuestImage;
@@ -17,10 +18,29 @@ import dev.wrenn.hostagent.vm.Vm;
  * rebuilt by resume.
  */
 public final class Sandbox {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
+
     public record Timing(long totalMs, long prepareMs, long bootMs) {}
 
-    /** A running incarnation: everything here is released together when the sandbox pauses or stops. */
-    record Live(NetworkSlot slot, Vm vm, GuestAgentClient client, Teardown runtime) {}
+    /**
+     * A running incarnation: everything here is released together when the sandbox pauses or stops.
+     * {@code exchanges} are what the sandbox proxy relays to it: aborted first when the incarnation is
+     * released, and when its VMM dies on its own.
+     */
+    record Live(NetworkSlot slot, Vm vm, GuestAgentClient client, Teardown runtime, InFlight exchanges) {
+        static Live of(String id, NetworkSlot slot, Vm vm, GuestAgentClient client, Teardown runtime) {
+            InFlight exchanges = new InFlight("sandbox " + id);
+            // Newest first: the exchanges end before the VM and its network go.
+            runtime.add(
+                    "proxied exchanges", () -> logAborted(id, exchanges.close("sandbox " + id + " stopped running")));
+            vm.onExit().thenRun(() -> logAborted(id, exchanges.close("the VM of sandbox " + id + " exited")));
+            return new Live(slot, vm, client, runtime, exchanges);
+        }
+
+        private static void logAborted(String id, int n) {
+            if (n > 0) log.info("sandbox {}: {} proxied exchange(s) aborted", id, n);
+        }
+    }
 
     private final SandboxIdentity identity;
     private final GuestImage image;
@@ -62,7 +82,7 @@ public final class Sandbox {
      * sees the state change and gives up).
      */
     void starting(Teardown runtime) {
-        this.live = new Live(null, null, null, runtime);
+        this.live = new Live(null, null, null, runtime, null);
     }
 
     void run(Live incarnation, Timing t) {
@@ -149,6 +169,19 @@ public final class Sandbox {
 
     public Timing timing() {
         return timing;
+    }
+
+    /** Where the sandbox proxy reaches a running sandbox's guest, and what tracks its exchanges. */
+    public record GuestRoute(String address, InFlight exchanges) {}
+
+    public GuestRoute route() throws SandboxException {
+        Live l = live;
+        if (state != SandboxState.RUNNING || l == null || l.exchanges() == null) {
+            throw new SandboxException(
+                    SandboxException.Reason.WRONG_STATE,
+                    "sandbox " + id() + " is " + state.name().toLowerCase());
+        }
+        return new GuestRoute(l.slot().slotAddress(), l.exchanges());
     }
 
     /** The guest agent of a running sandbox. */

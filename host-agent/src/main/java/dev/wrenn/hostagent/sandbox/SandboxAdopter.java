@@ -77,7 +77,7 @@ final class SandboxAdopter {
             Vm vm = engine.adopt(spec, rec.vmmPid(), rt);
             GuestAgentClient client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, sb.token());
             GuestReadiness.booted(l.settings().readyTimeout()).await(sb, vm, client, SandboxState.STARTING);
-            sb.run(new Sandbox.Live(slot, vm, client, rt), sb.timing());
+            sb.run(Sandbox.Live.of(sb.id(), slot, vm, client, rt), sb.timing());
             if (!sb.moveTo(SandboxState.RUNNING)) throw new IOException("state changed while adopting");
             log.info("adopted running sandbox {}: slot {}, VMM pid {}", sb.id(), rec.slot(), vm.pid());
         } catch (IOException | SandboxException | RuntimeException | InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.wrenn.hostagent.sandbox;
 
+import dev.wrenn.hostagent.guest.GuestSetup;
 import dev.wrenn.hostagent.network.SlotAddressing;
 import dev.wrenn.hostagent.network.SlotPool;
 import dev.wrenn.hostagent.vm.VmEngine;
@@ -33,7 +34,16 @@ public final class SandboxManager implements AutoCloseable {
             int defaultMemoryMb,
             int minMemoryMb) {}
 
-    public record CreateRequest(String id, String template, int vcpus, int memoryMb, String token) {}
+    /** {@code setup} null: none. */
+    public record CreateRequest(String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup) {
+        public CreateRequest {
+            if (setup == null) setup = GuestSetup.NONE;
+        }
+
+        public CreateRequest(String id, String template, int vcpus, int memoryMb, String token) {
+            this(id, template, vcpus, memoryMb, token, GuestSetup.NONE);
+        }
+    }
 
     private final Lifecycle lifecycle;
     private final SandboxStarter starter;

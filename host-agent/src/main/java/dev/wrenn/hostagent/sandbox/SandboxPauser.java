@@ -170,7 +170,7 @@ final class SandboxPauser {
             sb.guestWarmed();
             var timing = new Sandbox.Timing(
                     Lifecycle.ms(tReady - t0), Lifecycle.ms(tPrepared - t0), Lifecycle.ms(tReady - tPrepared));
-            sb.run(new Sandbox.Live(slot, vm, client, rt), timing);
+            sb.run(Sandbox.Live.of(id, slot, vm, client, rt), timing);
             dir.deleteOtherSnapshots(null, sb.memory().chain());
             if (!sb.moveTo(SandboxState.RUNNING))
                 throw new SandboxException(

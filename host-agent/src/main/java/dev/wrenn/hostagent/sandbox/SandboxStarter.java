@@ -92,6 +92,8 @@ final class SandboxStarter {
                 vm = l.engine().start(l.bootSpec(sb, slot, "wrenn.token=" + token), rt);
                 client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
                 client = GuestReadiness.booted(s.readyTimeout()).await(sb, vm, client, SandboxState.STARTING);
+                // The guest answers: tell it what this sandbox was asked to have, before anyone else talks to it.
+                client.setUp(req.setup());
             } else {
                 // Clone: the template's RAM mapped private (copy-on-write, faulted in lazily), its diff
                 // generations written on top, device state loaded.
@@ -99,15 +101,17 @@ final class SandboxStarter {
                 vm = ((Snapshottable) l.engine())
                         .restore(spec, template.state(), RamMode.SHARED_FILE, rt, v -> CloneMemory.apply(sb, v), null);
                 client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, template.token());
-                // The template's token is baked into its memory: every clone gets its own (same request).
-                client = GuestReadiness.restored(s.readyTimeout(), token).await(sb, vm, client, SandboxState.STARTING);
+                // The template's token is baked into its memory: every clone gets its own, and its setup, in the
+                // request that also proves the guest runs.
+                client = GuestReadiness.restored(s.readyTimeout(), token, req.setup())
+                        .await(sb, vm, client, SandboxState.STARTING);
                 sb.guestWarmed();
             }
             long tReady = System.nanoTime();
             SandboxRecords.write(dir, new RunningRecord(identity, sb.memory(), slot.index(), vm.pid()));
             var timing = new Sandbox.Timing(
                     Lifecycle.ms(tReady - t0), Lifecycle.ms(tPrepared - t0), Lifecycle.ms(tReady - tPrepared));
-            sb.run(new Sandbox.Live(slot, vm, client, rt), timing);
+            sb.run(Sandbox.Live.of(id, slot, vm, client, rt), timing);
             if (!sb.moveTo(SandboxState.RUNNING)) {
                 throw new SandboxException(
                         SandboxException.Reason.WRONG_STATE, "sandbox " + id + " was destroyed while starting");

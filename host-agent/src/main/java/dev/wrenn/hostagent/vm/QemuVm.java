@@ -38,6 +38,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<?> onExit() {
+        return process != null ? process.onExit() : handle.onExit();
+    }
+
+    @Override
     public Path consoleLog() {
         return console;
     }

@@ -8,6 +8,9 @@ public interface Vm {
 
     boolean isAlive();
 
+    /** Completes when the VMM process has exited, whoever ended it. */
+    java.util.concurrent.CompletableFuture<?> onExit();
+
     Path consoleLog();
 
     /** The last lines of the guest's serial console and the VMM's own stderr, for error messages. */

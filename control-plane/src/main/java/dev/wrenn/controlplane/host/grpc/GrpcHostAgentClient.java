@@ -4,6 +4,7 @@ import dev.wrenn.controlplane.config.HostAgentTimeouts;
 import dev.wrenn.controlplane.host.CommandOutput;
 import dev.wrenn.controlplane.host.FileDownload;
 import dev.wrenn.controlplane.host.FileUpload;
+import dev.wrenn.controlplane.host.GuestSetup;
 import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.host.HostAgentException;
 import dev.wrenn.controlplane.host.HostFilesystem;
@@ -14,10 +15,13 @@ import dev.wrenn.controlplane.host.HostTemplate;
 import dev.wrenn.controlplane.host.ProcessEvents;
 import dev.wrenn.controlplane.host.ProcessRequest;
 import dev.wrenn.controlplane.host.RunningProcess;
+import dev.wrenn.controlplane.host.SandboxMetrics;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
+import dev.wrenn.proto.hostagent.v1.GetSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.HealthRequest;
 import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc.HostAgentServiceBlockingStub;
 import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
@@ -36,6 +40,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -52,19 +57,24 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
     private final String address;
+    private final Optional<String> token;
     private final ManagedChannel channel;
+    private final ProxyAddress proxy;
     private final HostAgentTimeouts timeouts;
     private final HostProcesses processes;
     private final HostFilesystem filesystem;
 
     public GrpcHostAgentClient(String address, Optional<String> token, HostAgentTimeouts timeouts) {
         this.address = address;
+        this.token = token;
         this.timeouts = timeouts;
         var builder = NettyChannelBuilder.forTarget(address).usePlaintext().maxInboundMessageSize(MAX_MESSAGE_BYTES);
         token.ifPresent(t -> builder.intercept(bearer(t)));
         this.channel = builder.build();
         this.processes = new GrpcHostProcesses(channel, timeouts);
         this.filesystem = new GrpcHostFilesystem(channel, timeouts);
+        this.proxy = new ProxyAddress(
+                address, channel, () -> within(timeouts.call()).health(HealthRequest.getDefaultInstance()));
     }
 
     /** Adds {@code authorization: Bearer <token>} to every call, as the host agent requires. */
@@ -90,14 +100,43 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     @Override
-    public HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb) {
-        return sandbox(GrpcErrors.call(() -> within(timeouts.create())
-                .createSandbox(CreateSandboxRequest.newBuilder()
-                        .setSandboxId(sandboxId)
-                        .setTemplate(template)
-                        .setVcpus(vcpus)
-                        .setMemoryMb(memoryMb)
-                        .build())));
+    public HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, GuestSetup setup) {
+        var request = CreateSandboxRequest.newBuilder()
+                .setSandboxId(sandboxId)
+                .setTemplate(template)
+                .setVcpus(vcpus)
+                .setMemoryMb(memoryMb)
+                .putAllEnvVars(setup.envVars());
+        if (setup.accessToken() != null) request.setToken(setup.accessToken());
+        if (setup.defaultUser() != null) request.setDefaultUser(setup.defaultUser());
+        if (setup.defaultWorkdir() != null) request.setDefaultWorkdir(setup.defaultWorkdir());
+        return sandbox(GrpcErrors.call(() -> within(timeouts.create()).createSandbox(request.build())));
+    }
+
+    @Override
+    public SandboxMetrics metrics(String sandboxId) {
+        var m = GrpcErrors.call(() -> within(timeouts.call())
+                .getSandboxMetrics(
+                        GetSandboxRequest.newBuilder().setSandboxId(sandboxId).build()));
+        return new SandboxMetrics(
+                m.getTimestampUnixMs(),
+                m.getCpuCount(),
+                m.getCpuUsedPct(),
+                m.getMemUsed(),
+                m.getMemTotal(),
+                m.getMemCache(),
+                m.getDiskUsed(),
+                m.getDiskTotal());
+    }
+
+    @Override
+    public URI proxyUri() {
+        return proxy.uri();
+    }
+
+    @Override
+    public Optional<String> proxyToken() {
+        return token;
     }
 
     @Override

@@ -94,4 +94,14 @@ class GrpcHostAgentClientTest {
         assertThat(saved.vcpus()).isEqualTo(2);
         assertThat(saved.memoryMb()).isEqualTo(768);
     }
+
+    @Test
+    void theProxyHostIsTheGrpcTargetsHost() {
+        assertThat(ProxyAddress.host("10.0.0.5:50051")).isEqualTo("10.0.0.5");
+        assertThat(ProxyAddress.host("agent.internal:50051")).isEqualTo("agent.internal");
+        assertThat(ProxyAddress.host("dns:///agent.internal:50051")).isEqualTo("agent.internal");
+        assertThat(ProxyAddress.host("[fd00::5]:50051")).isEqualTo("[fd00::5]");
+        assertThat(ProxyAddress.host("fd00::5")).isEqualTo("[fd00::5]");
+        assertThat(ProxyAddress.host("agent.internal")).isEqualTo("agent.internal");
+    }
 }
