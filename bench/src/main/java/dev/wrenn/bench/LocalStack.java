@@ -36,6 +36,7 @@ final class LocalStack implements AutoCloseable {
                 .withDataDir(data)
                 .withImageDir(images)
                 .withPort(0)
+                .withProxyPort(0)
                 .withBindAddress("127.0.0.1")
                 .withNetwork(prefix, cidr)
                 .withToken(token)

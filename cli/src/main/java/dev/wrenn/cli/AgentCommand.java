@@ -26,6 +26,12 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "gRPC port; 0 picks a free one (default 50051).")
     Integer port;
 
+    @Option(
+            names = "--proxy-port",
+            paramLabel = "N",
+            description = "Port of the sandbox proxy the control plane sends guest traffic to (default 50052).")
+    Integer proxyPort;
+
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default 127.0.0.1).")
     String bind;
 
@@ -72,6 +78,7 @@ final class AgentCommand implements Callable<Integer> {
     List<String> arguments() {
         var args = new ArrayList<String>();
         add(args, "--port", port);
+        add(args, "--proxy-port", proxyPort);
         add(args, "--bind", bind);
         add(args, "--data-dir", dataDir);
         add(args, "--image-dir", imageDir);

@@ -29,6 +29,8 @@ final class Platform implements AutoCloseable {
                 .withDataDir(config.dataDir())
                 .withImageDir(images)
                 .withPort(0)
+                // The control plane learns the proxy's port from the agent's Health answer.
+                .withProxyPort(0)
                 .withBindAddress("127.0.0.1")
                 // The API's create timeout is the one a user set; the agent must not give up sooner.
                 .withReadyTimeout(config.sandboxes().timeouts().create())

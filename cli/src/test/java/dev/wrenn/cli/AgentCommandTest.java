@@ -17,6 +17,7 @@ class AgentCommandTest {
     /** A valid value for each option; an option added without one here fails the test. */
     private static final Map<String, String> SAMPLES = Map.of(
             "--port", "0",
+            "--proxy-port", "0",
             "--bind", "127.0.0.1",
             "--data-dir", "/tmp/wrenn-agent-test",
             "--image-dir", "/tmp/wrenn-agent-test/images",

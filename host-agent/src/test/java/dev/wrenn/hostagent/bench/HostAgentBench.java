@@ -113,6 +113,7 @@ public final class HostAgentBench {
         Path data = Files.createTempDirectory("wrenn-bench-");
         HostAgentConfig cfg = HostAgentConfig.defaults()
                 .withPort(0)
+                .withProxyPort(0)
                 .withDataDir(data)
                 .withImageDir(image)
                 .withNetwork(PREFIX, CIDR);

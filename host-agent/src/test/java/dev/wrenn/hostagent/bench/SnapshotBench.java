@@ -47,6 +47,7 @@ public final class SnapshotBench {
         Path data = Files.createTempDirectory("wrenn-snapbench-");
         HostAgentConfig cfg = HostAgentConfig.defaults()
                 .withPort(0)
+                .withProxyPort(0)
                 .withDataDir(data)
                 .withImageDir(TestImages.dir())
                 .withNetwork(PREFIX, CIDR)
