@@ -1,5 +1,6 @@
 package dev.wrenn.controlplane.host;
 
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -17,6 +18,32 @@ public interface HostAgentClient extends AutoCloseable {
 
     /** Boots (or clones from a saved template) a VM under the caller's sandbox id. */
     HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb);
+
+    /**
+     * As {@link #create(String, String, int, int)}, giving the guest its access token, environment and
+     * defaults. Until the host agent takes them (helper "host"), only a setup this agent can honour
+     * as it is passes: anything else is refused, never dropped.
+     */
+    default HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, GuestSetup guest) {
+        if (!guest.envVars().isEmpty() || !"root".equals(guest.defaultUser())) {
+            throw new HostAgentException(
+                    HostAgentException.Kind.INVALID,
+                    "this host agent cannot pass environment variables or a default user to the guest yet",
+                    null);
+        }
+        return create(sandboxId, template, vcpus, memoryMb);
+    }
+
+    /** A sample of the running sandbox's CPU, memory and disk use. */
+    default SandboxMetrics metrics(String sandboxId) {
+        throw new HostAgentException(
+                HostAgentException.Kind.FAILED, "this host agent does not report sandbox metrics yet", null);
+    }
+
+    /** Where this host's sandbox proxy listens: guest traffic for its sandboxes goes there. */
+    default URI proxyUri() {
+        return URI.create("http://" + address());
+    }
 
     /** Stops the VM and deletes everything it had; false when the host did not know the sandbox. */
     boolean destroy(String sandboxId);
