@@ -39,5 +39,7 @@ final class E2bErrors {
 
     static void send(Context ctx, int status, String message) {
         E2bJson.send(ctx, status, new Body(status, message));
+        // The server's own error handlers (the /v1 envelope for 404, 405, 413) must not rewrite it.
+        ctx.skipRemainingHandlers();
     }
 }

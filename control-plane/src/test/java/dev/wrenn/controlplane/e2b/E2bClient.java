@@ -41,6 +41,10 @@ final class E2bClient {
         }
     }
 
+    String apiKey() {
+        return apiKey;
+    }
+
     E2bClient withKey(String key) {
         return new E2bClient(base, key);
     }
