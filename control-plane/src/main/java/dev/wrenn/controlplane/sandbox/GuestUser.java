@@ -2,8 +2,8 @@ package dev.wrenn.controlplane.sandbox;
 
 /** The account commands run as when they name none, and where they start. */
 public enum GuestUser {
-    /** {@code /v1}'s default, as it always was. */
-    ROOT("root", "/root"),
+    /** {@code /v1}'s default, as it always was: root, and each user starting in their own home. */
+    ROOT("root", null),
     /** E2B's convention: the unprivileged {@code user} in its home. */
     USER("user", "/home/user");
 
@@ -19,7 +19,8 @@ public enum GuestUser {
         return name;
     }
 
-    public String home() {
+    /** Where commands naming no directory start, whoever runs them; null: each user's own home. */
+    public String workdir() {
         return home;
     }
 }

@@ -101,7 +101,7 @@ public final class SandboxService {
                     tokens.envd(id),
                     req.envVars(),
                     req.guestUser().account(),
-                    req.guestUser().home());
+                    req.guestUser().workdir());
             HostSandbox vm;
             try {
                 vm = agent().create(id, template.hostName(), vcpus, memoryMb, guest);
