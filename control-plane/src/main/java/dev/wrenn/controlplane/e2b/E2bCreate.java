@@ -39,12 +39,14 @@ final class E2bCreate {
 
     private E2bCreate() {}
 
-    static CreateRequest parse(JsonNode body, int defaultTimeoutSec) {
+    static CreateRequest parse(JsonNode body, int defaultTimeoutSec, int maxTimeoutSec) {
         onlyKnown(body, "", FIELDS);
         String template =
                 E2bRequests.template(E2bRequests.string(body, "templateID").orElse("base"));
         int timeout = E2bRequests.integer(body, "timeout").orElse(defaultTimeoutSec);
-        if (timeout <= 0) throw ApiException.invalid("'timeout' must be greater than 0 seconds");
+        if (timeout <= 0 || timeout > maxTimeoutSec) {
+            throw ApiException.invalid("'timeout' must be from 1 to " + maxTimeoutSec + " seconds");
+        }
         boolean autoPause = bool(body, "autoPause").orElse(false);
         E2bRequests.memoryKept(body, "autoPauseMemory");
         boolean autoResume = autoResume(field(body, "autoResume"));

@@ -61,7 +61,8 @@ final class E2bSandboxRoutes {
     }
 
     void create(Context ctx) {
-        var req = E2bCreate.parse(JsonBody.of(ctx).root(), defaultTimeoutSec);
+        var req = E2bCreate.parse(
+                JsonBody.of(ctx).root(), defaultTimeoutSec, sandboxes.limits().maxTimeoutSec());
         var created = sandboxes.create(team(ctx), req);
         E2bJson.send(ctx, 201, views.sandbox(reread(ctx, created.id())));
     }

@@ -14,7 +14,7 @@ class E2bCreateTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static dev.wrenn.controlplane.sandbox.CreateRequest parse(String body) {
-        return E2bCreate.parse(JSON.readTree(body), 300);
+        return E2bCreate.parse(JSON.readTree(body), 300, 86_400);
     }
 
     @Test
@@ -54,8 +54,9 @@ class E2bCreateTest {
     @Test
     void everyFieldWrennCannotHonourIsRefusedByName() {
         refused("{\"cpuCount\":2}", "'cpuCount' is not supported");
-        refused("{\"timeout\":0}", "'timeout' must be greater than 0");
-        refused("{\"timeout\":-5}", "'timeout' must be greater than 0");
+        refused("{\"timeout\":0}", "'timeout' must be from 1 to 86400 seconds");
+        refused("{\"timeout\":-5}", "'timeout' must be from 1");
+        refused("{\"timeout\":86401}", "'timeout' must be from 1");
         refused("{\"timeout\":\"60\"}", "'timeout' must be an integer");
         refused("{\"autoPauseMemory\":false}", "'autoPauseMemory'");
         refused("{\"allow_internet_access\":false}", "'allow_internet_access'");
