@@ -298,18 +298,26 @@ class E2bSandboxIT {
 
     @Test
     void anAutoPauseSandboxIsPausedAtItsEndAndResumesWithAFreshOne() throws Exception {
-        String id = create(
+        var answer = e2b.post(
                 "/v2/sandboxes",
-                "{\"timeout\":4,\"autoPause\":true,\"autoResume\":{\"enabled\":true}," + "\"metadata\":{\"suite\":\""
-                        + SUITE + "\"}}");
+                "{\"timeout\":4,\"autoPause\":true,\"autoResume\":{\"enabled\":true},\"secure\":false,"
+                        + "\"network\":{\"allowPublicTraffic\":false},\"metadata\":{\"suite\":\"" + SUITE
+                        + "\"}}");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+        String id = answer.json().get("sandboxID").asString();
         try {
+            // Not secure: no envd token for the client (the proxy adds it); not public: a traffic token.
+            var tokens = new AccessTokens(TestServer.JWT_SECRET.getBytes(StandardCharsets.UTF_8));
+            assertThat(answer.json().has("envdAccessToken")).isFalse();
+            assertThat(answer.json().get("trafficAccessToken").asString()).isEqualTo(tokens.traffic(id));
+            var target = server.controlPlane().sandboxDirectory().find(id).orElseThrow();
+            assertThat(target.autoResume()).isTrue();
+            assertThat(target.secure()).isFalse();
+            assertThat(target.accessToken()).isEqualTo(tokens.envd(id));
+            assertThat(target.trafficAccessToken()).isEqualTo(tokens.traffic(id));
+            assertThat(info(id).get("network").get("allowPublicTraffic").asBoolean())
+                    .isFalse();
             assertThat(info(id).get("lifecycle").get("onTimeout").asString()).isEqualTo("pause");
-            assertThat(server.controlPlane()
-                            .sandboxDirectory()
-                            .find(id)
-                            .orElseThrow()
-                            .autoResume())
-                    .isTrue();
             Awaitility.await()
                     .atMost(Duration.ofMinutes(2))
                     .until(() -> info(id).get("state").asString().equals("paused"));
