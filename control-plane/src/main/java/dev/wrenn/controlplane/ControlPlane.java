@@ -13,6 +13,8 @@ import dev.wrenn.controlplane.auth.oauth.OAuthState;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
+import dev.wrenn.controlplane.e2b.E2bRoutes;
+import dev.wrenn.controlplane.e2b.SandboxDomain;
 import dev.wrenn.controlplane.fs.FsRoutes;
 import dev.wrenn.controlplane.fs.WatchSocket;
 import dev.wrenn.controlplane.host.HostAgentClient;
@@ -22,9 +24,17 @@ import dev.wrenn.controlplane.metrics.HttpMetrics;
 import dev.wrenn.controlplane.process.ProcessRoutes;
 import dev.wrenn.controlplane.process.ProcessSocket;
 import dev.wrenn.controlplane.process.TerminalSocket;
+import dev.wrenn.controlplane.proxy.GuestTrafficHandler;
+import dev.wrenn.controlplane.proxy.SandboxProxy;
+import dev.wrenn.controlplane.sandbox.AccessTokens;
 import dev.wrenn.controlplane.sandbox.AutoPauser;
 import dev.wrenn.controlplane.sandbox.ExecStreamSocket;
 import dev.wrenn.controlplane.sandbox.FileTransfer;
+import dev.wrenn.controlplane.sandbox.LifecycleDuties;
+import dev.wrenn.controlplane.sandbox.Lifetimes;
+import dev.wrenn.controlplane.sandbox.MetricsQuery;
+import dev.wrenn.controlplane.sandbox.MetricsStore;
+import dev.wrenn.controlplane.sandbox.ProxyDirectory;
 import dev.wrenn.controlplane.sandbox.Reconciler;
 import dev.wrenn.controlplane.sandbox.SandboxLimits;
 import dev.wrenn.controlplane.sandbox.SandboxRoutes;
@@ -56,6 +66,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Reconciler reconciler;
     private final AutoPauser autoPauser;
     private final SandboxService sandboxes;
+    private final LifecycleDuties duties;
+    private final ProxyDirectory directory;
 
     private ControlPlane(
             Database database,
@@ -64,7 +76,11 @@ public final class ControlPlane implements AutoCloseable {
             HostAgentClient hostAgent,
             Reconciler reconciler,
             AutoPauser autoPauser,
-            SandboxService sandboxes) {
+            SandboxService sandboxes,
+            LifecycleDuties duties,
+            ProxyDirectory directory) {
+        this.duties = duties;
+        this.directory = directory;
         this.autoPauser = autoPauser;
         this.sandboxes = sandboxes;
         this.database = database;
@@ -83,6 +99,7 @@ public final class ControlPlane implements AutoCloseable {
         HostAgentClient hostAgent = null;
         Reconciler reconciler = null;
         AutoPauser autoPauser = null;
+        LifecycleDuties duties = null;
         try {
             var jdbi = database.jdbi();
             var jwt = new JwtService(jwtSecret, clock);
@@ -108,6 +125,7 @@ public final class ControlPlane implements AutoCloseable {
                             config.sandboxes().timeouts()))
                     .orElse(null);
             var templateStore = new TemplateStore(jdbi);
+            var tokens = new AccessTokens(jwtSecret);
             var sandboxService = new SandboxService(
                     sandboxStore,
                     templateStore,
@@ -117,16 +135,34 @@ public final class ControlPlane implements AutoCloseable {
                             128,
                             config.sandboxes().maxMemoryMb(),
                             7 * 24 * 3600,
-                            3600));
+                            3600),
+                    tokens);
+            var lifetimes = new Lifetimes(sandboxService, sandboxStore);
+            var metricsStore = new MetricsStore(jdbi);
+            var metricsQuery = new MetricsQuery(sandboxService, metricsStore, clock);
+            var lifecycle = config.sandboxes().lifecycle();
             var sandboxRoutes = new SandboxRoutes(
                     sandboxStore,
                     sandboxService,
+                    lifetimes,
+                    metricsQuery,
                     new FileTransfer(
                             sandboxService,
                             config.sandboxes().maxUploadBytes(),
                             config.dataDir().resolve("spool")),
                     new ExecStreamSocket(sandboxService, sandboxStore, authenticator));
-            var templateRoutes = new TemplateRoutes(new TemplateService(templateStore, sandboxService));
+            var templateService = new TemplateService(templateStore, sandboxService);
+            var templateRoutes = new TemplateRoutes(templateService);
+            var domain = new SandboxDomain(lifecycle.sandboxDomain(), config.publicUrl(), config.port());
+            var e2bRoutes = new E2bRoutes(
+                    sandboxStore,
+                    sandboxService,
+                    lifetimes,
+                    metricsQuery,
+                    templateService,
+                    tokens,
+                    domain,
+                    lifecycle.e2bTimeoutSec());
             if (hostAgent != null) {
                 autoPauser = new AutoPauser(sandboxStore, sandboxService, java.time.Duration.ofSeconds(1));
                 reconciler = new Reconciler(
@@ -134,8 +170,22 @@ public final class ControlPlane implements AutoCloseable {
                         hostAgent,
                         java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()),
                         sandboxService::tryWithLock);
+                duties = new LifecycleDuties(
+                        sandboxStore,
+                        lifetimes,
+                        metricsStore,
+                        hostAgent,
+                        Duration.ofSeconds(lifecycle.metricsIntervalSec()),
+                        Duration.ofSeconds(lifecycle.metricsRetentionSec()),
+                        clock);
             }
-            var app = HttpApp.create(config, new HttpMetrics(), null, routes -> {
+            var directory = new ProxyDirectory(sandboxStore, sandboxService);
+            var guestTraffic = new GuestTrafficHandler(
+                    new SandboxProxy(
+                            directory,
+                            hostAgent == null ? null : hostAgent.proxyToken().orElse(null)),
+                    domain::value);
+            var app = HttpApp.create(config, new HttpMetrics(), guestTraffic, routes -> {
                 authRoutes.register(routes);
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
@@ -145,8 +195,10 @@ public final class ControlPlane implements AutoCloseable {
                 new TerminalSocket(sandboxService, authenticator).register(routes);
                 new FsRoutes(sandboxService).register(routes, authenticator);
                 new WatchSocket(sandboxService, authenticator).register(routes);
+                e2bRoutes.register(routes, authenticator);
             });
             app.start(config.host(), config.port());
+            domain.listening(app.port());
             log.info(
                     "control plane listening on http://{}:{} ({} database) in {} ms",
                     config.host(),
@@ -155,8 +207,11 @@ public final class ControlPlane implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000);
             if (reconciler != null) reconciler.start();
             if (autoPauser != null) autoPauser.start();
-            return new ControlPlane(database, app, config, hostAgent, reconciler, autoPauser, sandboxService);
+            if (duties != null) duties.start();
+            return new ControlPlane(
+                    database, app, config, hostAgent, reconciler, autoPauser, sandboxService, duties, directory);
         } catch (RuntimeException e) {
+            if (duties != null) duties.close();
             if (autoPauser != null) autoPauser.close();
             if (reconciler != null) reconciler.close();
             if (hostAgent != null) hostAgent.close();
@@ -188,9 +243,20 @@ public final class ControlPlane implements AutoCloseable {
         return sandboxes;
     }
 
+    /** The sandboxes as the sandbox proxy looks them up (any team, by id). */
+    public ProxyDirectory sandboxDirectory() {
+        return directory;
+    }
+
+    /** The time-to-live and metrics duties, or null without a host agent. */
+    public LifecycleDuties lifecycleDuties() {
+        return duties;
+    }
+
     @Override
     public void close() {
         try {
+            if (duties != null) duties.close();
             if (autoPauser != null) autoPauser.close();
             if (reconciler != null) reconciler.close();
             http.stop();

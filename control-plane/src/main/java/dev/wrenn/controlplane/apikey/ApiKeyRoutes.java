@@ -22,7 +22,8 @@ public final class ApiKeyRoutes {
     private void create(Context ctx) {
         var user = Authenticator.user(ctx);
         var body = JsonBody.of(ctx);
-        ctx.status(201).json(keys.create(user, body.optionalString("name")));
+        var format = ApiKeyService.Format.parse(body.optionalString("format"));
+        ctx.status(201).json(keys.create(user, body.optionalString("name"), format));
     }
 
     private void list(Context ctx) {

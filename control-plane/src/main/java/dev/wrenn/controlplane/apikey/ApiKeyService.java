@@ -14,13 +14,38 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Team API keys: {@code wrn_} followed by 192 random bits in hex. Only the SHA-256 of a key is
- * stored; the plaintext exists in the creation response and nowhere else.
+ * Team API keys: {@code wrn_} followed by 192 random bits in hex, or on request E2B's shape,
+ * {@code e2b_} and 160 random bits in 40 hex digits (E2B's SDKs 2.28 to 2.45 refuse any other).
+ * Both work everywhere. Only the SHA-256 of a key is stored; the plaintext exists in the creation
+ * response and nowhere else.
  */
 public final class ApiKeyService {
     public static final String PREFIX = "wrn_";
-    private static final int RANDOM_BYTES = 24;
+    public static final String E2B_PREFIX = "e2b_";
     private static final int MAX_NAME = 200;
+
+    /** A key's shape: its prefix and how many random bytes follow it in hex. */
+    public enum Format {
+        WRENN(PREFIX, 24),
+        E2B(E2B_PREFIX, 20);
+
+        private final String prefix;
+        private final int randomBytes;
+
+        Format(String prefix, int randomBytes) {
+            this.prefix = prefix;
+            this.randomBytes = randomBytes;
+        }
+
+        /** The request's {@code format}: {@code wrenn} (the default) or {@code e2b}. */
+        public static Format parse(Optional<String> value) {
+            return switch (value.orElse("wrenn")) {
+                case "wrenn" -> WRENN;
+                case "e2b" -> E2B;
+                default -> throw ApiException.invalid("'format' must be wrenn or e2b");
+            };
+        }
+    }
 
     private final Jdbi jdbi;
     private final SecureRandom random = new SecureRandom();
@@ -30,13 +55,17 @@ public final class ApiKeyService {
     }
 
     public ApiKeyView create(Principal.User owner, Optional<String> requestedName) {
+        return create(owner, requestedName, Format.WRENN);
+    }
+
+    public ApiKeyView create(Principal.User owner, Optional<String> requestedName, Format format) {
         String name = requestedName.map(String::strip).orElse("Unnamed API Key");
         if (name.isEmpty()) throw ApiException.invalid("'name' must not be blank");
         if (name.length() > MAX_NAME) throw ApiException.invalid("'name' must be at most " + MAX_NAME + " characters");
-        byte[] secret = new byte[RANDOM_BYTES];
+        byte[] secret = new byte[format.randomBytes];
         random.nextBytes(secret);
-        String key = PREFIX + HexFormat.of().formatHex(secret);
-        String prefix = key.substring(0, PREFIX.length() + 8) + "...";
+        String key = format.prefix + HexFormat.of().formatHex(secret);
+        String prefix = key.substring(0, format.prefix.length() + 8) + "...";
         String id = Ids.apiKey();
         Instant created = jdbi.withHandle(
                 h -> h.createQuery("INSERT INTO team_api_keys (id, team_id, name, key_hash, key_prefix, created_by)"
@@ -81,7 +110,7 @@ public final class ApiKeyService {
 
     /** The team a key belongs to, marking it used; empty for unknown keys. */
     public Optional<Principal.ApiKey> authenticate(String key) {
-        if (!key.startsWith(PREFIX) || key.length() > 200) return Optional.empty();
+        if (!(key.startsWith(PREFIX) || key.startsWith(E2B_PREFIX)) || key.length() > 200) return Optional.empty();
         return jdbi.withHandle(h -> h.createQuery(
                         "UPDATE team_api_keys SET last_used = now() WHERE key_hash = :hash" + " RETURNING id, team_id")
                 .bind("hash", sha256(key))

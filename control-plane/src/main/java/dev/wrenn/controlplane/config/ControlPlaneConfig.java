@@ -50,7 +50,20 @@ public record ControlPlaneConfig(
             long maxUploadBytes,
             HostAgentTimeouts timeouts,
             int reconcileIntervalSec,
-            int maxMemoryMb) {}
+            int maxMemoryMb,
+            Lifecycle lifecycle) {}
+
+    /**
+     * Lifecycle duties and the E2B surface.
+     *
+     * @param metricsIntervalSec how often every running sandbox is sampled
+     * @param metricsRetentionSec how long samples are kept
+     * @param sandboxDomain the {@code domain} E2B clients build guest host names on
+     *     ({@code {port}-{id}.{domain}}); empty: the public URL's host and port, else localhost and the API port
+     * @param e2bTimeoutSec the time-to-live of an E2B sandbox created or connected without a timeout
+     */
+    public record Lifecycle(
+            int metricsIntervalSec, int metricsRetentionSec, Optional<String> sandboxDomain, int e2bTimeoutSec) {}
 
     /** True when the server runs its own embedded PostgreSQL: the single-node mode. */
     public boolean embeddedDatabase() {
@@ -94,7 +107,8 @@ public record ControlPlaneConfig(
                 sandboxes.maxUploadBytes(),
                 sandboxes.timeouts(),
                 sandboxes.reconcileIntervalSec(),
-                sandboxes.maxMemoryMb());
+                sandboxes.maxMemoryMb(),
+                sandboxes.lifecycle());
         return new ControlPlaneConfig(
                 host, port, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, s, tls);
     }
@@ -133,7 +147,14 @@ public record ControlPlaneConfig(
                                 .intValue(),
                         reader.positiveLong("WRENN_MAX_MEMORY_MB")
                                 .orElse(16_384L)
-                                .intValue()),
+                                .intValue(),
+                        new Lifecycle(
+                                reader.positiveInt("WRENN_METRICS_INTERVAL_SEC").orElse(5),
+                                reader.positiveInt("WRENN_METRICS_RETENTION_SEC")
+                                        .orElse(3600),
+                                reader.string("WRENN_SANDBOX_DOMAIN"),
+                                reader.positiveInt("WRENN_E2B_DEFAULT_TIMEOUT_SEC")
+                                        .orElse(300))),
                 tls(reader));
     }
 
@@ -184,6 +205,13 @@ public record ControlPlaneConfig(
                             + " it is needed to build the OAuth callback URL, e.g."
                             + " CP_PUBLIC_URL=https://wrenn.example.com");
         }
+        sandboxes.lifecycle().sandboxDomain().ifPresent(d -> {
+            if (!d.matches("[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+                throw new ConfigException(
+                        "WRENN_SANDBOX_DOMAIN must be a host name with an optional port (e.g. sandboxes.example.com"
+                                + " or localhost:8080), got '" + d + "'");
+            }
+        });
         if (github.clientId().isPresent() != github.clientSecret().isPresent()) {
             throw new ConfigException("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
         }
@@ -215,6 +243,13 @@ public record ControlPlaneConfig(
                 } catch (NumberFormatException e) {
                     throw new ConfigException(name + " must be a positive integer, got '" + v + "'");
                 }
+            });
+        }
+
+        Optional<Integer> positiveInt(String name) {
+            return positiveLong(name).map(n -> {
+                if (n > Integer.MAX_VALUE) throw new ConfigException(name + " is too large, got " + n);
+                return n.intValue();
             });
         }
 

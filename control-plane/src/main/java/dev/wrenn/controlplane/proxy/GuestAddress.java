@@ -20,8 +20,8 @@ public record GuestAddress(String sandboxId, int port) {
     /**
      * The guest address a request names, empty when it names none.
      *
-     * @param domain the sandbox domain host names end in (may carry a port, {@code localhost:8080}); null: host
-     *     names are not routed
+     * @param domain the sandbox domain host names end in (a port it carries, {@code localhost:8080}, is not
+     *     compared); null: host names are not routed
      * @throws IllegalArgumentException when the request names a guest in a malformed way (the caller answers 400)
      */
     public static Optional<GuestAddress> of(String idHeader, String portHeader, String host, String domain) {
@@ -31,14 +31,19 @@ public record GuestAddress(String sandboxId, int port) {
             return Optional.of(new GuestAddress(idHeader, port(portHeader)));
         }
         if (host == null || domain == null || domain.isEmpty()) return Optional.empty();
-        String h = host.toLowerCase(java.util.Locale.ROOT);
-        String suffix = "." + domain.toLowerCase(java.util.Locale.ROOT);
-        // Without a port in the domain, a Host header may still carry one (":443"): compare the names.
-        if (!domain.contains(":") && h.contains(":")) h = h.substring(0, h.lastIndexOf(':'));
-        if (!h.endsWith(suffix)) return Optional.empty();
-        var m = HOST_LABEL.matcher(host.substring(0, h.length() - suffix.length()));
+        // Names are compared without ports: the same sandbox is reached over HTTP and HTTPS, on whatever port.
+        String name = withoutPort(host).toLowerCase(java.util.Locale.ROOT);
+        String suffix = "." + withoutPort(domain).toLowerCase(java.util.Locale.ROOT);
+        if (!name.endsWith(suffix)) return Optional.empty();
+        var m = HOST_LABEL.matcher(name.substring(0, name.length() - suffix.length()));
         if (!m.matches()) return Optional.empty();
         return Optional.of(new GuestAddress(m.group(2), port(m.group(1))));
+    }
+
+    private static String withoutPort(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        // An IPv6 literal ("[::1]") has colons of its own; sandbox host names never are one.
+        return colon > 0 && hostAndPort.indexOf(']') < colon ? hostAndPort.substring(0, colon) : hostAndPort;
     }
 
     private static int port(String s) {

@@ -1,5 +1,6 @@
 package dev.wrenn.controlplane.proxy;
 
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -13,10 +14,13 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class GuestTrafficHandler extends Handler.Wrapper {
     private final SandboxProxy proxy;
-    private final String domain;
+    private final Supplier<String> domain;
 
-    /** @param domain the sandbox domain host names are routed under ({@code <port>-<id>.<domain>}); null: none */
-    public GuestTrafficHandler(SandboxProxy proxy, String domain) {
+    /**
+     * @param domain the sandbox domain host names are routed under ({@code <port>-<id>.<domain>}), asked per
+     *     request (its default names the port the server got)
+     */
+    public GuestTrafficHandler(SandboxProxy proxy, Supplier<String> domain) {
         this.proxy = proxy;
         this.domain = domain;
         addBean(proxy);
@@ -33,7 +37,7 @@ public final class GuestTrafficHandler extends Handler.Wrapper {
                     headers.get(GuestAddress.SANDBOX_ID_HEADER),
                     headers.get(GuestAddress.SANDBOX_PORT_HEADER),
                     host,
-                    domain);
+                    domain.get());
         } catch (IllegalArgumentException e) {
             ProxyErrors.write(response, callback, 400, e.getMessage(), null);
             return true;

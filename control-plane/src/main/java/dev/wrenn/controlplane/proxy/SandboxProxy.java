@@ -1,5 +1,6 @@
 package dev.wrenn.controlplane.proxy;
 
+import dev.wrenn.controlplane.host.HostProxyHeaders;
 import dev.wrenn.controlplane.http.ApiException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SandboxProxy extends ProxyHandler {
     private static final Logger log = LoggerFactory.getLogger(SandboxProxy.class);
-    static final String HOST_TOKEN_HEADER = "X-Wrenn-Host-Token";
-    static final String HOST_SANDBOX_HEADER = "X-Wrenn-Sandbox-Id";
-    static final String HOST_PORT_HEADER = "X-Wrenn-Sandbox-Port";
     static final String TRAFFIC_TOKEN_HEADER = "e2b-traffic-access-token";
     static final String ACCESS_TOKEN_HEADER = "X-Access-Token";
     private static final String FORWARD = SandboxProxy.class.getName() + ".forward";
@@ -79,6 +77,10 @@ public final class SandboxProxy extends ProxyHandler {
             ProxyErrors.write(response, callback, 502, "sandbox " + id + " is " + target.status(), id);
             return true;
         }
+        if (target.hostProxy() == null) {
+            ProxyErrors.write(response, callback, 502, "this server has no host agent for sandbox " + id, id);
+            return true;
+        }
         if (address.port() != GuestAddress.ENVD_PORT
                 && target.trafficAccessToken() != null
                 && !same(request.getHeaders().get(TRAFFIC_TOKEN_HEADER), target.trafficAccessToken())) {
@@ -108,15 +110,15 @@ public final class SandboxProxy extends ProxyHandler {
         var target = forward.target();
         proxyToServer.headers(h -> {
             // A client must not choose the host agent's routing or present its credential.
-            h.remove(HOST_TOKEN_HEADER);
-            h.remove(HOST_SANDBOX_HEADER);
-            h.remove(HOST_PORT_HEADER);
+            h.remove(HostProxyHeaders.TOKEN);
+            h.remove(HostProxyHeaders.SANDBOX_ID);
+            h.remove(HostProxyHeaders.SANDBOX_PORT);
             h.remove(GuestAddress.SANDBOX_ID_HEADER);
             h.remove(GuestAddress.SANDBOX_PORT_HEADER);
             h.remove(TRAFFIC_TOKEN_HEADER);
-            if (hostToken != null) h.put(HOST_TOKEN_HEADER, hostToken);
-            h.put(HOST_SANDBOX_HEADER, target.sandboxId());
-            h.put(HOST_PORT_HEADER, Integer.toString(forward.port()));
+            if (hostToken != null) h.put(HostProxyHeaders.TOKEN, hostToken);
+            h.put(HostProxyHeaders.SANDBOX_ID, target.sandboxId());
+            h.put(HostProxyHeaders.SANDBOX_PORT, Integer.toString(forward.port()));
             if (forward.port() == GuestAddress.ENVD_PORT && !target.secure()) {
                 h.put(ACCESS_TOKEN_HEADER, target.accessToken());
             }

@@ -1,21 +1,35 @@
 package dev.wrenn.controlplane.sandbox;
 
 import dev.wrenn.controlplane.auth.Authenticator;
+import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.OptionalInt;
 
 /** {@code /v1/sandboxes}: every route acts within the team of the calling API key. */
 public final class SandboxRoutes {
+    /** The response header carrying the next page's cursor of {@code GET /v1/sandboxes}. */
+    public static final String NEXT_CURSOR = "X-Next-Cursor";
+
     private final SandboxStore store;
     private final SandboxService sandboxes;
+    private final Lifetimes lifetimes;
+    private final MetricsQuery metrics;
     private final FileTransfer files;
     private final ExecStreamSocket execStream;
 
     public SandboxRoutes(
-            SandboxStore store, SandboxService sandboxes, FileTransfer files, ExecStreamSocket execStream) {
+            SandboxStore store,
+            SandboxService sandboxes,
+            Lifetimes lifetimes,
+            MetricsQuery metrics,
+            FileTransfer files,
+            ExecStreamSocket execStream) {
         this.store = store;
         this.sandboxes = sandboxes;
+        this.lifetimes = lifetimes;
+        this.metrics = metrics;
         this.files = files;
         this.execStream = execStream;
     }
@@ -33,6 +47,12 @@ public final class SandboxRoutes {
         routes.post(
                 "/v1/sandboxes/{id}/resume",
                 auth.withApiKey(ctx -> ctx.json(sandboxes.resume(team(ctx), ctx.pathParam("id")))));
+        routes.post("/v1/sandboxes/{id}/timeout", auth.withApiKey(this::timeout));
+        routes.post("/v1/sandboxes/{id}/connect", auth.withApiKey(this::connect));
+        routes.get(
+                "/v1/sandboxes/{id}/metrics",
+                auth.withApiKey(ctx -> ctx.json(
+                        metrics.read(team(ctx), ctx.pathParam("id"), ctx.queryParam("start"), ctx.queryParam("end")))));
         routes.post("/v1/sandboxes/{id}/files/write", auth.withApiKey(ctx -> files.write(ctx, false)));
         routes.post("/v1/sandboxes/{id}/files/stream/write", auth.withApiKey(ctx -> files.write(ctx, true)));
         routes.post("/v1/sandboxes/{id}/files/read", auth.withApiKey(ctx -> files.read(ctx, false)));
@@ -46,16 +66,29 @@ public final class SandboxRoutes {
 
     private void create(Context ctx) {
         var body = JsonBody.of(ctx);
-        var req = new SandboxService.CreateRequest(
+        var root = body.root();
+        var req = new CreateRequest(
                 body.optionalString("template").orElse(SandboxService.DEFAULT_TEMPLATE),
                 body.optionalInt("vcpus").orElse(1),
                 body.optionalInt("memory_mb").orElse(512),
-                body.optionalInt("timeout_sec").orElse(0));
+                body.optionalInt("timeout_sec").orElse(0),
+                Metadata.fromJson(root.get("metadata"), "metadata"),
+                EnvVars.fromJson(root.get("env_vars"), "env_vars"),
+                body.optionalInt("ttl_sec").orElse(0),
+                body.optionalString("on_timeout")
+                        .map(v -> OnTimeout.parse(v, "on_timeout"))
+                        .orElse(OnTimeout.KILL),
+                bool(body, "auto_resume"),
+                true,
+                true,
+                GuestUser.ROOT);
         ctx.status(201).json(sandboxes.create(team(ctx), req));
     }
 
     private void list(Context ctx) {
-        ctx.json(store.list(team(ctx)));
+        var page = store.page(team(ctx), ListQuery.parse(ctx));
+        if (page.next() != null) ctx.header(NEXT_CURSOR, page.next().encode());
+        ctx.json(page.rows().stream().map(SandboxStore.Row::view).toList());
     }
 
     private void get(Context ctx) {
@@ -65,6 +98,18 @@ public final class SandboxRoutes {
     private void destroy(Context ctx) {
         sandboxes.destroy(team(ctx), ctx.pathParam("id"));
         ctx.status(204);
+    }
+
+    private void timeout(Context ctx) {
+        var body = JsonBody.of(ctx);
+        int ttl = body.optionalInt("ttl_sec").orElseThrow(() -> ApiException.invalid("'ttl_sec' is required"));
+        ctx.json(lifetimes.setTtl(team(ctx), ctx.pathParam("id"), ttl));
+    }
+
+    private void connect(Context ctx) {
+        OptionalInt ttl = JsonBody.of(ctx).optionalInt("ttl_sec");
+        var connected = lifetimes.connect(team(ctx), ctx.pathParam("id"), ttl);
+        ctx.status(connected.resumed() ? 201 : 200).json(connected.sandbox());
     }
 
     private void exec(Context ctx) {
@@ -77,5 +122,12 @@ public final class SandboxRoutes {
     private void ping(Context ctx) {
         sandboxes.ping(team(ctx), ctx.pathParam("id"));
         ctx.status(204);
+    }
+
+    private static boolean bool(JsonBody body, String field) {
+        var node = body.root().get(field);
+        if (node == null || node.isNull()) return false;
+        if (!node.isBoolean()) throw ApiException.invalid("'" + field + "' must be a boolean");
+        return node.asBoolean();
     }
 }

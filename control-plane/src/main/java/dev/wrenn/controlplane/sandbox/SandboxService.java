@@ -1,6 +1,7 @@
 package dev.wrenn.controlplane.sandbox;
 
 import dev.wrenn.controlplane.db.Ids;
+import dev.wrenn.controlplane.host.GuestSetup;
 import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.host.HostAgentException;
 import dev.wrenn.controlplane.host.HostSandbox;
@@ -26,6 +27,7 @@ public final class SandboxService {
     private final HostAgentClient hostAgent;
     private final SandboxLimits limits;
     private final TemplateStore templates;
+    private final AccessTokens tokens;
     private final LifecycleLocks locks = new LifecycleLocks();
     /**
      * Sandboxes whose VM a lifecycle operation is taking away right now, with what is happening to
@@ -34,11 +36,30 @@ public final class SandboxService {
      */
     private final ConcurrentHashMap<String, String> interrupting = new ConcurrentHashMap<>();
 
-    public SandboxService(SandboxStore store, TemplateStore templates, HostAgentClient agent, SandboxLimits limits) {
+    public SandboxService(
+            SandboxStore store,
+            TemplateStore templates,
+            HostAgentClient agent,
+            SandboxLimits limits,
+            AccessTokens tokens) {
         this.store = store;
         this.templates = templates;
         this.hostAgent = agent;
         this.limits = limits;
+        this.tokens = tokens;
+    }
+
+    public SandboxLimits limits() {
+        return limits;
+    }
+
+    /** The sandbox's derived tokens (envd access, traffic). */
+    public AccessTokens tokens() {
+        return tokens;
+    }
+
+    public boolean hasAgent() {
+        return hostAgent != null;
     }
 
     /** The host agent sandboxes run on; a 503 when this server has none configured. */
@@ -50,19 +71,8 @@ public final class SandboxService {
         return hostAgent;
     }
 
-    public record CreateRequest(String template, int vcpus, int memoryMb, int timeoutSec) {}
-
     public SandboxView create(String teamId, CreateRequest req) {
-        if (req.vcpus() < 1 || req.vcpus() > limits.maxVcpus()) {
-            throw ApiException.invalid("'vcpus' must be between 1 and " + limits.maxVcpus());
-        }
-        if (req.memoryMb() < limits.minMemoryMb() || req.memoryMb() > limits.maxMemoryMb()) {
-            throw ApiException.invalid(
-                    "'memory_mb' must be between " + limits.minMemoryMb() + " and " + limits.maxMemoryMb());
-        }
-        if (req.timeoutSec() < 0 || req.timeoutSec() > limits.maxTimeoutSec()) {
-            throw ApiException.invalid("'timeout_sec' must be between 0 and " + limits.maxTimeoutSec());
-        }
+        req.check(limits);
         var template = templates
                 .resolve(teamId, req.template())
                 .orElseThrow(() -> ApiException.invalid("template '" + req.template() + "' does not exist"));
@@ -72,7 +82,7 @@ public final class SandboxService {
 
         String id = Ids.sandbox();
         return withLock(id, () -> {
-            store.insertPending(
+            store.insertPending(new SandboxStore.NewRow(
                     id,
                     teamId,
                     req.template(),
@@ -80,10 +90,21 @@ public final class SandboxService {
                     vcpus,
                     memoryMb,
                     req.timeoutSec(),
-                    agent().address());
+                    agent().address(),
+                    req.metadata(),
+                    req.ttlSec(),
+                    req.onTimeout(),
+                    req.autoResume(),
+                    req.secure(),
+                    req.publicTraffic()));
+            var guest = new GuestSetup(
+                    tokens.envd(id),
+                    req.envVars(),
+                    req.guestUser().account(),
+                    req.guestUser().workdir());
             HostSandbox vm;
             try {
-                vm = agent().create(id, template.hostName(), vcpus, memoryMb);
+                vm = agent().create(id, template.hostName(), vcpus, memoryMb, guest);
             } catch (HostAgentException e) {
                 store.transition(
                         id, SandboxStatus.PENDING, SandboxStatus.ERROR, StatusReason.CREATE_FAILED, e.getMessage());
@@ -109,18 +130,24 @@ public final class SandboxService {
         withLock(id, () -> {
             var row = row(teamId, id);
             if (row.status() == SandboxStatus.STOPPED) return null;
-            interrupting.put(id, "destroyed");
-            try {
-                agent().destroy(id); // false: the host had nothing left, which is what destroy wants
-                // From whatever status the row has now: its VM is gone in every case.
-                store.markStopped(id, StatusReason.DESTROYED, null);
-            } catch (HostAgentException e) {
-                throw e.toApi("destroying the sandbox");
-            } finally {
-                interrupting.remove(id);
-            }
+            destroyLocked(row, StatusReason.DESTROYED, null);
             return null;
         });
+    }
+
+    void destroyLocked(SandboxStore.Row row, StatusReason reason, String detail) {
+        String id = row.id();
+        interrupting.put(id, "destroyed");
+        try {
+            agent().destroy(id); // false: the host had nothing left, which is what destroy wants
+            // From whatever status the row has now: its VM is gone in every case.
+            store.markStopped(id, reason, detail);
+        } catch (HostAgentException e) {
+            throw e.toApi("destroying the sandbox");
+        } finally {
+            interrupting.remove(id);
+        }
+        log.info("sandbox {} destroyed ({})", id, reason.code());
     }
 
     /** Saves the sandbox's state and releases its running resources; 409 unless running. */
@@ -146,7 +173,7 @@ public final class SandboxService {
         });
     }
 
-    private void pauseLocked(SandboxStore.Row row, StatusReason reason, String detail) {
+    void pauseLocked(SandboxStore.Row row, StatusReason reason, String detail) {
         interrupting.put(row.id(), "paused");
         try {
             agent().pause(row.id());
@@ -172,16 +199,23 @@ public final class SandboxService {
                         ApiError.SANDBOX_NOT_PAUSED,
                         "sandbox '" + id + "' is " + row.status().wire() + ", not paused");
             }
-            HostSandbox vm;
-            try {
-                vm = agent().resume(id);
-            } catch (HostAgentException e) {
-                throw e.toApi("resuming the sandbox");
-            }
-            // The VM runs either way; the reconciler brings a moved row in line with it.
-            if (!store.markRunning(id, SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp())) throw moved(id);
+            resumeLocked(row);
             return store.get(teamId, id).orElseThrow().view();
         });
+    }
+
+    /** Restores the paused sandbox; its row becomes running with a fresh end when it has a time-to-live. */
+    void resumeLocked(SandboxStore.Row row) {
+        String id = row.id();
+        HostSandbox vm;
+        try {
+            vm = agent().resume(id);
+        } catch (HostAgentException e) {
+            throw e.toApi("resuming the sandbox");
+        }
+        // The VM runs either way; the reconciler brings a moved row in line with it.
+        if (!store.markRunning(id, SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp())) throw moved(id);
+        log.info("sandbox {} resumed", id);
     }
 
     /**
@@ -291,7 +325,7 @@ public final class SandboxService {
                 ApiError.CONFLICT, "sandbox '" + id + "' changed state during the operation; retry after a GET");
     }
 
-    private SandboxStore.Row row(String teamId, String id) {
+    SandboxStore.Row row(String teamId, String id) {
         return store.get(teamId, id).orElseThrow(() -> ApiException.notFound("sandbox '" + id + "' not found"));
     }
 

@@ -5,17 +5,22 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Sandbox rows. Reads are always within one team; status changes are compare-and-set on the
- * current status and checked against {@link SandboxStatus}, so two racing operations cannot both
- * move a sandbox.
+ * Sandbox rows. Reads are within one team except the few the proxy and background duties make
+ * (named so); status changes are compare-and-set on the current status and checked against
+ * {@link SandboxStatus}, so two racing operations cannot both move a sandbox.
  */
 public final class SandboxStore {
-    private static final String COLUMNS = "id, team_id, status, status_reason, template, vcpus, memory_mb,"
-            + " timeout_sec, host_id, guest_ip, host_ip, created_at, started_at, last_active_at, last_updated";
+    static final String COLUMNS = "id, team_id, status, status_reason, template, vcpus, memory_mb,"
+            + " timeout_sec, host_id, guest_ip, host_ip, created_at, started_at, last_active_at, last_updated,"
+            + " metadata::text AS metadata, ttl_sec, end_at, on_timeout, auto_resume, secure, public_traffic";
+    /** The end a start or resume gives a sandbox: its time-to-live from now, or none. */
+    private static final String FRESH_END =
+            "CASE WHEN ttl_sec > 0 THEN now() + make_interval(secs => ttl_sec) ELSE NULL END";
 
     private final Jdbi jdbi;
 
@@ -24,18 +29,54 @@ public final class SandboxStore {
     }
 
     /** A sandbox row with what only the server needs besides the contract's fields. */
-    public record Row(SandboxView view, String teamId, SandboxStatus status, String reason, String hostId) {
+    public record Row(
+            SandboxView view,
+            String teamId,
+            SandboxStatus status,
+            String reason,
+            String hostId,
+            boolean secure,
+            boolean publicTraffic) {
         public String id() {
             return view.id();
         }
+
+        public OnTimeout onTimeout() {
+            return OnTimeout.parse(view.onTimeout(), "on_timeout");
+        }
     }
 
+    /** What a create stores before the VM exists. */
+    public record NewRow(
+            String id,
+            String teamId,
+            String template,
+            String hostTemplate,
+            int vcpus,
+            int memoryMb,
+            int timeoutSec,
+            String hostId,
+            Map<String, String> metadata,
+            int ttlSec,
+            OnTimeout onTimeout,
+            boolean autoResume,
+            boolean secure,
+            boolean publicTraffic) {}
+
     public List<SandboxView> list(String teamId) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT " + COLUMNS + " FROM sandboxes WHERE team_id = :team ORDER BY created_at DESC, id")
-                .bind("team", teamId)
-                .map((rs, ctx) -> row(rs).view())
+        return page(teamId, SandboxFilter.all()).rows().stream().map(Row::view).toList();
+    }
+
+    /** The team's rows the filter selects, one page of them. */
+    public SandboxFilter.Page page(String teamId, SandboxFilter filter) {
+        var query = SandboxQuery.of(teamId, filter);
+        List<Row> rows = jdbi.withHandle(h -> query.bindTo(h.createQuery(query.sql()))
+                .map((rs, ctx) -> row(rs))
                 .list());
+        if (filter.limit() == 0 || rows.size() <= filter.limit()) return new SandboxFilter.Page(rows, null);
+        var page = rows.subList(0, filter.limit());
+        var last = page.getLast().view();
+        return new SandboxFilter.Page(List.copyOf(page), new Cursor(last.createdAt(), last.id()));
     }
 
     public Optional<Row> get(String teamId, String id) {
@@ -47,7 +88,15 @@ public final class SandboxStore {
                         .findOne());
     }
 
-    /** Rows of any team in the given states: for the reconciler and auto-pause only. */
+    /** The row of any team: for the sandbox proxy, which routes by sandbox id alone. */
+    public Optional<Row> anyTeam(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM sandboxes WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> row(rs))
+                .findOne());
+    }
+
+    /** Rows of any team in the given states: for the reconciler and the background duties only. */
     public List<Row> inStates(SandboxStatus... states) {
         var names = java.util.Arrays.stream(states).map(SandboxStatus::wire).toList();
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM sandboxes WHERE status IN (<states>)")
@@ -56,6 +105,7 @@ public final class SandboxStore {
                 .list());
     }
 
+    /** A pending row with the seed's fields only: no metadata, no time-to-live. */
     public Row insertPending(
             String id,
             String teamId,
@@ -65,20 +115,46 @@ public final class SandboxStore {
             int memoryMb,
             int timeoutSec,
             String hostId) {
+        return insertPending(new NewRow(
+                id,
+                teamId,
+                template,
+                hostTemplate,
+                vcpus,
+                memoryMb,
+                timeoutSec,
+                hostId,
+                Map.of(),
+                0,
+                OnTimeout.KILL,
+                false,
+                true,
+                true));
+    }
+
+    public Row insertPending(NewRow n) {
         jdbi.useHandle(h -> h.createUpdate(
                         "INSERT INTO sandboxes (id, team_id, template, host_template, status, vcpus, memory_mb,"
-                                + " timeout_sec, host_id) VALUES (:id, :team, :template, :hostTemplate, 'pending',"
-                                + " :vcpus, :mem, :timeout, :host)")
-                .bind("id", id)
-                .bind("team", teamId)
-                .bind("template", template)
-                .bind("hostTemplate", hostTemplate)
-                .bind("vcpus", vcpus)
-                .bind("mem", memoryMb)
-                .bind("timeout", timeoutSec)
-                .bind("host", hostId)
+                                + " timeout_sec, host_id, metadata, ttl_sec, on_timeout, auto_resume, secure,"
+                                + " public_traffic) VALUES (:id, :team, :template, :hostTemplate, 'pending',"
+                                + " :vcpus, :mem, :timeout, :host, CAST(:metadata AS jsonb), :ttl, :onTimeout,"
+                                + " :autoResume, :secure, :publicTraffic)")
+                .bind("id", n.id())
+                .bind("team", n.teamId())
+                .bind("template", n.template())
+                .bind("hostTemplate", n.hostTemplate())
+                .bind("vcpus", n.vcpus())
+                .bind("mem", n.memoryMb())
+                .bind("timeout", n.timeoutSec())
+                .bind("host", n.hostId())
+                .bind("metadata", Metadata.toJson(n.metadata()))
+                .bind("ttl", n.ttlSec())
+                .bind("onTimeout", n.onTimeout().wire())
+                .bind("autoResume", n.autoResume())
+                .bind("secure", n.secure())
+                .bind("publicTraffic", n.publicTraffic())
                 .execute());
-        return get(teamId, id).orElseThrow();
+        return get(n.teamId(), n.id()).orElseThrow();
     }
 
     /** Running sandboxes with auto-pause whose last activity is older than their timeout. */
@@ -89,11 +165,22 @@ public final class SandboxStore {
                 .list());
     }
 
-    /** pending/paused to running, with the addresses the host agent reported. */
+    /** Running sandboxes (any team) whose time-to-live has run out. */
+    public List<Row> expired() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM sandboxes WHERE status = 'running'"
+                        + " AND end_at IS NOT NULL AND end_at <= now()")
+                .map((rs, ctx) -> row(rs))
+                .list());
+    }
+
+    /**
+     * pending/paused to running, with the addresses the host agent reported; a sandbox with a
+     * time-to-live gets a fresh end from now.
+     */
     public boolean markRunning(String id, SandboxStatus from, String guestIp, String hostIp) {
         check(from, SandboxStatus.RUNNING);
         return jdbi.withHandle(h -> h.createUpdate("UPDATE sandboxes SET status = 'running', status_reason = NULL,"
-                                + " guest_ip = :g, host_ip = :hip,"
+                                + " guest_ip = :g, host_ip = :hip, end_at = " + FRESH_END + ","
                                 + " started_at = now(), last_active_at = now(), last_updated = now()"
                                 + " WHERE id = :id AND status = :from")
                         .bind("id", id)
@@ -102,6 +189,55 @@ public final class SandboxStore {
                         .bind("hip", hostIp)
                         .execute())
                 == 1;
+    }
+
+    /**
+     * A new time-to-live from now for a live (running or paused) sandbox: it ends {@code ttlSec} from
+     * now and that long after every resume; 0 removes it. False if the sandbox is not live.
+     */
+    public boolean setTtl(String id, int ttlSec) {
+        return lifetime(
+                id,
+                "ttl_sec = :s, end_at = CASE WHEN :s > 0 THEN now() + make_interval(secs => :s) END",
+                ttlSec,
+                false);
+    }
+
+    /** The end of a live sandbox with a time-to-live moved to now plus {@code seconds}, sooner or later. */
+    public boolean setEnd(String id, int seconds) {
+        return lifetime(id, "end_at = now() + make_interval(secs => :s)", seconds, true);
+    }
+
+    /** The end of a live sandbox with a time-to-live moved to at least now plus {@code seconds}: never sooner. */
+    public boolean extendEnd(String id, int seconds) {
+        return lifetime(id, "end_at = GREATEST(end_at, now() + make_interval(secs => :s))", seconds, true);
+    }
+
+    /** A live sandbox's end moved to now, whether or not it had a time-to-live. */
+    public boolean endNow(String id) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE sandboxes SET end_at = now(), last_updated = now()"
+                                + " WHERE id = :id AND status IN ('running', 'paused')")
+                        .bind("id", id)
+                        .execute())
+                == 1;
+    }
+
+    private boolean lifetime(String id, String assignment, int seconds, boolean onlyWithTtl) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE sandboxes SET " + assignment + ", last_updated = now()"
+                                + " WHERE id = :id AND status IN ('running', 'paused')"
+                                + (onlyWithTtl ? " AND ttl_sec > 0" : ""))
+                        .bind("id", id)
+                        .bind("s", seconds)
+                        .execute())
+                == 1;
+    }
+
+    /** What the sandbox's time-to-live does when it runs out, from now on. */
+    public void setOnTimeout(String id, OnTimeout onTimeout) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE sandboxes SET on_timeout = :o, last_updated = now() WHERE id = :id")
+                .bind("id", id)
+                .bind("o", onTimeout.wire())
+                .execute());
     }
 
     /** Moves a sandbox from {@code from} to {@code to}, recording why; false if it was not in {@code from}. */
@@ -153,6 +289,15 @@ public final class SandboxStore {
                 == 1;
     }
 
+    /** Records guest traffic through the proxy as activity, whatever the team; false if not running. */
+    public boolean touchAnyTeam(String id) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                                "UPDATE sandboxes SET last_active_at = now() WHERE id = :id AND status = 'running'")
+                        .bind("id", id)
+                        .execute())
+                == 1;
+    }
+
     private static void check(SandboxStatus from, SandboxStatus to) {
         if (!from.canMoveTo(to)) throw new IllegalStateException("illegal sandbox transition " + from + " -> " + to);
     }
@@ -170,13 +315,20 @@ public final class SandboxStore {
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("last_active_at")),
-                instant(rs.getTimestamp("last_updated")));
+                instant(rs.getTimestamp("last_updated")),
+                Metadata.fromDatabase(rs.getString("metadata")),
+                rs.getInt("ttl_sec"),
+                instant(rs.getTimestamp("end_at")),
+                rs.getString("on_timeout"),
+                rs.getBoolean("auto_resume"));
         return new Row(
                 view,
                 rs.getString("team_id"),
                 SandboxStatus.fromWire(rs.getString("status")),
                 rs.getString("status_reason"),
-                rs.getString("host_id"));
+                rs.getString("host_id"),
+                rs.getBoolean("secure"),
+                rs.getBoolean("public_traffic"));
     }
 
     private static String nullToEmpty(String s) {

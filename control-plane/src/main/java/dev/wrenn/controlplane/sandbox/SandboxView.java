@@ -1,8 +1,12 @@
 package dev.wrenn.controlplane.sandbox;
 
 import java.time.Instant;
+import java.util.Map;
 
-/** The contract's Sandbox object. */
+/**
+ * The contract's Sandbox object: the seed's fields, then the lifecycle ones ({@code metadata}, the
+ * time-to-live {@code ttl_sec} and its {@code end_at}, {@code on_timeout}, {@code auto_resume}).
+ */
 public record SandboxView(
         String id,
         String status,
@@ -15,4 +19,9 @@ public record SandboxView(
         Instant createdAt,
         Instant startedAt,
         Instant lastActiveAt,
-        Instant lastUpdated) {}
+        Instant lastUpdated,
+        Map<String, String> metadata,
+        int ttlSec,
+        Instant endAt,
+        String onTimeout,
+        boolean autoResume) {}

@@ -9,6 +9,10 @@ public enum StatusReason {
     PAUSED("paused"),
     /** Idle past its {@code timeout_sec}. */
     AUTO_PAUSED("auto_paused"),
+    /** Its time-to-live ran out and it was destroyed ({@code on_timeout} kill). */
+    EXPIRED("expired"),
+    /** Its time-to-live ran out and it was paused ({@code on_timeout} pause). */
+    TIMED_OUT("timed_out"),
     /** Frozen into a template, which consumed the sandbox. */
     SAVED_AS_TEMPLATE("saved_as_template"),
     CREATE_FAILED("create_failed"),

@@ -48,6 +48,35 @@ class ApiKeysIT {
     }
 
     @Test
+    void anE2bShapedKeyIsIssuedOnRequestAndWorksLikeAnyOther() {
+        var account = Accounts.signUp(api);
+        var user = api.withBearer(account.token());
+        var created = user.post("/v1/api-keys", "{\"name\":\"sdk\",\"format\":\"e2b\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String key = created.json().get("key").asString();
+        // What E2B's SDKs 2.28 to 2.45 insist on: e2b_ and 40 lower-case hex digits (160 random bits).
+        assertThat(key).matches("e2b_[0-9a-f]{40}");
+        assertThat(created.json().get("key_prefix").asString()).isEqualTo(key.substring(0, 12) + "...");
+        assertThat(user.post("/v1/api-keys", "{\"format\":\"wrenn\"}")
+                        .json()
+                        .get("key")
+                        .asString())
+                .matches("wrn_[0-9a-f]{48}");
+
+        assertThat(api.withApiKey(key).get("/v1/sandboxes").status()).isEqualTo(200);
+        assertThat(api.withApiKey(key).get("/v1/snapshots").status()).isEqualTo(200);
+        assertThat(user.get("/v1/api-keys").text()).doesNotContain(key);
+        // Only the hash is stored: a key of the right shape that was never issued is refused.
+        assertThat(api.withApiKey("e2b_" + "0".repeat(40)).get("/v1/sandboxes").status())
+                .isEqualTo(401);
+
+        var bad = user.post("/v1/api-keys", "{\"format\":\"E2B\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorCode()).isEqualTo("invalid_request");
+        assertThat(user.post("/v1/api-keys", "{\"format\":1}").status()).isEqualTo(400);
+    }
+
+    @Test
     void nameDefaultsAndEmptyBodyIsAccepted() {
         var user = api.withBearer(Accounts.signUp(api).token());
         var r = user.post("/v1/api-keys", "");

@@ -21,6 +21,29 @@ class ControlPlaneConfigTest {
     }
 
     @Test
+    void lifecycleSettingsHaveDefaultsAndAreChecked() {
+        var d = ControlPlaneConfig.from(Map.of()).sandboxes().lifecycle();
+        assertThat(d.metricsIntervalSec()).isEqualTo(5);
+        assertThat(d.metricsRetentionSec()).isEqualTo(3600);
+        assertThat(d.e2bTimeoutSec()).isEqualTo(300);
+        assertThat(d.sandboxDomain()).isEmpty();
+        var set = ControlPlaneConfig.from(Map.of(
+                "WRENN_METRICS_INTERVAL_SEC", "2",
+                "WRENN_METRICS_RETENTION_SEC", "60",
+                "WRENN_E2B_DEFAULT_TIMEOUT_SEC", "900",
+                "WRENN_SANDBOX_DOMAIN", "sandboxes.example.com:8443"));
+        set.validate();
+        assertThat(set.sandboxes().lifecycle())
+                .isEqualTo(new ControlPlaneConfig.Lifecycle(
+                        2, 60, java.util.Optional.of("sandboxes.example.com:8443"), 900));
+        assertThatThrownBy(() -> ControlPlaneConfig.from(Map.of("WRENN_METRICS_INTERVAL_SEC", "0")))
+                .hasMessageContaining("WRENN_METRICS_INTERVAL_SEC");
+        assertThatThrownBy(() -> ControlPlaneConfig.from(Map.of("WRENN_SANDBOX_DOMAIN", "https://x.example.com"))
+                        .validate())
+                .hasMessageContaining("WRENN_SANDBOX_DOMAIN");
+    }
+
+    @Test
     void externalDatabaseNeedsAJwtSecret() {
         var c = ControlPlaneConfig.from(Map.of("WRENN_DATABASE_URL", "postgres://u:p@db/wrenn"));
         assertThatThrownBy(c::validate).isInstanceOf(ConfigException.class).hasMessageContaining("WRENN_JWT_SECRET");

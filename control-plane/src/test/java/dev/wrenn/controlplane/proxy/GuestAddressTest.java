@@ -24,8 +24,10 @@ class GuestAddressTest {
                 .contains(new GuestAddress("sb-jgmre5yz", 3000));
         assertThat(GuestAddress.of(null, null, "8000-sb-x.Sandboxes.Example.com", "sandboxes.example.com"))
                 .contains(new GuestAddress("sb-x", 8000));
-        // A domain without a port matches host names that carry one (a TLS front on 443, a dev port).
+        // Ports are not compared: the same names work over HTTP and HTTPS.
         assertThat(GuestAddress.of(null, null, "8000-sb-x.sandboxes.example.com:443", "sandboxes.example.com"))
+                .contains(new GuestAddress("sb-x", 8000));
+        assertThat(GuestAddress.of(null, null, "8000-sb-x.localhost:8443", "localhost:8080"))
                 .contains(new GuestAddress("sb-x", 8000));
     }
 
