@@ -5,6 +5,7 @@
 #   qemu-system-x86, qemu-utils   the VMM and qcow2 overlays
 #   nftables, iproute2            network slots (namespaces, veth, TAP, NAT, isolation)
 #   e2fsprogs                     ext4 tools (image build, chattr in tests)
+#   nodejs, npm                   the E2B SDK tests (compat/e2b: the published SDK, pinned by its lockfile)
 # The guest image builder (guest-image/build.sh) installs its own extra tools (debootstrap, ...).
 set -euo pipefail
 
@@ -14,6 +15,9 @@ PACKAGES=(
   nftables iproute2
   e2fsprogs
 )
+# A node from elsewhere (NodeSource, nvm) counts: Debian's packages are only the fallback.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -24,4 +28,12 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The E2B SDK and its dependencies, exactly as compat/e2b/package-lock.json pins them. Only when node_modules
+# is missing or older than the lockfile, so a machine that installed them once runs the tests offline.
+E2B_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/compat/e2b"
+if [[ ! -d "$E2B_DIR/node_modules" || "$E2B_DIR/package-lock.json" -nt "$E2B_DIR/node_modules/.package-lock.json" ]]; then
+  echo "== installing the E2B SDK test packages (npm ci in compat/e2b)"
+  npm ci --prefix "$E2B_DIR" --no-audit --no-fund --loglevel=error
 fi
