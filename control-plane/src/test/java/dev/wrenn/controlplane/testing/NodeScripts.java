@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  */
 public final class NodeScripts {
     public static final String INSTALL = "scripts/install-deps.sh";
-    /** The SDK's own floor (its package.json engines): Debian 12's nodejs 18 is too old for e2b 2.51. */
-    private static final int[] MIN_NODE = {20, 18, 1};
+    /**
+     * The SDK's floor: its CommonJS entry require()s ES modules (chalk 5), which Node does unflagged from 20.19;
+     * Debian 12's nodejs 18 fails at the import. install-deps.sh brings a newer one there.
+     */
+    private static final int[] MIN_NODE = {20, 19, 0};
 
     private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -50,8 +53,8 @@ public final class NodeScripts {
         String version = nodeVersion();
         if (version == null) throw new AssertionError("node is not on the PATH: run " + INSTALL + " (as root)");
         if (!atLeast(version, MIN_NODE)) {
-            throw new AssertionError("node " + version + " is older than the E2B SDK's minimum 20.18.1: install a newer"
-                    + " nodejs (Debian 12's is 18) and run " + INSTALL);
+            throw new AssertionError(
+                    "node " + version + " is older than the E2B SDK's minimum 20.19.0: run " + INSTALL + " (as root)");
         }
         requirePackage(dir, "e2b", "2.51.0");
         requirePackage(dir, "e2b-250", "2.50.0");
