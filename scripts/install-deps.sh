@@ -34,6 +34,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# npm trusts the system's certificate store too, as apt and curl do (a Node built elsewhere, such as the registry's
+# below, carries only its own bundle and would refuse a registry reached through a local CA).
+if [[ -z "${NODE_EXTRA_CA_CERTS:-}" && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 # Debian 12's nodejs is 18: put the npm registry's build of Node 20 first on the PATH (/usr/local/bin).
 node_ok() { command -v node >/dev/null && node -e '
   const [a, b, c] = process.versions.node.split(".").map(Number), [x, y, z] = process.argv[1].split(".").map(Number);
