@@ -1,6 +1,6 @@
 // The older SDK (e2b 2.50.0, installed as e2b-250): its create is POST /sandboxes (with secure and
 // allow_internet_access sent explicitly, a default timeout of 300 s) and its connect POST /sandboxes/{id}/connect.
-// Run as sandbox.mjs.
+// The sandbox also has lifecycle.autoResume: guest traffic to it while paused resumes it. Run as sandbox.mjs.
 import assert from 'node:assert/strict';
 import { CommandExitError, FileNotFoundError, Sandbox } from 'e2b-250';
 import { env, main, rejectsWith, runId } from './lib/harness.mjs';
@@ -11,9 +11,14 @@ env('E2B_API_KEY');
 
 await main('legacy (e2b 2.50.0)', async (run) => {
   const sandbox = await run.must('Sandbox.create() through POST /sandboxes', async () => {
-    const s = await Sandbox.create({ metadata: { suite: 'legacy', run: runId }, envs: { LEGACY: 'yes' } });
+    const s = await Sandbox.create({
+      metadata: { suite: 'legacy', run: runId },
+      envs: { LEGACY: 'yes' },
+      lifecycle: { onTimeout: 'pause', autoResume: true },
+    });
     assert.ok(s.envdAccessToken, 'secure: true gives an access token');
     const info = await s.getInfo();
+    assert.deepEqual(info.lifecycle, { onTimeout: 'pause', autoResume: true });
     const ttl = (info.endAt - info.startedAt) / 1000;
     assert.ok(Math.abs(ttl - 300) <= 5, `the 2.50 default timeout is 300 s, got ${ttl} s`);
     return s;
@@ -44,6 +49,12 @@ await main('legacy (e2b 2.50.0)', async (run) => {
     const resumed = await Sandbox.connect(sandbox.sandboxId);
     assert.equal((await resumed.getInfo()).state, 'running');
     assert.equal((await resumed.commands.run('cat legacy.txt')).stdout, 'from 2.50');
+  });
+  await run.step('autoResume: a command sent to the paused sandbox resumes it', async () => {
+    assert.equal(await sandbox.pause(), true);
+    assert.equal((await sandbox.getInfo()).state, 'paused');
+    assert.equal((await sandbox.commands.run('cat legacy.txt')).stdout, 'from 2.50');
+    assert.equal((await sandbox.getInfo()).state, 'running');
   });
   await run.step('kill', async () => {
     assert.equal(await sandbox.kill(), true);
