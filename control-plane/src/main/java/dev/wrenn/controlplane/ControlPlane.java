@@ -135,7 +135,7 @@ public final class ControlPlane implements AutoCloseable {
                         java.time.Duration.ofSeconds(config.sandboxes().reconcileIntervalSec()),
                         sandboxService::tryWithLock);
             }
-            var app = HttpApp.create(config, new HttpMetrics(), routes -> {
+            var app = HttpApp.create(config, new HttpMetrics(), null, routes -> {
                 authRoutes.register(routes);
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
@@ -167,6 +167,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The HTTPS port, or -1 when no certificate is configured. */
+    public int tlsPort() {
+        return HttpApp.tlsPort(http);
     }
 
     public ControlPlaneConfig config() {

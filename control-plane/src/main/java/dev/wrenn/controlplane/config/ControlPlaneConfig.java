@@ -22,7 +22,8 @@ public record ControlPlaneConfig(
         Optional<URI> publicUrl,
         Optional<URI> oauthRedirectUrl,
         GitHubConfig github,
-        Sandboxes sandboxes) {
+        Sandboxes sandboxes,
+        Optional<TlsConfig> tls) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -67,7 +68,8 @@ public record ControlPlaneConfig(
                 publicUrl,
                 oauthRedirectUrl,
                 github,
-                sandboxes);
+                sandboxes,
+                tls);
     }
 
     public ControlPlaneConfig withDataDir(Path newDataDir) {
@@ -81,7 +83,8 @@ public record ControlPlaneConfig(
                 publicUrl,
                 oauthRedirectUrl,
                 github,
-                sandboxes);
+                sandboxes,
+                tls);
     }
 
     public ControlPlaneConfig withHostAgent(String address, Optional<String> token) {
@@ -93,7 +96,7 @@ public record ControlPlaneConfig(
                 sandboxes.reconcileIntervalSec(),
                 sandboxes.maxMemoryMb());
         return new ControlPlaneConfig(
-                host, port, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, s);
+                host, port, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, s, tls);
     }
 
     public static ControlPlaneConfig fromEnvironment() {
@@ -130,7 +133,23 @@ public record ControlPlaneConfig(
                                 .intValue(),
                         reader.positiveLong("WRENN_MAX_MEMORY_MB")
                                 .orElse(16_384L)
-                                .intValue()));
+                                .intValue()),
+                tls(reader));
+    }
+
+    private static Optional<TlsConfig> tls(EnvReader reader) {
+        var keystore = reader.string("WRENN_TLS_KEYSTORE").map(Path::of);
+        var password = reader.string("WRENN_TLS_KEYSTORE_PASSWORD");
+        int port = reader.port("WRENN_TLS_PORT").orElse(TlsConfig.DEFAULT_PORT);
+        if (keystore.isEmpty()) {
+            if (password.isPresent())
+                throw new ConfigException("WRENN_TLS_KEYSTORE_PASSWORD is set without WRENN_TLS_KEYSTORE");
+            return Optional.empty();
+        }
+        if (!java.nio.file.Files.isReadable(keystore.get())) {
+            throw new ConfigException("WRENN_TLS_KEYSTORE " + keystore.get() + " is not a readable file");
+        }
+        return Optional.of(new TlsConfig(keystore.get(), password.orElse(""), port));
     }
 
     private static HostAgentTimeouts timeouts(EnvReader reader) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -30,9 +31,27 @@ public final class HttpApp {
 
     private HttpApp() {}
 
-    public static Javalin create(ControlPlaneConfig config, HttpMetrics metrics, Consumer<RoutesConfig> features) {
+    /** Connections idle this long close; longer than the guest's keepalive on a quiet stream (50 s). */
+    static final long IDLE_TIMEOUT_MS = 300_000;
+
+    /**
+     * The server: {@code front}, when given, sees every request first (the sandbox proxy takes guest traffic there),
+     * then the routes.
+     */
+    public static Javalin create(
+            ControlPlaneConfig config, HttpMetrics metrics, Handler.Wrapper front, Consumer<RoutesConfig> features) {
         byte[] openapi = loadContract();
         return Javalin.create(cfg -> {
+            // Javalin puts its servlet context inside the innermost wrapper it finds on the server.
+            if (front != null) cfg.jetty.modifyServer(server -> server.setHandler(front));
+            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT_MS));
+            // Javalin makes its plain connector only when none is given: with HTTPS both are made here.
+            config.tls().ifPresent(tls -> {
+                cfg.jetty.addConnector((server, http) ->
+                        TlsConnector.plain(server, http, config.host(), config.port(), IDLE_TIMEOUT_MS));
+                cfg.jetty.addConnector(
+                        (server, http) -> TlsConnector.https(server, http, config.host(), tls, IDLE_TIMEOUT_MS));
+            });
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
@@ -77,6 +96,17 @@ public final class HttpApp {
                             ApiError.PAYLOAD_TOO_LARGE,
                             "request body is larger than " + config.maxBodyBytes() + " bytes"));
         });
+    }
+
+    /** The port HTTPS is served on, or -1 without TLS. */
+    public static int tlsPort(Javalin app) {
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector sc
+                    && sc.getConnectionFactory(org.eclipse.jetty.server.SslConnectionFactory.class) != null) {
+                return sc.getLocalPort();
+            }
+        }
+        return -1;
     }
 
     private static void frameworkError(HttpResponseException e, Context ctx) {

@@ -1,7 +1,10 @@
 package dev.wrenn.guestagent.envd.api;
 
+import dev.wrenn.guestagent.envd.FileMetadata;
 import dev.wrenn.guestagent.envd.UserPaths;
 import dev.wrenn.guestagent.envd.api.HttpErrors.HttpError;
+import dev.wrenn.guestagent.sys.Libc;
+import dev.wrenn.guestagent.sys.Xattrs;
 import dev.wrenn.guestagent.users.UserAccount;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -50,7 +54,8 @@ final class AtomicWrite {
      * A failure to read the body is thrown as it is (the caller knows whether the request was cut short);
      * file-system failures are answered as HTTP errors.
      */
-    static void write(Path target, InputStream body, UserAccount user, Integer mode) throws IOException {
+    static void write(Path target, InputStream body, UserAccount user, Integer mode, Map<String, String> metadata)
+            throws IOException {
         try {
             UserPaths.ensureDirs(target.getParent(), user);
         } catch (IOException e) {
@@ -76,6 +81,8 @@ final class AtomicWrite {
                 copy(body, out);
                 out.force(true);
             }
+            // On the temporary file, so the new content and its metadata appear together and the old set goes.
+            writeMetadata(tmp, metadata);
             Files.setPosixFilePermissions(tmp, permissions(bits));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             renamed = true;
@@ -85,6 +92,15 @@ final class AtomicWrite {
             throw failure("error writing file '" + target + "'", e);
         } finally {
             if (!renamed) deleteQuietly(tmp);
+        }
+    }
+
+    private static void writeMetadata(Path tmp, Map<String, String> metadata) throws IOException {
+        try {
+            FileMetadata.write(tmp, metadata);
+        } catch (Libc.ErrnoException e) {
+            // As envd: a file system without extended attributes keeps the file, without its metadata.
+            if (e.errno() != Xattrs.ENOTSUP) throw e;
         }
     }
 

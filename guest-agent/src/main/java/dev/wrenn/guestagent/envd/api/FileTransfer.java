@@ -3,6 +3,7 @@ package dev.wrenn.guestagent.envd.api;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wrenn.guestagent.connect.ConnectError;
 import dev.wrenn.guestagent.envd.EnvdSettings;
+import dev.wrenn.guestagent.envd.FileMetadata;
 import dev.wrenn.guestagent.envd.RequestUser;
 import dev.wrenn.guestagent.envd.UserPaths;
 import dev.wrenn.guestagent.envd.api.HttpErrors.HttpError;
@@ -101,22 +102,32 @@ final class FileTransfer {
                     "unsupported content type: " + contentType
                             + ", expected multipart/form-data or application/octet-stream");
         }
+        Map<String, String> metadata;
+        try {
+            metadata = FileMetadata.fromHeaders(ex.getRequestHeaders());
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, e.getMessage());
+        }
         var body = new UploadBody(ex.getRequestBody(), ex.getRequestHeaders().getFirst("Content-Length"));
         List<Object> uploaded = new ArrayList<>();
         try {
+            InputStream content = decoded(body, ex.getRequestHeaders().getFirst("Content-Encoding"));
             if (raw) {
                 String p = q.get("path");
                 if (p == null || p.isEmpty()) {
                     throw new HttpError(400, "path query parameter is required for raw body upload");
                 }
                 Path target = resolve(p, user);
-                AtomicWrite.write(target, body, user, mode);
+                AtomicWrite.write(target, content, user, mode, metadata);
                 uploaded.add(entry(target));
             } else {
-                uploadParts(body, contentType, q.get("path"), user, mode, uploaded);
+                uploadParts(content, contentType, q.get("path"), user, mode, metadata, uploaded);
             }
         } catch (IOException e) {
             if (body.cutShort()) throw new HttpError(400, body.shortfall());
+            if (e instanceof java.util.zip.ZipException || e instanceof java.io.EOFException) {
+                throw new HttpError(400, "error decompressing request body: " + e.getMessage());
+            }
             throw new HttpError(500, "error parsing multipart form: " + e.getMessage());
         }
         Exchanges.sendJson(ex, 200, uploaded);
@@ -124,7 +135,13 @@ final class FileTransfer {
 
     /** Each part is written atomically on its own: parts before a failing one stay written. */
     private void uploadParts(
-            InputStream body, String contentType, String path, UserAccount user, Integer mode, List<Object> uploaded)
+            InputStream body,
+            String contentType,
+            String path,
+            UserAccount user,
+            Integer mode,
+            Map<String, String> metadata,
+            List<Object> uploaded)
             throws IOException {
         String boundary = Multipart.boundaryOf(contentType);
         if (boundary == null || boundary.isEmpty()) throw new HttpError(400, "multipart body without a boundary");
@@ -141,16 +158,35 @@ final class FileTransfer {
                         "you cannot upload multiple files to the same path '" + target + "' in one upload request");
             }
             seen.add(target);
-            AtomicWrite.write(target, part.body(), user, mode);
+            // As envd: every file of one upload gets the same metadata.
+            AtomicWrite.write(target, part.body(), user, mode, metadata);
             uploaded.add(entry(target));
         }
     }
 
-    private static Map<String, Object> entry(Path p) {
+    /**
+     * envd's request encodings (envd 0.5.3): gzip, or none; anything else is refused before a byte is written.
+     * The whole body is encoded, multipart framing included.
+     */
+    private static InputStream decoded(InputStream body, String contentEncoding) throws IOException {
+        String encoding = contentEncoding == null
+                ? ""
+                : contentEncoding.split(";")[0].trim().toLowerCase();
+        return switch (encoding) {
+            case "", "identity" -> body;
+            case "gzip" -> new java.util.zip.GZIPInputStream(body, 64 * 1024);
+            default ->
+                throw new HttpError(400, "unsupported Content-Encoding: " + contentEncoding + ", supported: [gzip]");
+        };
+    }
+
+    private static Map<String, Object> entry(Path p) throws IOException {
         var m = new LinkedHashMap<String, Object>();
         m.put("path", p.toString());
         m.put("name", p.getFileName() == null ? "/" : p.getFileName().toString());
         m.put("type", "file");
+        var metadata = FileMetadata.read(p);
+        if (!metadata.isEmpty()) m.put("metadata", metadata);
         return m;
     }
 }

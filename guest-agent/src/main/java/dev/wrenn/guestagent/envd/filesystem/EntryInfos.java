@@ -1,6 +1,7 @@
 package dev.wrenn.guestagent.envd.filesystem;
 
 import dev.wrenn.guestagent.connect.ConnectError;
+import dev.wrenn.guestagent.envd.FileMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,6 +26,15 @@ final class EntryInfos {
             throw ConnectError.notFound("file not found: " + path);
         } catch (IOException e) {
             throw ConnectError.internal("error getting file info: " + e.getMessage());
+        }
+    }
+
+    /** A link's own attributes, as envd's lstat-based listing sees them; none when they cannot be read. */
+    private static Map<String, String> metadata(Path path) {
+        try {
+            return FileMetadata.read(path);
+        } catch (IOException e) {
+            return Map.of();
         }
     }
 
@@ -58,6 +68,8 @@ final class EntryInfos {
         e.put("owner", attrs.owner().getName());
         e.put("group", attrs.group().getName());
         e.put("modifiedTime", attrs.lastModifiedTime().toInstant().toString());
+        var metadata = metadata(path);
+        if (!metadata.isEmpty()) e.put("metadata", metadata);
         if (target != null) e.put("symlinkTarget", target);
         return e;
     }
