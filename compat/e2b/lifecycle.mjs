@@ -55,7 +55,7 @@ await main('lifecycle', async (run) => {
   });
   run.defer(`kill ${expiring.sandboxId}`, () => Sandbox.kill(expiring.sandboxId));
 
-  await run.step('Sandbox.list: metadata filter, pages of one, newest first', async () => {
+  await run.step('Sandbox.list: metadata, template and state filters, pages of one, newest first', async () => {
     const all = await listAll({ metadata: {} });
     assert.deepEqual(all.ids, [expiring.sandboxId, pausing.sandboxId]);
     assert.ok(all.pages >= 2, `${all.pages} pages`);
@@ -63,6 +63,7 @@ await main('lifecycle', async (run) => {
     assert.deepEqual(one.ids, [pausing.sandboxId]);
     const none = await listAll({ metadata: { role: 'nobody' } });
     assert.deepEqual(none.ids, []);
+    assert.deepEqual((await listAll({ metadata: {}, template })).ids, [pausing.sandboxId], 'template filter');
     const running = await listAll({ metadata: {}, state: ['running'] });
     assert.equal(running.ids.length, 2);
     const first = (await Sandbox.list({ query: { metadata: { run: runId } } }).nextItems())
