@@ -35,8 +35,10 @@ export async function commandScenarios(run, sandbox) {
     assert.equal((await sandbox.commands.run('pwd', { cwd: '/tmp' })).stdout, '/tmp\n');
   });
   await run.step("commands.run: user 'root'", async () => {
-    const r = await sandbox.commands.run('id -un; pwd', { user: 'root' });
-    assert.equal(r.stdout, 'root\n/root\n');
+    // As in envd: a command without cwd starts in the sandbox's default workdir (/home/user on the E2B surface),
+    // whichever user runs it.
+    const r = await sandbox.commands.run('id -un; pwd; echo ~', { user: 'root' });
+    assert.equal(r.stdout, 'root\n/home/user\n/root\n');
   });
   await run.step('commands.run: onStdout and onStderr callbacks', async () => {
     const out = [];
