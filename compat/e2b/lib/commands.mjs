@@ -34,11 +34,9 @@ export async function commandScenarios(run, sandbox) {
   await run.step('commands.run: cwd', async () => {
     assert.equal((await sandbox.commands.run('pwd', { cwd: '/tmp' })).stdout, '/tmp\n');
   });
-  await run.step("commands.run: user 'root'", async () => {
-    // As in envd: a command without cwd starts in the sandbox's default workdir (/home/user on the E2B surface),
-    // whichever user runs it.
-    const r = await sandbox.commands.run('id -un; pwd; echo ~', { user: 'root' });
-    assert.equal(r.stdout, 'root\n/home/user\n/root\n');
+  await run.step("commands.run: user 'root' (its own HOME, the sandbox's workdir /home/user, as E2B's base)", async () => {
+    const r = await sandbox.commands.run('id -un; echo "$HOME"; pwd', { user: 'root' });
+    assert.equal(r.stdout, 'root\n/root\n/home/user\n');
   });
   await run.step('commands.run: onStdout and onStderr callbacks', async () => {
     const out = [];
