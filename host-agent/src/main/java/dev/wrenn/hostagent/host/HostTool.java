@@ -26,7 +26,9 @@ public enum HostTool {
     UMOUNT("umount", "mount", Use.TESTS),
     CHATTR("chattr", "e2fsprogs", Use.TESTS),
     // The proxy tests check that no connection to a destroyed sandbox's slot is left open.
-    SS("ss", "iproute2", Use.TESTS);
+    SS("ss", "iproute2", Use.TESTS),
+    // The E2B SDK tests run the published SDK's scripts (compat/e2b) under Node.
+    NODE("node", "nodejs", Use.TESTS);
 
     /** Whether the platform itself needs the tool, or only the test suite does. */
     public enum Use {

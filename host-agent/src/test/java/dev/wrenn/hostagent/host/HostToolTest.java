@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class HostToolTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern PACKAGES = Pattern.compile("(?s)PACKAGES=\\((.*?)\\)");
+    // Packages added only where a program is missing: `command -v node >/dev/null || PACKAGES+=(nodejs)`.
+    private static final Pattern MORE_PACKAGES = Pattern.compile("PACKAGES\\+=\\(([^)]*)\\)");
     // HostCommand.run("x", ...), HostCommand.check(List.of("x", ...)), new ProcessBuilder("x", ...)
     private static final Pattern CALL = Pattern.compile("(?:HostCommand\\.(?:run|check)\\(\\s*(?:List\\.of\\(\\s*)?|new"
             + " ProcessBuilder\\(\\s*(?:List\\.of\\(\\s*)?)\"([^\"]+)\"");
@@ -91,6 +93,8 @@ class HostToolTest {
             String code = line.replaceAll("#.*", "").strip();
             if (!code.isEmpty()) out.addAll(Arrays.asList(code.split("\\s+")));
         }
+        Matcher more = MORE_PACKAGES.matcher(Files.readString(ROOT.resolve("scripts/install-deps.sh")));
+        while (more.find()) out.addAll(Arrays.asList(more.group(1).strip().split("\\s+")));
         return out;
     }
 
