@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -409,13 +410,13 @@ class SandboxProxyIT {
      * Polls {@code path} on {@code port} until the server started in the guest listens: python's start-up under
      * TCG takes seconds, and the refusals before it are the proxy's 502.
      */
-    static HttpResponse<String> awaitListening(int port, String path) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            HttpResponse<String> r = send(proxy.to(ID, port, path).GET().build());
-            if (r.statusCode() != 502 || System.nanoTime() > deadline) return r;
-            Thread.sleep(200);
-        }
+    static HttpResponse<String> awaitListening(int port, String path) {
+        // Nothing in the guest announces that the server listens; the proxy's 502 says it does not yet.
+        return org.awaitility.Awaitility.await("port " + port + " of the guest listens")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> send(proxy.to(ID, port, path).GET().build()), r -> r.statusCode() != 502);
     }
 
     static String rawExchange(String request) throws IOException {
