@@ -2,10 +2,13 @@ package dev.wrenn.controlplane;
 
 import dev.wrenn.controlplane.apikey.ApiKeyRoutes;
 import dev.wrenn.controlplane.apikey.ApiKeyService;
+import dev.wrenn.controlplane.audit.AuditLog;
+import dev.wrenn.controlplane.audit.AuditRoutes;
 import dev.wrenn.controlplane.auth.AccountService;
 import dev.wrenn.controlplane.auth.AuthRoutes;
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.auth.JwtService;
+import dev.wrenn.controlplane.auth.LoginThrottle;
 import dev.wrenn.controlplane.auth.PasswordHasher;
 import dev.wrenn.controlplane.auth.oauth.OAuthAccounts;
 import dev.wrenn.controlplane.auth.oauth.OAuthProviders;
@@ -20,6 +23,9 @@ import dev.wrenn.controlplane.fs.WatchSocket;
 import dev.wrenn.controlplane.host.HostAgentClient;
 import dev.wrenn.controlplane.host.grpc.GrpcHostAgentClient;
 import dev.wrenn.controlplane.http.HttpApp;
+import dev.wrenn.controlplane.limits.FailureWindows;
+import dev.wrenn.controlplane.limits.RateLimiter;
+import dev.wrenn.controlplane.limits.StreamSlots;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
 import dev.wrenn.controlplane.process.ProcessRoutes;
 import dev.wrenn.controlplane.process.ProcessSocket;
@@ -104,7 +110,12 @@ public final class ControlPlane implements AutoCloseable {
             var jdbi = database.jdbi();
             var jwt = new JwtService(jwtSecret, clock);
             var apiKeys = new ApiKeyService(jdbi);
-            var authenticator = new Authenticator(jwt, apiKeys);
+            var limits = config.limits();
+            var rate = RateLimiter.system(limits.rateLimitRps(), limits.rateLimitBurst());
+            var authenticator = new Authenticator(jwt, apiKeys, rate);
+            var audit = new AuditLog(jdbi);
+            var slots = new StreamSlots(limits.maxStreamsPerSandbox());
+            var loginWindow = Duration.ofSeconds(limits.loginWindowSec());
             var httpClient = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
@@ -114,9 +125,13 @@ public final class ControlPlane implements AutoCloseable {
                     new OAuthState(Secrets.derive(jwtSecret, "oauth-state"), clock),
                     new OAuthAccounts(jdbi, jwt),
                     config.publicUrl(),
-                    config.oauthRedirectUrl());
-            var apiKeyRoutes = new ApiKeyRoutes(apiKeys);
-            var sandboxStore = new SandboxStore(jdbi);
+                    config.oauthRedirectUrl(),
+                    new LoginThrottle(
+                            new FailureWindows(limits.loginMaxFailures(), loginWindow, System::nanoTime),
+                            new FailureWindows(limits.loginMaxFailuresPerAddress(), loginWindow, System::nanoTime)),
+                    audit);
+            var apiKeyRoutes = new ApiKeyRoutes(apiKeys, audit);
+            var sandboxStore = new SandboxStore(jdbi, limits.maxSandboxesPerTeam());
             hostAgent = config.sandboxes()
                     .hostAgent()
                     .<HostAgentClient>map(a -> new GrpcHostAgentClient(
@@ -149,10 +164,12 @@ public final class ControlPlane implements AutoCloseable {
                     new FileTransfer(
                             sandboxService,
                             config.sandboxes().maxUploadBytes(),
-                            config.dataDir().resolve("spool")),
-                    new ExecStreamSocket(sandboxService, sandboxStore, authenticator));
+                            config.dataDir().resolve("spool"),
+                            slots),
+                    new ExecStreamSocket(sandboxService, sandboxStore, authenticator, slots),
+                    audit);
             var templateService = new TemplateService(templateStore, sandboxService);
-            var templateRoutes = new TemplateRoutes(templateService);
+            var templateRoutes = new TemplateRoutes(templateService, audit);
             var domain = new SandboxDomain(lifecycle.sandboxDomain(), config.publicUrl(), config.port());
             var e2bRoutes = new E2bRoutes(
                     sandboxStore,
@@ -162,7 +179,8 @@ public final class ControlPlane implements AutoCloseable {
                     templateService,
                     tokens,
                     domain,
-                    lifecycle.e2bTimeoutSec());
+                    lifecycle.e2bTimeoutSec(),
+                    audit);
             if (hostAgent != null) {
                 autoPauser = new AutoPauser(sandboxStore, sandboxService, java.time.Duration.ofSeconds(1));
                 reconciler = new Reconciler(
@@ -186,15 +204,18 @@ public final class ControlPlane implements AutoCloseable {
                             hostAgent == null ? null : hostAgent.proxyToken().orElse(null)),
                     domain::value);
             var app = HttpApp.create(config, new HttpMetrics(), guestTraffic, routes -> {
+                // The routes without credentials (sign-up, login, OAuth) are limited per client address.
+                routes.before("/v1/auth/*", ctx -> rate.check("address:" + ctx.ip()));
                 authRoutes.register(routes);
+                new AuditRoutes(audit).register(routes, authenticator);
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
                 templateRoutes.register(routes, authenticator);
                 new ProcessRoutes(sandboxService).register(routes, authenticator);
-                new ProcessSocket(sandboxService, authenticator).register(routes);
-                new TerminalSocket(sandboxService, authenticator).register(routes);
+                new ProcessSocket(sandboxService, authenticator, slots).register(routes);
+                new TerminalSocket(sandboxService, authenticator, slots).register(routes);
                 new FsRoutes(sandboxService).register(routes, authenticator);
-                new WatchSocket(sandboxService, authenticator).register(routes);
+                new WatchSocket(sandboxService, authenticator, slots).register(routes);
                 e2bRoutes.register(routes, authenticator);
             });
             app.start(config.host(), config.port());

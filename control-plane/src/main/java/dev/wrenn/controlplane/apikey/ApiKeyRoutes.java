@@ -1,16 +1,21 @@
 package dev.wrenn.controlplane.apikey;
 
+import dev.wrenn.controlplane.audit.AuditAction;
+import dev.wrenn.controlplane.audit.AuditLog;
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Map;
 
 /** {@code /v1/api-keys}: a signed-in user manages their team's keys. */
 public final class ApiKeyRoutes {
     private final ApiKeyService keys;
+    private final AuditLog audit;
 
-    public ApiKeyRoutes(ApiKeyService keys) {
+    public ApiKeyRoutes(ApiKeyService keys, AuditLog audit) {
         this.keys = keys;
+        this.audit = audit;
     }
 
     public void register(RoutesConfig routes, Authenticator auth) {
@@ -23,7 +28,9 @@ public final class ApiKeyRoutes {
         var user = Authenticator.user(ctx);
         var body = JsonBody.of(ctx);
         var format = ApiKeyService.Format.parse(body.optionalString("format"));
-        ctx.status(201).json(keys.create(user, body.optionalString("name"), format));
+        var created = keys.create(user, body.optionalString("name"), format);
+        audit.record(ctx, AuditAction.API_KEY_CREATED, created.id(), Map.of("name", created.name()));
+        ctx.status(201).json(created);
     }
 
     private void list(Context ctx) {
@@ -32,6 +39,7 @@ public final class ApiKeyRoutes {
 
     private void delete(Context ctx) {
         keys.delete(Authenticator.user(ctx).teamId(), ctx.pathParam("id"));
+        audit.record(ctx, AuditAction.API_KEY_DELETED, ctx.pathParam("id"), Map.of());
         ctx.status(204);
     }
 }

@@ -1,5 +1,7 @@
 package dev.wrenn.controlplane.auth;
 
+import dev.wrenn.controlplane.audit.AuditAction;
+import dev.wrenn.controlplane.audit.AuditLog;
 import dev.wrenn.controlplane.auth.oauth.OAuthAccounts;
 import dev.wrenn.controlplane.auth.oauth.OAuthException;
 import dev.wrenn.controlplane.auth.oauth.OAuthProvider;
@@ -30,6 +32,8 @@ public final class AuthRoutes {
     private final OAuthAccounts oauthAccounts;
     private final Optional<URI> publicUrl;
     private final Optional<URI> redirectUrl;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
 
     public AuthRoutes(
             AccountService accounts,
@@ -37,7 +41,11 @@ public final class AuthRoutes {
             OAuthState state,
             OAuthAccounts oauthAccounts,
             Optional<URI> publicUrl,
-            Optional<URI> redirectUrl) {
+            Optional<URI> redirectUrl,
+            LoginThrottle throttle,
+            AuditLog audit) {
+        this.throttle = throttle;
+        this.audit = audit;
         this.accounts = accounts;
         this.providers = providers;
         this.state = state;
@@ -56,12 +64,29 @@ public final class AuthRoutes {
     private void signup(Context ctx) {
         var body = JsonBody.of(ctx);
         var response = accounts.signup(body.requiredString("email"), body.requiredString("password"));
+        audit.recordUser(ctx, response.teamId(), response.userId(), AuditAction.SIGNUP, Map.of("method", "password"));
         ctx.status(201).json(response);
     }
 
     private void login(Context ctx) {
         var body = JsonBody.of(ctx);
-        var response = accounts.login(body.requiredString("email"), body.requiredString("password"));
+        String email = body.requiredString("email");
+        String password = body.requiredString("password");
+        // Checked before the password: a blocked account is refused even with the right one.
+        throttle.check(email, ctx.ip());
+        AuthResponse response;
+        try {
+            response = accounts.login(email, password);
+        } catch (ApiException e) {
+            if (e.error() == ApiError.UNAUTHORIZED) {
+                throttle.failed(email, ctx.ip());
+                audit.loginFailed(ctx, email);
+            }
+            throw e;
+        }
+        throttle.succeeded(email);
+        audit.recordUser(
+                ctx, response.teamId(), response.userId(), AuditAction.LOGIN_SUCCEEDED, Map.of("method", "password"));
         ctx.status(200).json(response);
     }
 

@@ -2,22 +2,26 @@ package dev.wrenn.controlplane.auth;
 
 import dev.wrenn.controlplane.apikey.ApiKeyService;
 import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.limits.RateLimiter;
 import io.javalin.http.Context;
 
 /**
  * Turns request credentials into a {@link Principal}: {@code X-API-Key} for sandbox and template
  * routes, {@code Authorization: Bearer <jwt>} for the api-keys routes. Failures are 401s that do
- * not say which part was wrong.
+ * not say which part was wrong. Every authenticated request also takes one from its key's or user's
+ * request budget, so the limit follows the credential wherever it is used (/v1, E2B, WebSockets).
  */
 public final class Authenticator {
     public static final String ATTRIBUTE = "wrenn.principal";
 
     private final JwtService jwt;
     private final ApiKeyService apiKeys;
+    private final RateLimiter rate;
 
-    public Authenticator(JwtService jwt, ApiKeyService apiKeys) {
+    public Authenticator(JwtService jwt, ApiKeyService apiKeys, RateLimiter rate) {
         this.jwt = jwt;
         this.apiKeys = apiKeys;
+        this.rate = rate;
     }
 
     public void requireApiKey(Context ctx) {
@@ -27,6 +31,7 @@ public final class Authenticator {
         }
         var principal =
                 apiKeys.authenticate(key.strip()).orElseThrow(() -> ApiException.unauthorized("invalid API key"));
+        rate.check("key:" + principal.keyId());
         ctx.attribute(ATTRIBUTE, principal);
     }
 
@@ -37,7 +42,17 @@ public final class Authenticator {
         }
         var session = jwt.verify(header.substring(7).strip())
                 .orElseThrow(() -> ApiException.unauthorized("invalid or expired token"));
+        rate.check("user:" + session.userId());
         ctx.attribute(ATTRIBUTE, new Principal.User(session.userId(), session.teamId(), session.email()));
+    }
+
+    /** Either credential: a session token when an {@code Authorization} header is sent, else an API key. */
+    public void requireAny(Context ctx) {
+        if (ctx.header("Authorization") != null) {
+            requireUser(ctx);
+        } else {
+            requireApiKey(ctx);
+        }
     }
 
     /** The handler, behind API-key authentication. */

@@ -23,7 +23,8 @@ public record ControlPlaneConfig(
         Optional<URI> oauthRedirectUrl,
         GitHubConfig github,
         Sandboxes sandboxes,
-        Optional<TlsConfig> tls) {
+        Optional<TlsConfig> tls,
+        Limits limits) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -65,6 +66,23 @@ public record ControlPlaneConfig(
     public record Lifecycle(
             int metricsIntervalSec, int metricsRetentionSec, Optional<String> sandboxDomain, int e2bTimeoutSec) {}
 
+    /**
+     * What one client, account or team may use (docs/security/limits.md).
+     *
+     * @param rateLimitRps requests per second per API key, per signed-in user and, on the routes without
+     *     credentials, per client address
+     * @param rateLimitBurst how many requests such a client may make at once before the rate applies
+     * @param loginWindowSec how long failed logins count, from the first failure of a window
+     */
+    public record Limits(
+            int rateLimitRps,
+            int rateLimitBurst,
+            int loginMaxFailures,
+            int loginMaxFailuresPerAddress,
+            int loginWindowSec,
+            int maxSandboxesPerTeam,
+            int maxStreamsPerSandbox) {}
+
     /** True when the server runs its own embedded PostgreSQL: the single-node mode. */
     public boolean embeddedDatabase() {
         return databaseUrl.isEmpty();
@@ -82,7 +100,8 @@ public record ControlPlaneConfig(
                 oauthRedirectUrl,
                 github,
                 sandboxes,
-                tls);
+                tls,
+                limits);
     }
 
     public ControlPlaneConfig withDataDir(Path newDataDir) {
@@ -97,7 +116,8 @@ public record ControlPlaneConfig(
                 oauthRedirectUrl,
                 github,
                 sandboxes,
-                tls);
+                tls,
+                limits);
     }
 
     public ControlPlaneConfig withHostAgent(String address, Optional<String> token) {
@@ -110,7 +130,18 @@ public record ControlPlaneConfig(
                 sandboxes.maxMemoryMb(),
                 sandboxes.lifecycle());
         return new ControlPlaneConfig(
-                host, port, dataDir, databaseUrl, jwtSecret, maxBodyBytes, publicUrl, oauthRedirectUrl, github, s, tls);
+                host,
+                port,
+                dataDir,
+                databaseUrl,
+                jwtSecret,
+                maxBodyBytes,
+                publicUrl,
+                oauthRedirectUrl,
+                github,
+                s,
+                tls,
+                limits);
     }
 
     public static ControlPlaneConfig fromEnvironment() {
@@ -155,7 +186,16 @@ public record ControlPlaneConfig(
                                 reader.string("WRENN_SANDBOX_DOMAIN"),
                                 reader.positiveInt("WRENN_E2B_DEFAULT_TIMEOUT_SEC")
                                         .orElse(300))),
-                tls(reader));
+                tls(reader),
+                new Limits(
+                        reader.positiveInt("WRENN_RATE_LIMIT_RPS").orElse(200),
+                        reader.positiveInt("WRENN_RATE_LIMIT_BURST").orElse(400),
+                        reader.positiveInt("WRENN_LOGIN_MAX_FAILURES").orElse(5),
+                        reader.positiveInt("WRENN_LOGIN_MAX_FAILURES_PER_ADDRESS")
+                                .orElse(50),
+                        reader.positiveInt("WRENN_LOGIN_WINDOW_SECONDS").orElse(900),
+                        reader.positiveInt("WRENN_MAX_SANDBOXES_PER_TEAM").orElse(100),
+                        reader.positiveInt("WRENN_MAX_STREAMS_PER_SANDBOX").orElse(32)));
     }
 
     private static Optional<TlsConfig> tls(EnvReader reader) {

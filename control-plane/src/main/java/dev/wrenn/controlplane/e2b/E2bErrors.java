@@ -26,6 +26,7 @@ final class E2bErrors {
             try {
                 handler.handle(ctx);
             } catch (ApiException e) {
+                dev.wrenn.controlplane.http.HttpApp.retryAfter(ctx, e);
                 send(ctx, e.status(), e.getMessage());
             } catch (HttpResponseException e) {
                 send(ctx, e.getStatus(), e.getMessage());

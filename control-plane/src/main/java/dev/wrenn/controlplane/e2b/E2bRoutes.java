@@ -1,5 +1,6 @@
 package dev.wrenn.controlplane.e2b;
 
+import dev.wrenn.controlplane.audit.AuditLog;
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.sandbox.AccessTokens;
 import dev.wrenn.controlplane.sandbox.Lifetimes;
@@ -58,9 +59,10 @@ public final class E2bRoutes {
             TemplateService templates,
             AccessTokens tokens,
             SandboxDomain domain,
-            int defaultTimeoutSec) {
+            int defaultTimeoutSec,
+            AuditLog audit) {
         this.sandboxes = new E2bSandboxRoutes(
-                store, sandboxes, lifetimes, metrics, new E2bViews(tokens, domain), defaultTimeoutSec);
+                store, sandboxes, lifetimes, metrics, new E2bViews(tokens, domain), defaultTimeoutSec, audit);
         this.templates = templates;
         this.openapi = load();
     }

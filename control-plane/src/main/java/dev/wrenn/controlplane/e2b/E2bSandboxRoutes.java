@@ -1,5 +1,7 @@
 package dev.wrenn.controlplane.e2b;
 
+import dev.wrenn.controlplane.audit.AuditAction;
+import dev.wrenn.controlplane.audit.AuditLog;
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
@@ -12,6 +14,7 @@ import dev.wrenn.controlplane.sandbox.SandboxService;
 import dev.wrenn.controlplane.sandbox.SandboxStatus;
 import dev.wrenn.controlplane.sandbox.SandboxStore;
 import io.javalin.http.Context;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +31,7 @@ final class E2bSandboxRoutes {
     private final MetricsQuery metrics;
     private final E2bViews views;
     private final int defaultTimeoutSec;
+    private final AuditLog audit;
 
     E2bSandboxRoutes(
             SandboxStore store,
@@ -35,7 +39,9 @@ final class E2bSandboxRoutes {
             Lifetimes lifetimes,
             MetricsQuery metrics,
             E2bViews views,
-            int defaultTimeoutSec) {
+            int defaultTimeoutSec,
+            AuditLog audit) {
+        this.audit = audit;
         this.store = store;
         this.sandboxes = sandboxes;
         this.lifetimes = lifetimes;
@@ -64,6 +70,7 @@ final class E2bSandboxRoutes {
         var req = E2bCreate.parse(
                 JsonBody.of(ctx).root(), defaultTimeoutSec, sandboxes.limits().maxTimeoutSec());
         var created = sandboxes.create(team(ctx), req);
+        audit.record(ctx, AuditAction.SANDBOX_CREATED, created.id(), Map.of("template", req.template(), "api", "e2b"));
         E2bJson.send(ctx, 201, views.sandbox(reread(ctx, created.id())));
     }
 
@@ -87,6 +94,7 @@ final class E2bSandboxRoutes {
     void kill(Context ctx) {
         var row = visible(ctx);
         sandboxes.destroy(team(ctx), row.id());
+        audit.record(ctx, AuditAction.SANDBOX_DESTROYED, row.id(), Map.of("api", "e2b"));
         ctx.status(204);
     }
 

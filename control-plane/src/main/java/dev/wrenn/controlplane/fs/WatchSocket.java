@@ -7,6 +7,7 @@ import dev.wrenn.controlplane.host.HostAgentException;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.SocketRoute;
+import dev.wrenn.controlplane.limits.StreamSlots;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
@@ -23,8 +24,10 @@ public final class WatchSocket {
 
     private final SandboxService sandboxes;
     private final Authenticator auth;
+    private final StreamSlots slots;
 
-    public WatchSocket(SandboxService sandboxes, Authenticator auth) {
+    public WatchSocket(SandboxService sandboxes, Authenticator auth, StreamSlots slots) {
+        this.slots = slots;
         this.sandboxes = sandboxes;
         this.auth = auth;
     }
@@ -33,6 +36,7 @@ public final class WatchSocket {
         SocketRoute.register(
                 routes,
                 PATH,
+                slots,
                 ctx -> {
                     auth.requireApiKey(ctx);
                     FsRoutes.path(ctx.queryParam("path"), "path");

@@ -7,10 +7,22 @@ package dev.wrenn.controlplane.http;
  */
 public final class ApiException extends RuntimeException {
     private final ApiError error;
+    private final long retryAfterSec;
 
     public ApiException(ApiError error, String message) {
+        this(error, message, 0);
+    }
+
+    /** An error the client may retry after {@code retryAfterSec} seconds (sent as {@code Retry-After}). */
+    public ApiException(ApiError error, String message, long retryAfterSec) {
         super(message, null, false, false);
         this.error = error;
+        this.retryAfterSec = retryAfterSec;
+    }
+
+    /** Whole seconds for {@code Retry-After}; 0 when the error carries none. */
+    public long retryAfterSec() {
+        return retryAfterSec;
     }
 
     public ApiError error() {

@@ -69,7 +69,10 @@ public final class HttpApp {
                     "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
             features.accept(routes);
 
-            routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.error(), e.getMessage()));
+            routes.exception(ApiException.class, (e, ctx) -> {
+                retryAfter(ctx, e);
+                error(ctx, e.error(), e.getMessage());
+            });
             routes.exception(HttpResponseException.class, HttpApp::frameworkError);
             routes.exception(Exception.class, (e, ctx) -> {
                 String ref = dev.wrenn.controlplane.db.Ids.random("err_", 12);
@@ -126,6 +129,11 @@ public final class HttpApp {
         if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{\"error\"")) {
             error(ctx, error, message);
         }
+    }
+
+    /** Sets {@code Retry-After} when the error says when to retry. */
+    public static void retryAfter(Context ctx, ApiException e) {
+        if (e.retryAfterSec() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSec()));
     }
 
     public static void error(Context ctx, ApiError error, String message) {

@@ -1,5 +1,6 @@
 package dev.wrenn.controlplane.http;
 
+import dev.wrenn.controlplane.limits.StreamSlots;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.websocket.WsConnectContext;
@@ -12,11 +13,14 @@ import java.util.function.Function;
 /**
  * The wiring every WebSocket route shares: its checks before the upgrade (so a refusal is a plain HTTP
  * error in the envelope), one session per socket from connect on, messages to their own session, and the
- * session's end exactly once, whether the socket closed or failed.
+ * session's end exactly once, whether the socket closed or failed. Each socket holds one of its
+ * sandbox's stream slots from the upgrade to its end; with none free the upgrade is refused (429).
  */
 public final class SocketRoute {
     /** Sockets that say nothing for this long are closed (a process may stay quiet for a while). */
     private static final Duration IDLE = Duration.ofHours(1);
+
+    private static final String SLOT = "wrenn.stream-slot";
 
     private SocketRoute() {}
 
@@ -33,24 +37,52 @@ public final class SocketRoute {
         void ended();
     }
 
+    /** A socket's session and the stream slot it holds. */
+    private record Open(Session session, StreamSlots.Slot slot) {
+        void ended() {
+            try {
+                session.ended();
+            } finally {
+                slot.close();
+            }
+        }
+    }
+
+    /** {@code path} has an {@code {id}}: the sandbox whose stream slots its sockets take. */
     public static void register(
-            RoutesConfig routes, String path, Handler check, Function<WsConnectContext, Session> create) {
-        Map<String, Session> sessions = new ConcurrentHashMap<>();
-        routes.wsBeforeUpgrade(path, check);
+            RoutesConfig routes,
+            String path,
+            StreamSlots slots,
+            Handler check,
+            Function<WsConnectContext, Session> create) {
+        Map<String, Open> sessions = new ConcurrentHashMap<>();
+        routes.wsBeforeUpgrade(path, ctx -> {
+            check.handle(ctx);
+            // Taken last, so a refused check holds nothing.
+            ctx.attribute(SLOT, slots.acquire(ctx.pathParam("id")));
+        });
         routes.ws(path, ws -> {
             ws.onConnect(ctx -> {
-                ctx.session.setIdleTimeout(IDLE);
-                Session s = create.apply(ctx);
-                sessions.put(ctx.sessionId(), s);
-                s.opened();
+                StreamSlots.Slot slot = ctx.attribute(SLOT);
+                try {
+                    ctx.session.setIdleTimeout(IDLE);
+                    Session s = create.apply(ctx);
+                    sessions.put(ctx.sessionId(), new Open(s, slot));
+                    s.opened();
+                } catch (RuntimeException e) {
+                    // A session that could not even be made must not keep its slot.
+                    if (!sessions.containsKey(ctx.sessionId())) slot.close();
+                    throw e;
+                }
             });
             ws.onMessage(ctx -> {
-                Session s = sessions.get(ctx.sessionId());
-                if (s != null) s.text(ctx.message());
+                Open o = sessions.get(ctx.sessionId());
+                if (o != null) o.session().text(ctx.message());
             });
             ws.onBinaryMessage(ctx -> {
-                Session s = sessions.get(ctx.sessionId());
-                if (s == null) return;
+                Open o = sessions.get(ctx.sessionId());
+                if (o == null) return;
+                Session s = o.session();
                 ByteBuffer b = ctx.data().duplicate();
                 byte[] data = new byte[b.remaining()];
                 b.get(data);
@@ -61,9 +93,9 @@ public final class SocketRoute {
         });
     }
 
-    private static void end(Map<String, Session> sessions, String id) {
-        Session s = sessions.remove(id);
-        if (s != null) s.ended();
+    private static void end(Map<String, Open> sessions, String id) {
+        Open o = sessions.remove(id);
+        if (o != null) o.ended();
     }
 
     /**

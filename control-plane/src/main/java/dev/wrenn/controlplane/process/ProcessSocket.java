@@ -9,6 +9,7 @@ import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import dev.wrenn.controlplane.http.SocketRoute;
+import dev.wrenn.controlplane.limits.StreamSlots;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
@@ -27,8 +28,10 @@ public final class ProcessSocket {
 
     private final SandboxService sandboxes;
     private final Authenticator auth;
+    private final StreamSlots slots;
 
-    public ProcessSocket(SandboxService sandboxes, Authenticator auth) {
+    public ProcessSocket(SandboxService sandboxes, Authenticator auth, StreamSlots slots) {
+        this.slots = slots;
         this.sandboxes = sandboxes;
         this.auth = auth;
     }
@@ -37,6 +40,7 @@ public final class ProcessSocket {
         SocketRoute.register(
                 routes,
                 PATH,
+                slots,
                 ctx -> {
                     auth.requireApiKey(ctx);
                     ProcessRoutes.pid(ctx.pathParam("pid"));

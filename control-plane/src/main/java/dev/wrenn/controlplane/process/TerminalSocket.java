@@ -10,6 +10,7 @@ import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import dev.wrenn.controlplane.http.SocketRoute;
+import dev.wrenn.controlplane.limits.StreamSlots;
 import dev.wrenn.controlplane.sandbox.Command;
 import dev.wrenn.controlplane.sandbox.SandboxService;
 import io.javalin.config.RoutesConfig;
@@ -35,8 +36,10 @@ public final class TerminalSocket {
 
     private final SandboxService sandboxes;
     private final Authenticator auth;
+    private final StreamSlots slots;
 
-    public TerminalSocket(SandboxService sandboxes, Authenticator auth) {
+    public TerminalSocket(SandboxService sandboxes, Authenticator auth, StreamSlots slots) {
+        this.slots = slots;
         this.sandboxes = sandboxes;
         this.auth = auth;
     }
@@ -45,6 +48,7 @@ public final class TerminalSocket {
         SocketRoute.register(
                 routes,
                 PATH,
+                slots,
                 ctx -> {
                     auth.requireApiKey(ctx);
                     size(ctx.queryParam("cols"), ctx.queryParam("rows"));

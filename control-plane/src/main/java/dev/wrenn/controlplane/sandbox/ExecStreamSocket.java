@@ -8,6 +8,7 @@ import dev.wrenn.controlplane.host.RunningProcess;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import dev.wrenn.controlplane.http.SocketRoute;
+import dev.wrenn.controlplane.limits.StreamSlots;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,10 @@ public final class ExecStreamSocket {
     private final SandboxService sandboxes;
     private final SandboxStore store;
     private final Authenticator auth;
+    private final StreamSlots slots;
 
-    public ExecStreamSocket(SandboxService sandboxes, SandboxStore store, Authenticator auth) {
+    public ExecStreamSocket(SandboxService sandboxes, SandboxStore store, Authenticator auth, StreamSlots slots) {
+        this.slots = slots;
         this.sandboxes = sandboxes;
         this.store = store;
         this.auth = auth;
@@ -46,6 +49,7 @@ public final class ExecStreamSocket {
         SocketRoute.register(
                 routes,
                 PATH,
+                slots,
                 ctx -> {
                     auth.requireApiKey(ctx);
                     sandboxes.requireRunning(Authenticator.principal(ctx).teamId(), ctx.pathParam("id"));

@@ -7,6 +7,7 @@ import dev.wrenn.controlplane.host.HostAgentException.Kind;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.controlplane.limits.StreamSlots;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,10 @@ public final class FileTransfer {
     private final long maxUploadBytes;
     private final Path spoolDir;
 
-    public FileTransfer(SandboxService sandboxes, long maxUploadBytes, Path spoolDir) {
+    private final StreamSlots slots;
+
+    public FileTransfer(SandboxService sandboxes, long maxUploadBytes, Path spoolDir, StreamSlots slots) {
+        this.slots = slots;
         this.sandboxes = sandboxes;
         this.maxUploadBytes = maxUploadBytes;
         this.spoolDir = spoolDir;
@@ -41,6 +45,13 @@ public final class FileTransfer {
         String team = Authenticator.principal(ctx).teamId();
         String id = ctx.pathParam("id");
         sandboxes.requireRunning(team, id);
+        // A streamed transfer may last as long as its client likes: it holds one of the sandbox's stream slots.
+        try (var slot = streaming ? slots.acquire(id) : null) {
+            write(ctx, team, id, streaming);
+        }
+    }
+
+    private void write(Context ctx, String team, String id, boolean streaming) throws IOException {
         long limit = streaming ? Long.MAX_VALUE : maxUploadBytes;
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
@@ -113,6 +124,12 @@ public final class FileTransfer {
         String path = JsonBody.of(ctx).requiredString("path");
         checkPath(path);
         sandboxes.requireRunning(team, id);
+        try (var slot = streaming ? slots.acquire(id) : null) {
+            read(team, id, path, ctx, streaming);
+        }
+    }
+
+    private void read(String team, String id, String path, Context ctx, boolean streaming) throws IOException {
         FileDownload download;
         try {
             download = sandboxes.agent().download(id, path);

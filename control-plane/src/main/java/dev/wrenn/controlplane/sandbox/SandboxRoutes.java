@@ -1,10 +1,13 @@
 package dev.wrenn.controlplane.sandbox;
 
+import dev.wrenn.controlplane.audit.AuditAction;
+import dev.wrenn.controlplane.audit.AuditLog;
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /** {@code /v1/sandboxes}: every route acts within the team of the calling API key. */
@@ -18,6 +21,7 @@ public final class SandboxRoutes {
     private final MetricsQuery metrics;
     private final FileTransfer files;
     private final ExecStreamSocket execStream;
+    private final AuditLog audit;
 
     public SandboxRoutes(
             SandboxStore store,
@@ -25,7 +29,9 @@ public final class SandboxRoutes {
             Lifetimes lifetimes,
             MetricsQuery metrics,
             FileTransfer files,
-            ExecStreamSocket execStream) {
+            ExecStreamSocket execStream,
+            AuditLog audit) {
+        this.audit = audit;
         this.store = store;
         this.sandboxes = sandboxes;
         this.lifetimes = lifetimes;
@@ -82,7 +88,9 @@ public final class SandboxRoutes {
                 true,
                 true,
                 GuestUser.ROOT);
-        ctx.status(201).json(sandboxes.create(team(ctx), req));
+        var created = sandboxes.create(team(ctx), req);
+        audit.record(ctx, AuditAction.SANDBOX_CREATED, created.id(), Map.of("template", req.template()));
+        ctx.status(201).json(created);
     }
 
     private void list(Context ctx) {
@@ -97,6 +105,7 @@ public final class SandboxRoutes {
 
     private void destroy(Context ctx) {
         sandboxes.destroy(team(ctx), ctx.pathParam("id"));
+        audit.record(ctx, AuditAction.SANDBOX_DESTROYED, ctx.pathParam("id"), Map.of());
         ctx.status(204);
     }
 

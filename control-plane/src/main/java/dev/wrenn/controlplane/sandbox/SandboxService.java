@@ -207,6 +207,7 @@ public final class SandboxService {
     /** Restores the paused sandbox; its row becomes running with a fresh end when it has a time-to-live. */
     void resumeLocked(SandboxStore.Row row) {
         String id = row.id();
+        store.checkRoomFor(row.teamId(), id);
         HostSandbox vm;
         try {
             vm = agent().resume(id);

@@ -23,9 +23,21 @@ public final class SandboxStore {
             "CASE WHEN ttl_sec > 0 THEN now() + make_interval(secs => ttl_sec) ELSE NULL END";
 
     private final Jdbi jdbi;
+    private final int maxPerTeam;
 
     public SandboxStore(Jdbi jdbi) {
+        this(jdbi, Integer.MAX_VALUE);
+    }
+
+    /** A store that refuses a team's pending row beyond {@code maxPerTeam} live sandboxes. */
+    public SandboxStore(Jdbi jdbi, int maxPerTeam) {
         this.jdbi = jdbi;
+        this.maxPerTeam = maxPerTeam;
+    }
+
+    /** Throws {@code 429 quota_exceeded} if resuming {@code id} would take its team beyond its cap. */
+    public void checkRoomFor(String teamId, String id) {
+        jdbi.useTransaction(h -> TeamQuota.check(h, teamId, id, maxPerTeam));
     }
 
     /** A sandbox row with what only the server needs besides the contract's fields. */
@@ -133,27 +145,29 @@ public final class SandboxStore {
     }
 
     public Row insertPending(NewRow n) {
-        jdbi.useHandle(h -> h.createUpdate(
-                        "INSERT INTO sandboxes (id, team_id, template, host_template, status, vcpus, memory_mb,"
-                                + " timeout_sec, host_id, metadata, ttl_sec, on_timeout, auto_resume, secure,"
-                                + " public_traffic) VALUES (:id, :team, :template, :hostTemplate, 'pending',"
-                                + " :vcpus, :mem, :timeout, :host, CAST(:metadata AS jsonb), :ttl, :onTimeout,"
-                                + " :autoResume, :secure, :publicTraffic)")
-                .bind("id", n.id())
-                .bind("team", n.teamId())
-                .bind("template", n.template())
-                .bind("hostTemplate", n.hostTemplate())
-                .bind("vcpus", n.vcpus())
-                .bind("mem", n.memoryMb())
-                .bind("timeout", n.timeoutSec())
-                .bind("host", n.hostId())
-                .bind("metadata", Metadata.toJson(n.metadata()))
-                .bind("ttl", n.ttlSec())
-                .bind("onTimeout", n.onTimeout().wire())
-                .bind("autoResume", n.autoResume())
-                .bind("secure", n.secure())
-                .bind("publicTraffic", n.publicTraffic())
-                .execute());
+        jdbi.useTransaction(h -> {
+            TeamQuota.check(h, n.teamId(), null, maxPerTeam);
+            h.createUpdate("INSERT INTO sandboxes (id, team_id, template, host_template, status, vcpus, memory_mb,"
+                            + " timeout_sec, host_id, metadata, ttl_sec, on_timeout, auto_resume, secure,"
+                            + " public_traffic) VALUES (:id, :team, :template, :hostTemplate, 'pending',"
+                            + " :vcpus, :mem, :timeout, :host, CAST(:metadata AS jsonb), :ttl, :onTimeout,"
+                            + " :autoResume, :secure, :publicTraffic)")
+                    .bind("id", n.id())
+                    .bind("team", n.teamId())
+                    .bind("template", n.template())
+                    .bind("hostTemplate", n.hostTemplate())
+                    .bind("vcpus", n.vcpus())
+                    .bind("mem", n.memoryMb())
+                    .bind("timeout", n.timeoutSec())
+                    .bind("host", n.hostId())
+                    .bind("metadata", Metadata.toJson(n.metadata()))
+                    .bind("ttl", n.ttlSec())
+                    .bind("onTimeout", n.onTimeout().wire())
+                    .bind("autoResume", n.autoResume())
+                    .bind("secure", n.secure())
+                    .bind("publicTraffic", n.publicTraffic())
+                    .execute();
+        });
         return get(n.teamId(), n.id()).orElseThrow();
     }
 

@@ -1,10 +1,13 @@
 package dev.wrenn.controlplane.template;
 
+import dev.wrenn.controlplane.audit.AuditAction;
+import dev.wrenn.controlplane.audit.AuditLog;
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Map;
 
 /**
  * {@code /v1/snapshots}: the team's templates (saved sandboxes: type {@code snapshot} in the contract) and
@@ -12,9 +15,11 @@ import io.javalin.http.Context;
  */
 public final class TemplateRoutes {
     private final TemplateService templates;
+    private final AuditLog audit;
 
-    public TemplateRoutes(TemplateService templates) {
+    public TemplateRoutes(TemplateService templates, AuditLog audit) {
         this.templates = templates;
+        this.audit = audit;
     }
 
     public void register(RoutesConfig routes, Authenticator auth) {
@@ -34,6 +39,11 @@ public final class TemplateRoutes {
             throw ApiException.invalid("'overwrite' may only be \"true\"");
         var template = templates.create(
                 team(ctx), body.requiredString("sandbox_id"), body.optionalString("name"), overwrite != null);
+        audit.record(
+                ctx,
+                AuditAction.TEMPLATE_CREATED,
+                template.name(),
+                Map.of("sandbox_id", body.requiredString("sandbox_id")));
         ctx.status(201).json(template);
     }
 
@@ -43,6 +53,7 @@ public final class TemplateRoutes {
 
     private void delete(Context ctx) {
         templates.delete(team(ctx), ctx.pathParam("name"));
+        audit.record(ctx, AuditAction.TEMPLATE_DELETED, ctx.pathParam("name"), Map.of());
         ctx.status(204);
     }
 }
