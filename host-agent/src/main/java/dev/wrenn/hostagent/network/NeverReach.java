@@ -1,0 +1,102 @@
+package dev.wrenn.hostagent.network;
+
+import dev.wrenn.hostagent.host.HostCommand;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code {prefix}guard} nftables table: what no guest may reach, whatever its egress policy (which
+ * lives in another table; a packet must pass both). Rejections answer at once (ICMP
+ * administratively-prohibited), so a guest's connect() fails with EHOSTUNREACH instead of timing out.
+ *
+ * <ul>
+ *   <li>input from a slot veth (any address of the host: every interface, loopback, each slot's host-side
+ *       address) is rejected, except replies to connections the host opened and DNS to the slot's own
+ *       forwarder (its own host-side address, port 53), which is marked for the isolation table to let
+ *       through;
+ *   <li>forwarding from a slot veth to loopback, link-local (the cloud metadata address among it), the
+ *       whole slot range (every other sandbox) or an operator's extra CIDRs is rejected.
+ * </ul>
+ */
+public final class NeverReach implements AutoCloseable {
+    /** Set on the DNS queries this table admits; {@link HostFirewall}'s input chain accepts it. */
+    public static final String DNS_MARK = "0x77726e64";
+
+    private final String table;
+    private final String veths;
+
+    private NeverReach(String prefix) {
+        this.table = prefix + "guard";
+        this.veths = "\"" + prefix + "h*\"";
+    }
+
+    /** The always-blocked IPv4 ranges for a slot range plus extra CIDRs. */
+    public static List<String> blockedV4(SlotAddressing addressing, List<String> extra) {
+        List<String> out = new ArrayList<>(List.of("127.0.0.0/8", "169.254.0.0/16", addressing.cidr()));
+        out.addAll(extra.stream().filter(c -> !c.contains(":")).toList());
+        return out;
+    }
+
+    /** Replaces any table a previous agent with this prefix left (start-up reclaim) in one transaction. */
+    public static NeverReach install(String prefix, SlotAddressing addressing, List<String> extra) throws IOException {
+        NeverReach g = new NeverReach(prefix);
+        List<String> v6 = new ArrayList<>(List.of("::1/128", "fe80::/10"));
+        v6.addAll(extra.stream().filter(c -> c.contains(":")).toList());
+        String reject = " reject with icmpx type admin-prohibited";
+        String rules = String.join(
+                "\n",
+                "table inet " + g.table,
+                "delete table inet " + g.table,
+                "table inet " + g.table + " {",
+                "  set dns { type ifname . ipv4_addr . inet_proto . inet_service; }",
+                "  set never4 { type ipv4_addr; flags interval; auto-merge; elements = { "
+                        + String.join(", ", blockedV4(addressing, extra)) + " }; }",
+                "  set never6 { type ipv6_addr; flags interval; auto-merge; elements = { " + String.join(", ", v6)
+                        + " }; }",
+                "  chain input {",
+                "    type filter hook input priority -2; policy accept;",
+                "    iifname " + g.veths + " ct state established,related accept",
+                "    iifname " + g.veths + " iifname . ip daddr . meta l4proto . th dport @dns meta mark set "
+                        + DNS_MARK + " accept",
+                "    iifname " + g.veths + reject,
+                "  }",
+                "  chain forward {",
+                "    type filter hook forward priority -2; policy accept;",
+                "    iifname " + g.veths + " ip daddr @never4" + reject,
+                "    iifname " + g.veths + " ip6 daddr @never6" + reject,
+                "    iifname " + g.veths + " oifname \"lo\"" + reject,
+                "  }",
+                "}",
+                "");
+        HostCommand.check(List.of("nft", "-f", "-"), rules);
+        return g;
+    }
+
+    /** Lets slot {@code s}'s guest reach its own DNS forwarder (and nothing else on the host). */
+    public void admitDns(NetworkSlot s) throws IOException {
+        HostCommand.check("nft", "add", "element", "inet", table, "dns", dnsElements(s));
+    }
+
+    public void revokeDns(NetworkSlot s) throws IOException {
+        HostCommand.Result r = HostCommand.run("nft", "delete", "element", "inet", table, "dns", dnsElements(s));
+        if (!r.ok() && !r.stderr().contains("No such file")) {
+            throw new IOException(
+                    "nft delete element " + table + " dns: " + r.stderr().strip());
+        }
+    }
+
+    private static String dnsElements(NetworkSlot s) {
+        String k = "\"" + s.hostVeth() + "\" . " + s.hostIp();
+        return "{ " + k + " . udp . 53, " + k + " . tcp . 53 }";
+    }
+
+    @Override
+    public void close() throws IOException {
+        HostCommand.Result r = HostCommand.run("nft", "delete", "table", "inet", table);
+        if (!r.ok() && !r.stderr().contains("No such file")) {
+            throw new IOException(
+                    "nft delete table inet " + table + ": " + r.stderr().strip());
+        }
+    }
+}
