@@ -24,7 +24,7 @@ public interface Disks {
      * Grows the disk of a running VM to {@code sizeMb} MiB and tells the guest (its disk driver sees the new
      * capacity; growing the file system on it is the guest's business).
      */
-    void growLive(Vm vm, int sizeMb) throws IOException;
+    void growLive(Vm vm, int sizeMb) throws IOException, InterruptedException;
 
     /**
      * Creates a copy-on-write disk over another disk of this engine (a template's), which stays unchanged;

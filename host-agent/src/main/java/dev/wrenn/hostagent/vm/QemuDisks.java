@@ -24,7 +24,7 @@ final class QemuDisks implements Disks {
     }
 
     @Override
-    public void growLive(Vm vm, int sizeMb) throws IOException {
+    public void growLive(Vm vm, int sizeMb) throws IOException, InterruptedException {
         QemuVm q = (QemuVm) vm;
         // "root" is the drive id QemuEngine gives the disk; QEMU raises the virtio-blk config-change
         // interrupt, so the guest's driver learns the new capacity at once.
