@@ -51,7 +51,7 @@ class SandboxDiskIT {
                     .config()
                     .sandboxesDir()
                     .resolve(AgentFixture.PREFIX + "disk-1")
-                    .resolve("disk.qcow2");
+                    .resolve("rootfs.qcow2"); // SandboxDir.DISK
             // The host's cost is bounded by the disk's size: data at most 1024 MiB, metadata a few MiB.
             assertThat(DurableFiles.diskUsage(overlay)).isLessThanOrEqualTo(1024 * MIB + 16 * MIB);
             assertThat(DurableFiles.diskUsage(overlay))
