@@ -8,7 +8,7 @@
 #   rootfs.ext4     debootstrap'ed bookworm + python3, git, curl, sudo... + guest agent, jlinked JRE, AOT cache
 #   manifest.json   versions, sizes, input hash
 # Everything is built in a temp dir and renamed into place; a rerun with unchanged inputs exits at
-# once unless --force is given. Also read: WRENN_DEBIAN_MIRROR, WRENN_ROOTFS_SIZE.
+# once unless --force is given. Also read: WRENN_DEBIAN_MIRROR, WRENN_ROOTFS_SIZE (default: fitted to the content).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,7 +38,8 @@ SUITE=bookworm
 MIRROR=${WRENN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${WRENN_DEBIAN_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
 KERNEL_META=linux-image-6.12-cloud-amd64
-ROOTFS_SIZE=${WRENN_ROOTFS_SIZE:-4G}
+# Empty: sized to the content at step 7 (see there). Set, it is passed to truncate as it is (e.g. 4G).
+ROOTFS_SIZE=${WRENN_ROOTFS_SIZE:-}
 # Guest packages. busybox-static instead of busybox: static binaries start ~4x faster under TCG.
 # sudo and python-is-python3 (`python`) are E2B's `base` template conventions that users' code relies on.
 GUEST_PACKAGES=(python3 python3-pip python-is-python3 bash coreutils procps ca-certificates curl git iproute2
@@ -91,7 +92,7 @@ JDK_VERSION=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release
 INPUT_HASH=$( {
   (cd "$SCRIPT_DIR" && find build.sh guest-apt.sh initramfs rootfs -type f | LC_ALL=C sort | xargs sha256sum)
   sha256sum < "$JAR"
-  echo "${GUEST_PACKAGES[*]} | ${INITRAMFS_MODULES[*]} | $KERNEL_PKG $KERNEL_DEB_VERSION | busybox $BUSYBOX_DEB_VERSION | jdk $JDK_VERSION | $SUITE $MIRROR $SECURITY_MIRROR | $ROOTFS_SIZE"
+  echo "${GUEST_PACKAGES[*]} | ${INITRAMFS_MODULES[*]} | $KERNEL_PKG $KERNEL_DEB_VERSION | busybox $BUSYBOX_DEB_VERSION | jdk $JDK_VERSION | $SUITE $MIRROR $SECURITY_MIRROR | ${ROOTFS_SIZE:-fit}"
 } | sha256sum | cut -c1-16)
 
 if [ "$FORCE" = 0 ] && [ -f "$OUT/manifest.json" ] && grep -q "\"input_hash\": \"$INPUT_HASH\"" "$OUT/manifest.json" \
@@ -251,9 +252,19 @@ unshare --mount --propagation private chroot "$ROOT" /bin/busybox sh -c '
 rm -rf "$ROOT/tmp/"* "$ROOT/root/"* 2>/dev/null || true
 
 # ---------------------------------------------------------------- 7. ext4 image + manifest
+# The base must be smaller than the smallest sandbox disk (the host agent's qcow2 overlay gives each sandbox
+# its own virtual size and the guest's init grows the ext4 to fill it), so by default it is the content plus
+# a quarter and 64 MiB for the journal and metadata, rounded up to 16 MiB. 4 KiB blocks and the default
+# usage type: below 512 MiB mkfs would pick 1 KiB blocks, a poor start for a file system grown to gigabytes.
+if [ -z "$ROOTFS_SIZE" ]; then
+  CONTENT_KIB=$(du -sk "$ROOT" | cut -f1)
+  ROOTFS_MIB=$(( (CONTENT_KIB * 5 / 4 / 1024 + 64 + 15) / 16 * 16 ))
+  ROOTFS_SIZE=${ROOTFS_MIB}M
+fi
 step 7 "rootfs.ext4 ($ROOTFS_SIZE, mkfs.ext4 -d)"
 truncate -s "$ROOTFS_SIZE" "$STAGE/rootfs.ext4"
-mkfs.ext4 -q -F -L wrenn-root -m 0 -E lazy_itable_init=0,lazy_journal_init=0 -d "$ROOT" "$STAGE/rootfs.ext4"
+mkfs.ext4 -q -F -L wrenn-root -m 0 -b 4096 -T default -E lazy_itable_init=0,lazy_journal_init=0 -d "$ROOT" \
+  "$STAGE/rootfs.ext4"
 
 size() { stat -c %s "$1"; }
 used() { du -k "$1" | cut -f1; }

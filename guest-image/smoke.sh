@@ -92,7 +92,8 @@ echo "booting $IMG (accel=$ACCEL, net=$NET, agent at $BASE, serial log $RUN/seri
 while true; do
   if ! kill -0 "$QEMU_PID" 2>/dev/null; then echo "QEMU exited"; cat "$RUN/qemu.log" "$RUN/serial.log"; exit 1; fi
   if [ $(( $(now_ms) - T0 )) -gt 120000 ]; then echo "agent did not answer within 120 s"; cat "$RUN/serial.log"; exit 1; fi
-  if out=$(TIMEOUT=2 api "$BASE/health" 2>/dev/null) && [[ "$out" == *'"ok"'* ]]; then break; fi
+  # envd's /health answers 204 with no body.
+  if out=$(TIMEOUT=2 api -o /dev/null -w '%{http_code}' "$BASE/health" 2>/dev/null) && [ "$out" = 204 ]; then break; fi
   sleep 0.05
 done
 T_HEALTH=$(now_ms)

@@ -8,6 +8,7 @@ import dev.wrenn.hostagent.rpc.FilesystemGrpcService;
 import dev.wrenn.hostagent.rpc.HostAgentGrpcService;
 import dev.wrenn.hostagent.rpc.ProcessGrpcService;
 import dev.wrenn.hostagent.sandbox.Capacity;
+import dev.wrenn.hostagent.sandbox.DiskPolicy;
 import dev.wrenn.hostagent.sandbox.ImageCatalog;
 import dev.wrenn.hostagent.sandbox.Reclaimer;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
@@ -61,6 +62,11 @@ public final class HostAgent implements AutoCloseable {
     }
 
     public static HostAgent start(HostAgentConfig config) throws IOException {
+        return start(config, DiskPolicy.fromEnv());
+    }
+
+    /** With the disk sizes and free-space budget given, rather than read from WRENN_* variables. */
+    public static HostAgent start(HostAgentConfig config, DiskPolicy disk) throws IOException {
         if (config.token().isEmpty() && !config.loopbackOnly()) {
             throw new IllegalArgumentException("the host agent listens on " + config.bindAddress()
                     + " but has no token: set WRENN_HOST_AGENT_TOKEN (and the same on the control plane),"
@@ -105,7 +111,8 @@ public final class HostAgent implements AutoCloseable {
                             config.readyTimeout(),
                             config.defaultVcpus(),
                             config.defaultMemoryMb(),
-                            64),
+                            64,
+                            disk),
                     engine,
                     images,
                     capacity,

@@ -1,5 +1,6 @@
 package dev.wrenn.hostagent;
 
+import dev.wrenn.hostagent.sandbox.DiskPolicy;
 import dev.wrenn.hostagent.storage.DurableFiles;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
@@ -52,6 +53,11 @@ public final class AgentFixture implements AutoCloseable {
 
     /** With a given (empty) data dir, e.g. on a small file system. */
     public static AgentFixture start(Path image, Path data) throws Exception {
+        return start(image, data, DiskPolicy.DEFAULTS);
+    }
+
+    /** With a given (empty) data dir and disk sizes and free-space budget. */
+    public static AgentFixture start(Path image, Path data, DiskPolicy disk) throws Exception {
         HostAgentConfig cfg = HostAgentConfig.defaults()
                 .withPort(0)
                 .withProxyPort(0)
@@ -63,7 +69,7 @@ public final class AgentFixture implements AutoCloseable {
                 // that only the firewall keeps sandboxes from.
                 .withBindAddress("0.0.0.0")
                 .withToken(TOKEN);
-        return new AgentFixture(data, HostAgent.start(cfg));
+        return new AgentFixture(data, HostAgent.start(cfg, disk));
     }
 
     public Sandbox create(String id) {

@@ -3,6 +3,7 @@ package dev.wrenn.hostagent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wrenn.hostagent.host.HostCommand;
+import dev.wrenn.hostagent.sandbox.DiskPolicy;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ExecRequest;
 import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
@@ -29,7 +30,9 @@ class SandboxPauseDiskFullIT {
         Path mnt = Files.createTempDirectory("wrenn-it-full-");
         HostCommand.check("mount", "-t", "tmpfs", "-o", "size=900m", "wrenn-it-full", mnt.toString());
         Path data = Files.createDirectory(mnt.resolve("data"));
-        try (AgentFixture f = AgentFixture.start(TestImages.dir(), data)) {
+        // This file system is deliberately too small for the default disk budget (a 2048 MiB disk, 1024 MiB kept
+        // free): the smallest disk (the image's rootfs) and no reserve, so the pause path is what runs out.
+        try (AgentFixture f = AgentFixture.start(TestImages.dir(), data, new DiskPolicy(512, 32768, 0))) {
             f.create("full-1");
             exec(f, "echo kept > /root/kept && sync");
             // Fill the file system to below what a pause needs (16 MB), leaving ~12 MB: the guest's RAM

@@ -10,6 +10,8 @@ public final class HostAgentException extends RuntimeException {
     public enum Kind {
         /** The host has no room (cores, memory, slots). */
         CAPACITY(ApiError.INSUFFICIENT_CAPACITY),
+        /** The host's disk would run too low for the sandbox's disk (agent trailer wrenn-reason). */
+        STORAGE(ApiError.INSUFFICIENT_STORAGE),
         INVALID(ApiError.INVALID_REQUEST),
         NOT_FOUND(ApiError.NOT_FOUND),
         /** The sandbox or template is not in a state that allows it. */
@@ -48,6 +50,7 @@ public final class HostAgentException extends RuntimeException {
     public ApiException toApi(String doing) {
         String message = switch (kind) {
             case CAPACITY -> "the host cannot hold it: " + detail;
+            case STORAGE -> "the host has too little free disk space: " + detail;
             case TIMEOUT -> "host agent timed out " + doing;
             case FAILED -> "host agent failed " + doing + ": " + detail;
             default -> detail;

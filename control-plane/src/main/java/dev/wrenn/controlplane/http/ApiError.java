@@ -30,6 +30,8 @@ public enum ApiError {
     HOST_AGENT_ERROR(502),
     NO_HOST_AGENT(503),
     INSUFFICIENT_CAPACITY(503),
+    /** The host's data dir would run too low on free space for the sandbox's disk. */
+    INSUFFICIENT_STORAGE(507),
     HOST_AGENT_TIMEOUT(504);
 
     private final int status;

@@ -278,7 +278,7 @@ public final class SandboxService {
                 throw failedCommand(teamId, id, e);
             throw switch (e.kind()) {
                 case NOT_FOUND -> new ApiException(notFound, e.detail());
-                case INVALID, CONFLICT, PERMISSION_DENIED, CAPACITY -> e.toApi(doing);
+                case INVALID, CONFLICT, PERMISSION_DENIED, CAPACITY, STORAGE -> e.toApi(doing);
                 default -> failedCommand(teamId, id, e);
             };
         }

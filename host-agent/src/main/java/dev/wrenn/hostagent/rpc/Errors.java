@@ -2,6 +2,7 @@ package dev.wrenn.hostagent.rpc;
 
 import dev.wrenn.hostagent.guest.GuestAgentException;
 import dev.wrenn.hostagent.sandbox.SandboxException;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -9,6 +10,9 @@ import java.io.UncheckedIOException;
 
 /** One mapping from every failure this agent knows to a gRPC status. */
 final class Errors {
+    /** Why a RESOURCE_EXHAUSTED happened, when callers must tell reasons apart. */
+    static final Metadata.Key<String> REASON = Metadata.Key.of("wrenn-reason", Metadata.ASCII_STRING_MARSHALLER);
+
     private Errors() {}
 
     static StatusRuntimeException toStatus(Throwable t) {
@@ -20,7 +24,7 @@ final class Errors {
                     case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
                     case NOT_FOUND -> Status.NOT_FOUND;
                     case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
-                    case CAPACITY -> Status.RESOURCE_EXHAUSTED;
+                    case CAPACITY, INSUFFICIENT_STORAGE -> Status.RESOURCE_EXHAUSTED;
                     case WRONG_STATE -> Status.FAILED_PRECONDITION;
                     case BOOT_FAILED -> Status.UNAVAILABLE;
                     case HOST_ERROR -> Status.INTERNAL;
@@ -49,6 +53,12 @@ final class Errors {
         if (status.getDescription() == null) {
             String prefix = t instanceof GuestAgentException g ? "guest agent: " : "";
             status = status.withDescription(prefix + (t.getMessage() == null ? t.toString() : t.getMessage()));
+        }
+        // Capacity and a full host disk share RESOURCE_EXHAUSTED; the trailer tells callers which it is.
+        if (t instanceof SandboxException e && e.reason() == SandboxException.Reason.INSUFFICIENT_STORAGE) {
+            Metadata trailers = new Metadata();
+            trailers.put(REASON, "insufficient_storage");
+            return status.withCause(t).asRuntimeException(trailers);
         }
         return status.withCause(t).asRuntimeException();
     }

@@ -69,7 +69,13 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
             // Checked here, before anything is created: a bad value is INVALID_ARGUMENT.
             var setup = new GuestSetup(r.getEnvVarsMap(), r.getDefaultUser(), r.getDefaultWorkdir());
             return toProto(manager.create(new SandboxManager.CreateRequest(
-                    r.getSandboxId(), r.getTemplate(), r.getVcpus(), r.getMemoryMb(), r.getToken(), setup)));
+                    r.getSandboxId(),
+                    r.getTemplate(),
+                    r.getVcpus(),
+                    r.getMemoryMb(),
+                    r.getToken(),
+                    setup,
+                    r.getDiskMb())));
         });
     }
 
@@ -274,6 +280,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                         })
                 .setVcpus(s.vcpus())
                 .setMemoryMb(s.memoryMb())
+                .setDiskMb(s.diskMb())
                 .setGuestAgentPort(GuestAgentClient.PORT)
                 .setAccel(accel(manager.engine().accel().accel()))
                 .setEngine(manager.engine().name())

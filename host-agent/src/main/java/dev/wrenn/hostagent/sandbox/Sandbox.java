@@ -149,6 +149,11 @@ public final class Sandbox {
         return identity.memoryMb();
     }
 
+    /** Size of the root disk in MiB (0: unknown, a sandbox an older agent created). */
+    public int diskMb() {
+        return identity.diskMb();
+    }
+
     public long createdAtMs() {
         return identity.createdAtUnixMs();
     }

@@ -8,6 +8,8 @@ public final class SandboxException extends Exception {
         NOT_FOUND,
         ALREADY_EXISTS,
         CAPACITY,
+        /** The host's data dir would run too low on free space (gRPC RESOURCE_EXHAUSTED, reason trailer). */
+        INSUFFICIENT_STORAGE,
         WRONG_STATE,
         BOOT_FAILED,
         HOST_ERROR

@@ -32,16 +32,42 @@ public final class SandboxManager implements AutoCloseable {
             Duration readyTimeout,
             int defaultVcpus,
             int defaultMemoryMb,
-            int minMemoryMb) {}
+            int minMemoryMb,
+            DiskPolicy disk) {
 
-    /** {@code setup} null: none. */
-    public record CreateRequest(String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup) {
+        public Settings(
+                String prefix,
+                Path sandboxesDir,
+                SlotAddressing addressing,
+                Duration readyTimeout,
+                int defaultVcpus,
+                int defaultMemoryMb,
+                int minMemoryMb) {
+            this(
+                    prefix,
+                    sandboxesDir,
+                    addressing,
+                    readyTimeout,
+                    defaultVcpus,
+                    defaultMemoryMb,
+                    minMemoryMb,
+                    DiskPolicy.DEFAULTS);
+        }
+    }
+
+    /** {@code setup} null: none. {@code diskMb} 0: the default, or a template's own size. */
+    public record CreateRequest(
+            String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup, int diskMb) {
         public CreateRequest {
             if (setup == null) setup = GuestSetup.NONE;
         }
 
+        public CreateRequest(String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup) {
+            this(id, template, vcpus, memoryMb, token, setup, 0);
+        }
+
         public CreateRequest(String id, String template, int vcpus, int memoryMb, String token) {
-            this(id, template, vcpus, memoryMb, token, GuestSetup.NONE);
+            this(id, template, vcpus, memoryMb, token, GuestSetup.NONE, 0);
         }
     }
 

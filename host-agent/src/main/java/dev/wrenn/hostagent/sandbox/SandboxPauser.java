@@ -144,6 +144,16 @@ final class SandboxPauser {
         try {
             PausedRecord rec = SandboxRecords.readPaused(dir);
             RamMode mode = rec.memory().ram();
+            // What the disk already holds is on the host; the rest of it may still be written after the resume.
+            if (sb.diskMb() > 0) {
+                l.settings()
+                        .disk()
+                        .checkFree(
+                                dir.path(),
+                                sb.diskMb(),
+                                DurableFiles.diskUsage(dir.disk()),
+                                "resuming sandbox " + id + " (it stays paused)");
+            }
             l.capacity().reserve(sb.vcpus(), sb.memoryMb());
             rt.add("capacity", () -> l.capacity().release(sb.vcpus(), sb.memoryMb()));
             NetworkSlot slot = l.slots().lease(rt);

@@ -81,6 +81,7 @@ final class SandboxRecords {
         j.put("image", id.image());
         j.put("vcpus", id.vcpus());
         j.put("memory_mb", id.memoryMb());
+        j.put("disk_mb", id.diskMb());
         j.put("created_at_unix_ms", id.createdAtUnixMs());
         j.put("token", id.token());
         j.put("ram", m.ram().name());
@@ -131,7 +132,9 @@ final class SandboxRecords {
                 vcpus,
                 memoryMb,
                 j.path("created_at_unix_ms").asLong(),
-                token);
+                token,
+                // absent in an older agent's record: its disk is the image's size
+                Math.max(0, j.path("disk_mb").asInt(0)));
     }
 
     private static MemoryLayout memory(Path file, JsonNode j) throws DamagedRecordException {

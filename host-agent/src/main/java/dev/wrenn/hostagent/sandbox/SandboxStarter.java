@@ -49,6 +49,14 @@ final class SandboxStarter {
         if (memoryMb < s.minMemoryMb()) throw invalid("memory_mb must be >= " + s.minMemoryMb());
         if (template != null && !(l.engine() instanceof Snapshottable))
             throw invalid("engine " + l.engine().name() + " cannot restore snapshots");
+        int imageMb = imageDiskMb(image);
+        // A clone's file system is its template's: that size is both its default and its floor.
+        int templateMb = template == null ? 0 : template.diskMb() > 0 ? template.diskMb() : imageMb;
+        int diskMb = template == null
+                ? s.disk().size(req.diskMb(), s.disk().defaultDiskMb(), imageMb, "image " + image.name() + "'s rootfs")
+                : s.disk().size(req.diskMb(), templateMb, templateMb, "template " + template.name() + "'s disk");
+        // Before anything exists: a refusal leaves nothing behind.
+        s.disk().checkFree(s.sandboxesDir(), diskMb, 0, "sandbox " + id);
 
         var identity = new SandboxIdentity(
                 id,
@@ -57,7 +65,8 @@ final class SandboxStarter {
                 vcpus,
                 memoryMb,
                 System.currentTimeMillis(),
-                token);
+                token,
+                diskMb);
         SandboxDir dir = l.dirOf(id);
         Sandbox sb = new Sandbox(
                 identity,
@@ -79,7 +88,7 @@ final class SandboxStarter {
             if (template != null) {
                 l.engine().disks().createOverlay(template.disk(), dir.disk());
             } else {
-                l.engine().disks().createOverlay(image, dir.disk());
+                l.engine().disks().createOverlay(image, dir.disk(), diskMb);
             }
             NetworkSlot slot = l.slots().lease(rt);
             long tPrepared = System.nanoTime();
@@ -106,6 +115,7 @@ final class SandboxStarter {
                 client = GuestReadiness.restored(s.readyTimeout(), token, req.setup())
                         .await(sb, vm, client, SandboxState.STARTING);
                 sb.guestWarmed();
+                if (diskMb > templateMb) DiskGrowth.grow(l.engine().disks(), vm, client, diskMb);
             }
             long tReady = System.nanoTime();
             SandboxRecords.write(dir, new RunningRecord(identity, sb.memory(), slot.index(), vm.pid()));
@@ -117,13 +127,15 @@ final class SandboxStarter {
                         SandboxException.Reason.WRONG_STATE, "sandbox " + id + " was destroyed while starting");
             }
             log.info(
-                    "sandbox {} running{}: slot {} ({}), {} vcpu, {} MB, {} ms (prepare {} ms, boot {} ms, {})",
+                    "sandbox {} running{}: slot {} ({}), {} vcpu, {} MB, {} MiB disk, {} ms"
+                            + " (prepare {} ms, boot {} ms, {})",
                     id,
                     template != null ? " (clone of " + template.name() + ")" : "",
                     slot.index(),
                     slot.slotAddress(),
                     vcpus,
                     memoryMb,
+                    diskMb,
                     timing.totalMs(),
                     timing.prepareMs(),
                     timing.bootMs(),
@@ -135,6 +147,16 @@ final class SandboxStarter {
         } catch (IOException e) {
             l.registry().release(sb, rt, "create");
             throw new SandboxException(SandboxException.Reason.HOST_ERROR, "sandbox " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The image's rootfs size in whole MiB: the smallest disk a sandbox of it can have. */
+    private static int imageDiskMb(GuestImage image) throws SandboxException {
+        try {
+            return DiskPolicy.ceilMb(Files.size(image.rootfs()));
+        } catch (IOException e) {
+            throw new SandboxException(
+                    SandboxException.Reason.HOST_ERROR, "image " + image.name() + ": " + e.getMessage(), e);
         }
     }
 

@@ -115,6 +115,7 @@ final class TemplateSaver {
                         sb.image().name(),
                         sb.vcpus(),
                         sb.memoryMb(),
+                        sb.diskMb(),
                         sb.token(),
                         files,
                         memoryBase,

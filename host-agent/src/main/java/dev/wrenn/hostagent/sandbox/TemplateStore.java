@@ -42,6 +42,7 @@ public final class TemplateStore {
      *     or an ancestor's)
      * @param memoryChain diff generations on top of it, oldest first (empty for a template with its own RAM file)
      * @param dependsOn ancestor generation dirs whose files this one uses (memory base and chain, disk backing files)
+     * @param diskMb size of its disk in MiB, which clones start from (0: an older agent's, the base image's size)
      */
     public record Template(
             String name,
@@ -55,7 +56,8 @@ public final class TemplateStore {
             Map<String, String> sha256,
             Path memoryBase,
             List<Path> memoryChain,
-            List<Path> dependsOn) {
+            List<Path> dependsOn,
+            int diskMb) {
 
         public Path state() {
             return gen.resolve("state");
@@ -115,7 +117,8 @@ public final class TemplateStore {
                 sums,
                 base,
                 List.copyOf(chain),
-                List.copyOf(deps));
+                List.copyOf(deps),
+                Math.max(0, j.path("disk_mb").asInt(0)));
     }
 
     /** The template generation in {@code gen} (current or not). */
@@ -147,6 +150,7 @@ public final class TemplateStore {
             String baseImage,
             int vcpus,
             int memoryMb,
+            int diskMb,
             String token,
             Map<String, Path> files,
             Path memoryBase,
@@ -180,6 +184,7 @@ public final class TemplateStore {
             j.put("base_image", baseImage);
             j.put("vcpus", vcpus);
             j.put("memory_mb", memoryMb);
+            j.put("disk_mb", diskMb);
             j.put("created_at_unix_ms", now);
             j.put("size_bytes", size);
             j.put(

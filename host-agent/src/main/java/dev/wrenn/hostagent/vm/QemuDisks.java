@@ -3,6 +3,7 @@ package dev.wrenn.hostagent.vm;
 import dev.wrenn.hostagent.host.HostCommand;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -13,17 +14,30 @@ final class QemuDisks implements Disks {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Override
-    public void createOverlay(GuestImage image, Path overlay) throws IOException {
-        create(image.rootfs(), "raw", overlay);
+    public void createOverlay(GuestImage image, Path overlay, int sizeMb) throws IOException {
+        create(image.rootfs(), "raw", overlay, sizeMb);
     }
 
     @Override
     public void createOverlay(Path backingDisk, Path overlay) throws IOException {
-        create(backingDisk, "qcow2", overlay);
+        create(backingDisk, "qcow2", overlay, 0);
     }
 
-    private static void create(Path backing, String backingFormat, Path overlay) throws IOException {
-        HostCommand.check(
+    @Override
+    public void growLive(Vm vm, int sizeMb) throws IOException, InterruptedException {
+        QemuVm q = (QemuVm) vm;
+        // "root" is the drive id QemuEngine gives the disk; QEMU raises the virtio-blk config-change
+        // interrupt, so the guest's driver learns the new capacity at once.
+        try (QmpClient qmp = QmpClient.connect(q.spec.qmpSocket(), Duration.ofSeconds(10))) {
+            var args = QmpClient.args();
+            args.put("device", "root");
+            args.put("size", (long) sizeMb << 20);
+            qmp.execute("block_resize", args);
+        }
+    }
+
+    private static void create(Path backing, String backingFormat, Path overlay, int sizeMb) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
                 "qemu-img",
                 "create",
                 "-q",
@@ -33,7 +47,10 @@ final class QemuDisks implements Disks {
                 backingFormat,
                 "-b",
                 backing.toAbsolutePath().toString(),
-                overlay.toString());
+                overlay.toString()));
+        // A size larger than the backing file's: the guest sees zeros past the base, stored in the overlay.
+        if (sizeMb > 0) cmd.add(sizeMb + "M");
+        HostCommand.check(cmd.toArray(String[]::new));
     }
 
     @Override

@@ -6,6 +6,9 @@ import io.grpc.Status;
 
 /** gRPC statuses as host agent failures: the one place that knows what the agent's codes mean. */
 final class GrpcErrors {
+    private static final io.grpc.Metadata.Key<String> REASON =
+            io.grpc.Metadata.Key.of("wrenn-reason", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
     private GrpcErrors() {}
 
     /** Runs one blocking call, its failure as a HostAgentException. */
@@ -23,6 +26,13 @@ final class GrpcErrors {
         String detail = status.getDescription() != null
                 ? status.getDescription()
                 : status.getCode().name();
+        // The agent tells a full disk from other capacity limits by a trailer on RESOURCE_EXHAUSTED.
+        var trailers = Status.trailersFromThrowable(t);
+        if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                && trailers != null
+                && "insufficient_storage".equals(trailers.get(REASON))) {
+            return new HostAgentException(Kind.STORAGE, detail, t);
+        }
         return new HostAgentException(kind(status.getCode()), detail, t);
     }
 
