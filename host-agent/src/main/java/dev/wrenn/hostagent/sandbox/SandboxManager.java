@@ -35,9 +35,21 @@ public final class SandboxManager implements AutoCloseable {
             int minMemoryMb) {}
 
     /** {@code setup} null: none. */
-    public record CreateRequest(String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup) {
+    public record CreateRequest(
+            String id,
+            String template,
+            int vcpus,
+            int memoryMb,
+            String token,
+            GuestSetup setup,
+            dev.wrenn.hostagent.egress.NetworkPolicy network) {
         public CreateRequest {
             if (setup == null) setup = GuestSetup.NONE;
+            if (network == null) network = dev.wrenn.hostagent.egress.NetworkPolicy.OPEN;
+        }
+
+        public CreateRequest(String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup) {
+            this(id, template, vcpus, memoryMb, token, setup, null);
         }
 
         public CreateRequest(String id, String template, int vcpus, int memoryMb, String token) {
@@ -74,7 +86,11 @@ public final class SandboxManager implements AutoCloseable {
                 capacity,
                 new SlotPool(settings.prefix(), settings.addressing()),
                 templates,
-                new SandboxRegistry(templates));
+                new SandboxRegistry(templates),
+                new dev.wrenn.hostagent.egress.EgressControl(
+                        settings.prefix(),
+                        new dev.wrenn.hostagent.egress.DnsClient(
+                                dev.wrenn.hostagent.egress.DnsUpstreams.fromEnvironment(), 2000)));
         this.starter = new SandboxStarter(lifecycle);
         this.pauser = new SandboxPauser(lifecycle, GenerationPolicy.DEFAULT);
         this.templateSaver = new TemplateSaver(lifecycle, pauser, GenerationPolicy.DEFAULT);
@@ -157,6 +173,30 @@ public final class SandboxManager implements AutoCloseable {
                         + errors.getFirst().getMessage());
         errors.forEach(ex::addSuppressed);
         throw ex;
+    }
+
+    /** The egress policy of sandbox {@code id}, as saved. */
+    public dev.wrenn.hostagent.egress.NetworkPolicy network(Sandbox sb) {
+        try {
+            return dev.wrenn.hostagent.egress.PolicyFile.read(Lifecycle.policyFile(sb));
+        } catch (java.io.IOException e) {
+            log.warn("sandbox {}: policy unreadable: {}", sb.id(), e.getMessage());
+            return dev.wrenn.hostagent.egress.NetworkPolicy.OPEN;
+        }
+    }
+
+    /** Replaces the egress policy: saved, and in force at once if the sandbox runs. */
+    public Sandbox updateNetwork(String id, dev.wrenn.hostagent.egress.NetworkPolicy policy) throws SandboxException {
+        Sandbox sb = get(id);
+        try {
+            synchronized (sb) {
+                dev.wrenn.hostagent.egress.PolicyFile.write(Lifecycle.policyFile(sb), policy);
+                lifecycle.egress().update(id, policy);
+            }
+        } catch (java.io.IOException e) {
+            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "sandbox " + id + ": " + e.getMessage(), e);
+        }
+        return sb;
     }
 
     public Sandbox get(String id) throws SandboxException {
