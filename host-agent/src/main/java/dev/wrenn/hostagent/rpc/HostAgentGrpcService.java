@@ -1,6 +1,7 @@
 package dev.wrenn.hostagent.rpc;
 
 import com.google.protobuf.ByteString;
+import dev.wrenn.hostagent.egress.NetworkPolicy;
 import dev.wrenn.hostagent.guest.ExecCommand;
 import dev.wrenn.hostagent.guest.ExecResult;
 import dev.wrenn.hostagent.guest.GuestAgentClient;
@@ -9,6 +10,7 @@ import dev.wrenn.hostagent.guest.GuestSetup;
 import dev.wrenn.hostagent.guest.envd.EnvdFiles;
 import dev.wrenn.hostagent.sandbox.Capacity;
 import dev.wrenn.hostagent.sandbox.Sandbox;
+import dev.wrenn.hostagent.sandbox.SandboxException;
 import dev.wrenn.hostagent.sandbox.SandboxManager;
 import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.hostagent.storage.DurableFiles;
@@ -75,8 +77,25 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     r.getMemoryMb(),
                     r.getToken(),
                     setup,
-                    r.getDiskMb())));
+                    r.getDiskMb(),
+                    r.hasNetwork() ? policy(r.getNetwork()) : null)));
         });
+    }
+
+    @Override
+    public void updateNetwork(
+            dev.wrenn.proto.hostagent.v1.UpdateNetworkRequest r,
+            StreamObserver<dev.wrenn.proto.hostagent.v1.Sandbox> out) {
+        Unary.answer(out, () -> toProto(manager.updateNetwork(r.getSandboxId(), policy(r.getNetwork()))));
+    }
+
+    /** Validated here: a bad entry is INVALID_ARGUMENT with the entry named. */
+    private static NetworkPolicy policy(dev.wrenn.proto.hostagent.v1.NetworkPolicy p) throws SandboxException {
+        try {
+            return new NetworkPolicy(p.getAllowInternetAccess(), p.getAllowOutList(), p.getDenyOutList());
+        } catch (IllegalArgumentException e) {
+            throw new SandboxException(SandboxException.Reason.INVALID_ARGUMENT, e.getMessage());
+        }
     }
 
     @Override
@@ -296,6 +315,11 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     .setSlot(s.slot().index());
         }
         if (s.vm() != null) b.setVmmPid(s.vm().pid());
+        NetworkPolicy n = manager.network(s);
+        b.setNetwork(dev.wrenn.proto.hostagent.v1.NetworkPolicy.newBuilder()
+                .setAllowInternetAccess(n.allowInternet())
+                .addAllAllowOut(n.allowOut())
+                .addAllDenyOut(n.denyOut()));
         return b.build();
     }
 

@@ -14,7 +14,8 @@ record Lifecycle(
         Capacity capacity,
         SlotPool slots,
         TemplateStore templates,
-        SandboxRegistry registry) {
+        SandboxRegistry registry,
+        dev.wrenn.hostagent.egress.EgressControl egress) {
 
     String vmName(String id) {
         return settings.prefix() + id;
@@ -53,6 +54,17 @@ record Lifecycle(
                 ram,
                 sharedRam,
                 incoming);
+    }
+
+    /** The egress policy file of sandbox {@code sb} (kept with its disk, so pause and restarts keep it). */
+    static Path policyFile(Sandbox sb) {
+        return sb.files().path().resolve("network.json");
+    }
+
+    /** Puts the sandbox's saved policy in force in {@code slot}. */
+    void applyPolicy(Sandbox sb, NetworkSlot slot, dev.wrenn.hostagent.lifecycle.Teardown rt)
+            throws java.io.IOException {
+        egress.apply(sb.id(), slot, dev.wrenn.hostagent.egress.PolicyFile.read(policyFile(sb)), rt);
     }
 
     static long ms(long nanos) {

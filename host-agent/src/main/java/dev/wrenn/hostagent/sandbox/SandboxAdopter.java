@@ -69,6 +69,7 @@ final class SandboxAdopter {
             l.capacity().reserve(vcpus, memoryMb);
             rt.add("capacity", () -> l.capacity().release(vcpus, memoryMb));
             NetworkSlot slot = l.slots().adopt(rec.slot(), rt);
+            l.applyPolicy(sb, slot, rt);
             HttpClient http = GuestAgentClient.newHttpClient();
             rt.add("guest agent client", http::shutdownNow);
             MemoryLayout m = rec.memory();

@@ -55,19 +55,27 @@ public final class SandboxManager implements AutoCloseable {
         }
     }
 
-    /** {@code setup} null: none. {@code diskMb} 0: the default, or a template's own size. */
+    /** {@code setup} null: none; {@code diskMb} 0: the default, or a template's size; {@code network} null: open. */
     public record CreateRequest(
-            String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup, int diskMb) {
+            String id,
+            String template,
+            int vcpus,
+            int memoryMb,
+            String token,
+            GuestSetup setup,
+            int diskMb,
+            dev.wrenn.hostagent.egress.NetworkPolicy network) {
         public CreateRequest {
             if (setup == null) setup = GuestSetup.NONE;
+            if (network == null) network = dev.wrenn.hostagent.egress.NetworkPolicy.OPEN;
         }
 
         public CreateRequest(String id, String template, int vcpus, int memoryMb, String token, GuestSetup setup) {
-            this(id, template, vcpus, memoryMb, token, setup, 0);
+            this(id, template, vcpus, memoryMb, token, setup, 0, null);
         }
 
         public CreateRequest(String id, String template, int vcpus, int memoryMb, String token) {
-            this(id, template, vcpus, memoryMb, token, GuestSetup.NONE, 0);
+            this(id, template, vcpus, memoryMb, token, GuestSetup.NONE, 0, null);
         }
     }
 
@@ -100,7 +108,11 @@ public final class SandboxManager implements AutoCloseable {
                 capacity,
                 new SlotPool(settings.prefix(), settings.addressing()),
                 templates,
-                new SandboxRegistry(templates));
+                new SandboxRegistry(templates),
+                new dev.wrenn.hostagent.egress.EgressControl(
+                        settings.prefix(),
+                        new dev.wrenn.hostagent.egress.DnsClient(
+                                dev.wrenn.hostagent.egress.DnsUpstreams.fromEnvironment(), 2000)));
         this.starter = new SandboxStarter(lifecycle);
         this.pauser = new SandboxPauser(lifecycle, GenerationPolicy.DEFAULT);
         this.templateSaver = new TemplateSaver(lifecycle, pauser, GenerationPolicy.DEFAULT);
@@ -183,6 +195,30 @@ public final class SandboxManager implements AutoCloseable {
                         + errors.getFirst().getMessage());
         errors.forEach(ex::addSuppressed);
         throw ex;
+    }
+
+    /** The egress policy of sandbox {@code id}, as saved. */
+    public dev.wrenn.hostagent.egress.NetworkPolicy network(Sandbox sb) {
+        try {
+            return dev.wrenn.hostagent.egress.PolicyFile.read(Lifecycle.policyFile(sb));
+        } catch (java.io.IOException e) {
+            log.warn("sandbox {}: policy unreadable: {}", sb.id(), e.getMessage());
+            return dev.wrenn.hostagent.egress.NetworkPolicy.OPEN;
+        }
+    }
+
+    /** Replaces the egress policy: saved, and in force at once if the sandbox runs. */
+    public Sandbox updateNetwork(String id, dev.wrenn.hostagent.egress.NetworkPolicy policy) throws SandboxException {
+        Sandbox sb = get(id);
+        try {
+            synchronized (sb) {
+                dev.wrenn.hostagent.egress.PolicyFile.write(Lifecycle.policyFile(sb), policy);
+                lifecycle.egress().update(id, policy);
+            }
+        } catch (java.io.IOException e) {
+            throw new SandboxException(SandboxException.Reason.HOST_ERROR, "sandbox " + id + ": " + e.getMessage(), e);
+        }
+        return sb;
     }
 
     public Sandbox get(String id) throws SandboxException {

@@ -157,6 +157,7 @@ final class SandboxPauser {
             l.capacity().reserve(sb.vcpus(), sb.memoryMb());
             rt.add("capacity", () -> l.capacity().release(sb.vcpus(), sb.memoryMb()));
             NetworkSlot slot = l.slots().lease(rt);
+            l.applyPolicy(sb, slot, rt);
             long tPrepared = System.nanoTime();
             HttpClient http = GuestAgentClient.newHttpClient();
             rt.add("guest agent client", http::shutdownNow);

@@ -90,7 +90,9 @@ final class SandboxStarter {
             } else {
                 l.engine().disks().createOverlay(image, dir.disk(), diskMb);
             }
+            dev.wrenn.hostagent.egress.PolicyFile.write(Lifecycle.policyFile(sb), req.network());
             NetworkSlot slot = l.slots().lease(rt);
+            l.applyPolicy(sb, slot, rt);
             long tPrepared = System.nanoTime();
 
             HttpClient http = GuestAgentClient.newHttpClient();
