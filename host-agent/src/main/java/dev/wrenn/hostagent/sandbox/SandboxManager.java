@@ -112,7 +112,7 @@ public final class SandboxManager implements AutoCloseable {
                 new dev.wrenn.hostagent.egress.EgressControl(
                         settings.prefix(),
                         new dev.wrenn.hostagent.egress.DnsClient(
-                                dev.wrenn.hostagent.egress.DnsUpstreams.fromEnvironment(), 2000)));
+                                dev.wrenn.hostagent.network.dns.DnsUpstreams.fromEnvironment(), 2000)));
         this.starter = new SandboxStarter(lifecycle);
         this.pauser = new SandboxPauser(lifecycle, GenerationPolicy.DEFAULT);
         this.templateSaver = new TemplateSaver(lifecycle, pauser, GenerationPolicy.DEFAULT);

@@ -14,6 +14,17 @@ public final class DnsUpstreams {
     private DnsUpstreams() {}
 
     /**
+     * WRENN_DNS_UPSTREAM, else the system property {@code wrenn.dns.upstream} (in-process tests cannot set
+     * environment variables), else the host's /etc/resolv.conf nameservers.
+     */
+    public static List<InetSocketAddress> fromEnvironment() {
+        String v = System.getenv("WRENN_DNS_UPSTREAM");
+        if (v == null || v.isBlank()) v = System.getProperty("wrenn.dns.upstream");
+        if (v != null && !v.isBlank()) return parse(v);
+        return fromResolvConf(Path.of("/etc/resolv.conf"));
+    }
+
+    /**
      * {@code 192.0.2.1}, {@code 192.0.2.1:5353}, {@code ::1}, {@code [2001:db8::1]:53}; comma-separated.
      * Only literal addresses: resolving an upstream's name would need DNS.
      */
