@@ -22,6 +22,10 @@ public enum HostTool {
     SH("sh", "dash", Use.RUNTIME),
     DU("du", "coreutils", Use.RUNTIME),
     TRUE("true", "coreutils", Use.RUNTIME),
+    // The confined VMM's runtime tree (vm/jail): QEMU's libraries found by ldd, copied and made read-only.
+    LDD("ldd", "libc-bin", Use.RUNTIME),
+    CHMOD("chmod", "coreutils", Use.RUNTIME),
+    RM("rm", "coreutils", Use.RUNTIME),
     MOUNT("mount", "mount", Use.TESTS),
     UMOUNT("umount", "mount", Use.TESTS),
     CHATTR("chattr", "e2fsprogs", Use.TESTS),

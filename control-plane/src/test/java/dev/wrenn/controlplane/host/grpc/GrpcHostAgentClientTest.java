@@ -40,9 +40,20 @@ class GrpcHostAgentClientTest {
         assertThat(GrpcErrors.kind(Status.Code.FAILED_PRECONDITION)).isEqualTo(Kind.CONFLICT);
         assertThat(GrpcErrors.kind(Status.Code.PERMISSION_DENIED)).isEqualTo(Kind.PERMISSION_DENIED);
         assertThat(GrpcErrors.kind(Status.Code.DEADLINE_EXCEEDED)).isEqualTo(Kind.TIMEOUT);
+        // A full disk is the one kind no code alone names: RESOURCE_EXHAUSTED carries it in a trailer.
         assertThat(Arrays.stream(Status.Code.values()).map(GrpcErrors::kind))
                 .as("every other code is a host failure")
-                .containsOnly(Kind.values());
+                .containsOnlyElementsOf(EnumSet.complementOf(EnumSet.of(Kind.STORAGE)));
+        var trailer = new io.grpc.Metadata();
+        trailer.put(
+                io.grpc.Metadata.Key.of("wrenn-reason", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "insufficient_storage");
+        assertThat(GrpcErrors.from(Status.RESOURCE_EXHAUSTED.asRuntimeException(trailer))
+                        .kind())
+                .isEqualTo(Kind.STORAGE);
+        assertThat(GrpcErrors.from(Status.RESOURCE_EXHAUSTED.asRuntimeException())
+                        .kind())
+                .isEqualTo(Kind.CAPACITY);
         assertThat(GrpcErrors.kind(Status.Code.UNAVAILABLE)).isEqualTo(Kind.FAILED);
         assertThat(GrpcErrors.kind(Status.Code.UNAUTHENTICATED)).isEqualTo(Kind.FAILED);
     }
