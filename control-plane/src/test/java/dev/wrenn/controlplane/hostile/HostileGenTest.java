@@ -52,9 +52,9 @@ class HostileGenTest {
 
     @Test
     void rawAnswersAreParsedWithChunkedBodies() {
-        byte[] raw =
-                "HTTP/1.1 400 Bad\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
-                        .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] raw = ("HTTP/1.1 400 Bad\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
         var a = RawHttp.parse(raw, 1, false);
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.header("Content-Type")).isEqualTo("application/json");
