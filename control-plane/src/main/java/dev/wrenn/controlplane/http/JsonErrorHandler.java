@@ -22,7 +22,8 @@ final class JsonErrorHandler extends ErrorHandler {
                 ? ""
                 : String.valueOf(request.getHttpURI().getPath());
         // E2B's routes (everything outside /v1) answer in E2B's flat shape.
-        boolean wrenn = path.startsWith("/v1") || path.equals("/healthz") || path.equals("/metrics");
+        // When Jetty could not parse the URI at all, the default is Wrenn's own envelope.
+        boolean wrenn = !(path.startsWith("/sandboxes") || path.startsWith("/v2/") || path.startsWith("/templates"));
         String text = "request refused by the HTTP layer (" + code + ")";
         String json = wrenn
                 ? "{\"error\":{\"code\":\"" + error.code() + "\",\"message\":\"" + text + "\"}}"
