@@ -14,21 +14,52 @@ import org.eclipse.jetty.util.Callback;
  * hostile-input suite found the HTML pages (HostileInputIT, invalid path segments and oversized URIs).
  */
 final class JsonErrorHandler extends ErrorHandler {
+    /** Marks an error answered before the request's path was known (documented in docs/security/input.md). */
+    static final String REFUSED_BY = "Wrenn-Refused-By";
+
+    private static final String UNREAD = "/badMessage";
+
+    /** Jetty gives a body only to GET, POST and HEAD errors: a refused DELETE or PUT got an empty 400. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(
             Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         ApiError error = ApiError.forStatus(code);
-        String path = request.getHttpURI() == null
-                ? ""
-                : String.valueOf(request.getHttpURI().getPath());
-        // E2B's routes (everything outside /v1) answer in E2B's flat shape.
-        // When Jetty could not parse the URI at all, the default is Wrenn's own envelope.
-        boolean wrenn = !(path.startsWith("/sandboxes") || path.startsWith("/v2/") || path.startsWith("/templates"));
+        String path = rawPath(request);
+        // Jetty names a request whose line it could not read (a NUL escape, a URI past the header limit) by this
+        // placeholder: no route, so no surface is known. It gets Wrenn's envelope and a header saying why.
+        if (UNREAD.equals(path)) response.getHeaders().put(REFUSED_BY, "http-parser");
+        boolean wrenn = !isE2b(path);
         String text = "request refused by the HTTP layer (" + code + ")";
         String json = wrenn
                 ? "{\"error\":{\"code\":\"" + error.code() + "\",\"message\":\"" + text + "\"}}"
                 : "{\"code\":" + code + ",\"message\":\"" + text + "\"}";
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /** E2B's routes (everything of its surface lives outside /v1) answer in E2B's flat shape. */
+    static boolean isE2b(String path) {
+        return path.startsWith("/sandboxes") || path.startsWith("/v2/") || path.startsWith("/templates");
+    }
+
+    /**
+     * The request's path as the client sent it: a URI Jetty refused has no decoded path, so this reads the raw
+     * form (which may carry scheme and authority) and cuts at the query.
+     */
+    static String rawPath(Request request) {
+        if (request.getHttpURI() == null) return "";
+        String raw = String.valueOf(request.getHttpURI().asString());
+        int scheme = raw.indexOf("://");
+        if (scheme >= 0) {
+            int slash = raw.indexOf('/', scheme + 3);
+            raw = slash < 0 ? "/" : raw.substring(slash);
+        }
+        int query = raw.indexOf('?');
+        return query < 0 ? raw : raw.substring(0, query);
     }
 }

@@ -46,7 +46,10 @@ final class Oracle {
         } catch (RuntimeException e) {
             return Optional.of("error body is not JSON");
         }
-        return surface == RouteCatalog.Surface.E2B ? e2bShape(body, status) : wrennShape(body);
+        // A request the HTTP parser refused before reading its path reached no route of either surface: it gets
+        // Wrenn's envelope, marked as such (JsonErrorHandler); every other E2B answer must be E2B's shape.
+        boolean unread = "http-parser".equals(answer.header("wrenn-refused-by"));
+        return surface == RouteCatalog.Surface.E2B && !unread ? e2bShape(body, status) : wrennShape(body);
     }
 
     private static Optional<String> wrennShape(JsonNode body) {
