@@ -39,10 +39,17 @@ public final class FsRoutes {
         return Authenticator.principal(ctx).teamId();
     }
 
-    /** An absolute path without {@code ..} segments; 400 otherwise. */
+    /** Linux's limit on a path, terminating NUL included. */
+    static final int PATH_MAX = 4096;
+
+    /** An absolute path without {@code ..} segments, shorter than PATH_MAX; 400 otherwise. */
     static String path(String raw, String field) {
         if (raw == null || raw.isEmpty()) throw ApiException.invalid("'" + field + "' is required");
         if (!raw.startsWith("/")) throw ApiException.invalid("'" + field + "' must be absolute: '" + raw + "'");
+        // Past Linux's PATH_MAX the guest's calls fail in ways the agent reported as 502 (found by HostileInputIT).
+        if (raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= PATH_MAX) {
+            throw ApiException.invalid("'" + field + "' is longer than " + (PATH_MAX - 1) + " bytes");
+        }
         for (String segment : raw.split("/"))
             if (segment.equals(".."))
                 throw ApiException.invalid("'" + field + "' must not contain '..': '" + raw + "'");

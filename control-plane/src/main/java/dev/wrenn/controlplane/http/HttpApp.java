@@ -44,6 +44,7 @@ public final class HttpApp {
         return Javalin.create(cfg -> {
             // Javalin puts its servlet context inside the innermost wrapper it finds on the server.
             if (front != null) cfg.jetty.modifyServer(server -> server.setHandler(front));
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT_MS));
             // Javalin makes its plain connector only when none is given: with HTTPS both are made here.
             config.tls().ifPresent(tls -> {
