@@ -163,6 +163,7 @@ public final class FileTransfer {
     private static void checkPath(String path) {
         if (path == null || !path.startsWith("/")) throw ApiException.invalid("'path' must be an absolute path");
         if (path.indexOf('\0') >= 0) throw ApiException.invalid("'path' must not contain NUL");
+        dev.wrenn.controlplane.fs.FsRoutes.checkLengths(path, "path");
     }
 
     private static ApiException tooLarge(long limit) {
