@@ -1,6 +1,5 @@
 package dev.wrenn.hostagent.bench;
 
-import com.google.protobuf.ByteString;
 import dev.wrenn.hostagent.HostAgent;
 import dev.wrenn.hostagent.HostAgentConfig;
 import dev.wrenn.hostagent.TestImages;
@@ -24,12 +23,7 @@ import dev.wrenn.proto.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.proto.hostagent.v1.ExecStreamResponse;
 import dev.wrenn.proto.hostagent.v1.HealthRequest;
 import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
-import dev.wrenn.proto.hostagent.v1.ReadFileRequest;
-import dev.wrenn.proto.hostagent.v1.ReadFileResponse;
 import dev.wrenn.proto.hostagent.v1.Sandbox;
-import dev.wrenn.proto.hostagent.v1.WriteFileHeader;
-import dev.wrenn.proto.hostagent.v1.WriteFileRequest;
-import dev.wrenn.proto.hostagent.v1.WriteFileResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -42,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +87,7 @@ public final class HostAgentBench {
     final Map<String, List<Double>> samples = new LinkedHashMap<>();
     HostAgentServiceGrpc.HostAgentServiceBlockingStub blocking;
     HostAgentServiceGrpc.HostAgentServiceStub async;
+    AgentCalls calls;
 
     static final String USAGE = "usage: bench/host-agent.sh [--runs 5] [--size-mb 100] [--execs 20]";
 
@@ -125,6 +119,7 @@ public final class HostAgentBench {
                     .build();
             blocking = HostAgentServiceGrpc.newBlockingStub(ch);
             async = HostAgentServiceGrpc.newStub(ch);
+            calls = new AgentCalls(blocking, async);
             var health = blocking.health(HealthRequest.getDefaultInstance());
             System.err.printf(
                     "bench: %d runs, %d MB files, %d execs per run, accel %s (%s)%n",
@@ -165,30 +160,30 @@ public final class HostAgentBench {
                 // (chunked and sized upload, download) once, untimed, so the figures compare steady state.
                 // 16 MB is enough to warm it; more than the measured size would only slow small runs.
                 long warm = Math.min(16L << 20, size);
-                writeFile(id, "/root/warmup.bin", warm, false);
-                writeFile(id, "/root/warmup.bin", warm, true);
-                readFile(id, "/root/warmup.bin");
-                rm(id, "/root/warmup.bin");
+                calls.writeFile(id, "/root/warmup.bin", warm, false);
+                calls.writeFile(id, "/root/warmup.bin", warm, true);
+                calls.readFile(id, "/root/warmup.bin");
+                calls.rm(id, "/root/warmup.bin");
 
                 long wc = System.nanoTime();
-                writeFile(id, "/root/bench-chunked.bin", size, false);
+                calls.writeFile(id, "/root/bench-chunked.bin", size, false);
                 add(WRITE_CHUNKED, sizeMb / (ms(wc) / 1000.0));
                 // The guest's root file system is small (1 GB image): keep only the file the reads need.
-                rm(id, "/root/bench-chunked.bin");
+                calls.rm(id, "/root/bench-chunked.bin");
                 long w = System.nanoTime();
-                writeFile(id, "/root/bench.bin", size);
+                calls.writeFile(id, "/root/bench.bin", size, true);
                 add(WRITE, sizeMb / (ms(w) / 1000.0));
                 add(RAW_IN, sizeMb / (rawWrite(id, sb.getSlotAddress(), size) / 1000.0));
-                rm(id, "/root/raw.bin");
+                calls.rm(id, "/root/raw.bin");
 
                 long hc = System.nanoTime();
                 direct.files().upload("/root/direct-chunked.bin", "root", 0644, -1, () -> new RepeatStream(size));
                 add(PUT_CHUNKED, sizeMb / (ms(hc) / 1000.0));
-                rm(id, "/root/direct-chunked.bin");
+                calls.rm(id, "/root/direct-chunked.bin");
                 long hl = System.nanoTime();
                 direct.files().upload("/root/direct-length.bin", "root", 0644, size, () -> new RepeatStream(size));
                 add(PUT_LENGTH, sizeMb / (ms(hl) / 1000.0));
-                rm(id, "/root/direct-length.bin");
+                calls.rm(id, "/root/direct-length.bin");
                 long hg = System.nanoTime();
                 try (InputStream in =
                         direct.files().download("/root/bench.bin", "root").body()) {
@@ -197,7 +192,7 @@ public final class HostAgentBench {
                 add(GET, sizeMb / (ms(hg) / 1000.0));
 
                 long rd = System.nanoTime();
-                long got = readFile(id, "/root/bench.bin");
+                long got = calls.readFile(id, "/root/bench.bin");
                 if (got != size) throw new IllegalStateException("read " + got + " of " + size);
                 add(READ, sizeMb / (ms(rd) / 1000.0));
                 add(RAW_OUT, sizeMb / (rawRead(id, sb.getSlotAddress(), size) / 1000.0));
@@ -212,18 +207,6 @@ public final class HostAgentBench {
             DurableFiles.deleteTree(data);
         }
         printTable(runs, sizeMb);
-    }
-
-    void rm(String id, String path) {
-        var r = blocking.withDeadlineAfter(60, TimeUnit.SECONDS)
-                .exec(ExecRequest.newBuilder()
-                        .setSandboxId(id)
-                        .setCmd("sh")
-                        .addArgs("-c")
-                        .addArgs("rm -f " + path + " && sync")
-                        .build());
-        if (r.getExitCode() != 0)
-            throw new IllegalStateException("rm " + path + ": " + r.getStderr().toStringUtf8());
     }
 
     void exec(String id) {
@@ -265,48 +248,6 @@ public final class HostAgentBench {
                 throw new IllegalStateException("raw boot failed");
             return ms(t0);
         }
-    }
-
-    void writeFile(String id, String path, long size) throws Exception {
-        writeFile(id, path, size, true);
-    }
-
-    void writeFile(String id, String path, long size, boolean declareSize) throws Exception {
-        CompletableFuture<WriteFileResponse> done = new CompletableFuture<>();
-        StreamObserver<WriteFileRequest> up = async.withDeadlineAfter(600, TimeUnit.SECONDS)
-                .writeFile(new StreamObserver<>() {
-                    public void onNext(WriteFileResponse v) {
-                        done.complete(v);
-                    }
-
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    public void onCompleted() {}
-                });
-        var header = WriteFileHeader.newBuilder().setSandboxId(id).setPath(path);
-        if (declareSize) header.setSize(size);
-        up.onNext(WriteFileRequest.newBuilder().setHeader(header).build());
-        ByteString chunk = ByteString.copyFrom(pattern(1 << 20));
-        for (long sent = 0; sent < size; sent += chunk.size()) {
-            up.onNext(WriteFileRequest.newBuilder()
-                    .setData(chunk.substring(0, (int) Math.min(chunk.size(), size - sent)))
-                    .build());
-        }
-        up.onCompleted();
-        done.get(600, TimeUnit.SECONDS);
-    }
-
-    long readFile(String id, String path) {
-        long got = 0;
-        Iterator<ReadFileResponse> it = blocking.withDeadlineAfter(600, TimeUnit.SECONDS)
-                .readFile(ReadFileRequest.newBuilder()
-                        .setSandboxId(id)
-                        .setPath(path)
-                        .build());
-        while (it.hasNext()) got += it.next().getData().size();
-        return got;
     }
 
     static final String SINK = """
@@ -369,7 +310,7 @@ public final class HostAgentBench {
 
     double rawWrite(String id, String slotAddress, long size) throws Exception {
         CompletableFuture<Void> server = startGuestServer(id, SINK);
-        byte[] chunk = pattern(1 << 20);
+        byte[] chunk = AgentCalls.pattern(1 << 20);
         long t0 = System.nanoTime();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(slotAddress, RAW_PORT), 5000);
@@ -403,7 +344,7 @@ public final class HostAgentBench {
 
     /** {@code size} bytes of the repeating pattern, read in large blocks. */
     static final class RepeatStream extends InputStream {
-        private final byte[] block = pattern(1 << 20);
+        private final byte[] block = AgentCalls.pattern(1 << 20);
         private long left;
 
         RepeatStream(long size) {
@@ -425,12 +366,6 @@ public final class HostAgentBench {
             left -= n;
             return n;
         }
-    }
-
-    static byte[] pattern(int n) {
-        byte[] b = new byte[n];
-        new java.util.Random(7).nextBytes(b);
-        return b;
     }
 
     static double ms(long t0) {
