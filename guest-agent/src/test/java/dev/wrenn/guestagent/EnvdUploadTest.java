@@ -194,6 +194,23 @@ class EnvdUploadTest extends EnvdTestCase {
         }
     }
 
+    /** Pseudo file systems refuse new files; that is the caller's error (4xx), not the agent's (was a 500). */
+    @Test
+    void writesIntoProcAndSysAreRefusedAsTheCallersErrorNotTheAgents() throws Exception {
+        Path ok = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "writable-")
+                .toAbsolutePath()
+                .resolve("fine.txt");
+        assertThat(raw(ok, "", "fine").statusCode())
+                .as("a probe that can succeed")
+                .isEqualTo(200);
+        var proc = raw(Path.of("/proc/wrenn-hostile.txt"), "", "x");
+        assertThat(proc.statusCode()).as(proc.body()).isEqualTo(400);
+        assertThat(AgentHarness.json(proc)).containsEntry("code", 400L);
+        var sys = raw(Path.of("/sys/wrenn-hostile.txt"), "", "x");
+        assertThat(sys.statusCode()).as(sys.body()).isEqualTo(403);
+        assertThat(AgentHarness.json(sys)).containsEntry("code", 403L);
+    }
+
     interface Condition {
         boolean holds() throws IOException;
     }

@@ -11,9 +11,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -148,6 +150,13 @@ final class AtomicWrite {
             return new HttpError(507, "not enough disk space available");
         }
         if (e instanceof FileAlreadyExistsException) return new HttpError(400, what + ": " + msg);
+        // The caller's own fault, not the agent's: a directory that refuses new files (EACCES, EROFS: /sys, a
+        // read-only mount) is 403; one where a new name does not exist at all (procfs answers ENOENT to create)
+        // is 400. As a 500 the control plane passed them on as 502s (HostileInputIT seed 45180145717938).
+        if (e instanceof AccessDeniedException || msg.contains("Read-only file system")) {
+            return new HttpError(403, what + ": permission denied");
+        }
+        if (e instanceof NoSuchFileException) return new HttpError(400, what + ": the path cannot be created");
         return new HttpError(500, what + ": " + msg);
     }
 }
