@@ -70,7 +70,8 @@ final class E2bCreate {
                 autoResume,
                 bool(body, "secure").orElse(true),
                 publicTraffic(field(body, "network")),
-                GuestUser.USER);
+                GuestUser.USER,
+                0);
     }
 
     private static boolean autoResume(JsonNode node) {

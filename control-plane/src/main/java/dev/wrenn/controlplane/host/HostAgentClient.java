@@ -21,7 +21,12 @@ public interface HostAgentClient extends AutoCloseable {
      * Boots (or clones from a saved template) a VM under the caller's sandbox id, its guest set up with
      * {@code setup} before the call returns.
      */
-    HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, GuestSetup setup);
+    HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, int diskMb, GuestSetup setup);
+
+    /** As {@link #create(String, String, int, int, int, GuestSetup)} with the host's default disk size. */
+    default HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, GuestSetup setup) {
+        return create(sandboxId, template, vcpus, memoryMb, 0, setup);
+    }
 
     /** As {@link #create(String, String, int, int, GuestSetup)} with no guest setup. */
     default HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb) {

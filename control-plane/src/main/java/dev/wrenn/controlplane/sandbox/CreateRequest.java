@@ -10,6 +10,7 @@ import java.util.Map;
  * @param ttlSec time-to-live from the start (0: none), ended as {@code onTimeout} says
  * @param envVars for every process in the guest; passed on, never stored
  * @param guestUser the account and directory commands default to
+ * @param diskMb the writable disk's size in MiB; 0 for the host's default
  */
 public record CreateRequest(
         String template,
@@ -23,7 +24,8 @@ public record CreateRequest(
         boolean autoResume,
         boolean secure,
         boolean publicTraffic,
-        GuestUser guestUser) {
+        GuestUser guestUser,
+        int diskMb) {
 
     public CreateRequest {
         metadata = Map.copyOf(metadata);
@@ -44,7 +46,8 @@ public record CreateRequest(
                 false,
                 true,
                 true,
-                GuestUser.ROOT);
+                GuestUser.ROOT,
+                0);
     }
 
     /** The bounds every create must respect; a 400 naming the field otherwise. */
@@ -56,6 +59,7 @@ public record CreateRequest(
             throw ApiException.invalid(
                     "'memory_mb' must be between " + limits.minMemoryMb() + " and " + limits.maxMemoryMb());
         }
+        if (diskMb < 0) throw ApiException.invalid("'disk_mb' must be a positive number of MiB");
         if (timeoutSec < 0 || timeoutSec > limits.maxTimeoutSec()) {
             throw ApiException.invalid("'timeout_sec' must be between 0 and " + limits.maxTimeoutSec());
         }

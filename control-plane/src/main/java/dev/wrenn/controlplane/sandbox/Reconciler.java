@@ -135,10 +135,11 @@ public final class Reconciler implements AutoCloseable {
                             SandboxStatus.PAUSED,
                             StatusReason.PAUSE_RECOVERED,
                             "the host completed a pause the server did not live to record");
-                case PAUSED -> store.markRunning(row.id(), SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp());
+                case PAUSED ->
+                    store.markRunning(row.id(), SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp(), vm.diskMb());
                 case PENDING ->
                     host == HostState.RUNNING
-                            ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.guestIp(), vm.hostIp())
+                            ? store.markRunning(row.id(), SandboxStatus.PENDING, vm.guestIp(), vm.hostIp(), vm.diskMb())
                             : host == null
                                     && store.transition(
                                             row.id(),

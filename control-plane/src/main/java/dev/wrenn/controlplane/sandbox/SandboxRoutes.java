@@ -87,7 +87,8 @@ public final class SandboxRoutes {
                 bool(body, "auto_resume"),
                 true,
                 true,
-                GuestUser.ROOT);
+                GuestUser.ROOT,
+                diskMb(body));
         var created = sandboxes.create(team(ctx), req);
         audit.record(ctx, AuditAction.SANDBOX_CREATED, created.id(), Map.of("template", req.template()));
         ctx.status(201).json(created);
@@ -131,6 +132,13 @@ public final class SandboxRoutes {
     private void ping(Context ctx) {
         sandboxes.ping(team(ctx), ctx.pathParam("id"));
         ctx.status(204);
+    }
+
+    /** The asked disk size, 0 (the host's default) when absent; given, it must be at least 1 MiB. */
+    private static int diskMb(JsonBody body) {
+        var mb = body.optionalInt("disk_mb");
+        if (mb.isPresent() && mb.getAsInt() < 1) throw ApiException.invalid("'disk_mb' must be at least 1 (MiB)");
+        return mb.orElse(0);
     }
 
     private static boolean bool(JsonBody body, String field) {

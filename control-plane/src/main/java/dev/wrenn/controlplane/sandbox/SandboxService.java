@@ -104,7 +104,7 @@ public final class SandboxService {
                     req.guestUser().workdir());
             HostSandbox vm;
             try {
-                vm = agent().create(id, template.hostName(), vcpus, memoryMb, guest);
+                vm = agent().create(id, template.hostName(), vcpus, memoryMb, req.diskMb(), guest);
             } catch (HostAgentException e) {
                 store.transition(
                         id, SandboxStatus.PENDING, SandboxStatus.ERROR, StatusReason.CREATE_FAILED, e.getMessage());
@@ -112,7 +112,7 @@ public final class SandboxService {
                 destroyQuietly(id);
                 throw e.toApi("creating the sandbox");
             }
-            if (!store.markRunning(id, SandboxStatus.PENDING, vm.guestIp(), vm.hostIp())) {
+            if (!store.markRunning(id, SandboxStatus.PENDING, vm.guestIp(), vm.hostIp(), vm.diskMb())) {
                 // Only an operator's hand moves a pending row under its lock; the VM has no owner then.
                 destroyQuietly(id);
                 throw moved(id);
@@ -215,7 +215,7 @@ public final class SandboxService {
             throw e.toApi("resuming the sandbox");
         }
         // The VM runs either way; the reconciler brings a moved row in line with it.
-        if (!store.markRunning(id, SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp())) throw moved(id);
+        if (!store.markRunning(id, SandboxStatus.PAUSED, vm.guestIp(), vm.hostIp(), vm.diskMb())) throw moved(id);
         log.info("sandbox {} resumed", id);
     }
 

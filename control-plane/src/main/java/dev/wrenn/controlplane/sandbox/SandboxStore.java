@@ -17,7 +17,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class SandboxStore {
     static final String COLUMNS = "id, team_id, status, status_reason, template, vcpus, memory_mb,"
             + " timeout_sec, host_id, guest_ip, host_ip, created_at, started_at, last_active_at, last_updated,"
-            + " metadata::text AS metadata, ttl_sec, end_at, on_timeout, auto_resume, secure, public_traffic";
+            + " metadata::text AS metadata, ttl_sec, end_at, on_timeout, auto_resume, secure, public_traffic,"
+            + " disk_mb";
     /** The end a start or resume gives a sandbox: its time-to-live from now, or none. */
     private static final String FRESH_END =
             "CASE WHEN ttl_sec > 0 THEN now() + make_interval(secs => ttl_sec) ELSE NULL END";
@@ -191,16 +192,19 @@ public final class SandboxStore {
      * pending/paused to running, with the addresses the host agent reported; a sandbox with a
      * time-to-live gets a fresh end from now.
      */
-    public boolean markRunning(String id, SandboxStatus from, String guestIp, String hostIp) {
+    /** Running on {@code guestIp}; {@code diskMb} is the disk's size as the host made it (0: unchanged). */
+    public boolean markRunning(String id, SandboxStatus from, String guestIp, String hostIp, int diskMb) {
         check(from, SandboxStatus.RUNNING);
         return jdbi.withHandle(h -> h.createUpdate("UPDATE sandboxes SET status = 'running', status_reason = NULL,"
                                 + " guest_ip = :g, host_ip = :hip, end_at = " + FRESH_END + ","
+                                + " disk_mb = COALESCE(NULLIF(:disk, 0), disk_mb),"
                                 + " started_at = now(), last_active_at = now(), last_updated = now()"
                                 + " WHERE id = :id AND status = :from")
                         .bind("id", id)
                         .bind("from", from.wire())
                         .bind("g", guestIp)
                         .bind("hip", hostIp)
+                        .bind("disk", diskMb)
                         .execute())
                 == 1;
     }
@@ -334,7 +338,8 @@ public final class SandboxStore {
                 rs.getInt("ttl_sec"),
                 instant(rs.getTimestamp("end_at")),
                 rs.getString("on_timeout"),
-                rs.getBoolean("auto_resume"));
+                rs.getBoolean("auto_resume"),
+                rs.getObject("disk_mb", Integer.class));
         return new Row(
                 view,
                 rs.getString("team_id"),

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The contract's Sandbox object: the seed's fields, then the lifecycle ones ({@code metadata}, the
- * time-to-live {@code ttl_sec} and its {@code end_at}, {@code on_timeout}, {@code auto_resume}).
+ * time-to-live {@code ttl_sec} and its {@code end_at}, {@code on_timeout}, {@code auto_resume}), and the
+ * writable disk's size {@code disk_mb} (null if unrecorded).
  */
 public record SandboxView(
         String id,
@@ -24,4 +25,5 @@ public record SandboxView(
         int ttlSec,
         Instant endAt,
         String onTimeout,
-        boolean autoResume) {}
+        boolean autoResume,
+        Integer diskMb) {}

@@ -106,8 +106,8 @@ class SandboxListIT {
         String b = insert(team, "minimal", Map.of("app", "web", "env", "dev"), 0);
         String c = insert(team, "snap-1", Map.of("app", "web", "env", "prod"), 0);
         String other = insert(team(), "minimal", Map.of("app", "web", "env", "prod"), 0);
-        store.markRunning(a, SandboxStatus.PENDING, "10.0.0.2", "10.0.0.1");
-        store.markRunning(c, SandboxStatus.PENDING, "10.0.0.3", "10.0.0.1");
+        store.markRunning(a, SandboxStatus.PENDING, "10.0.0.2", "10.0.0.1", 0);
+        store.markRunning(c, SandboxStatus.PENDING, "10.0.0.3", "10.0.0.1", 0);
 
         assertThat(list(team, List.of(), null, Map.of("app", "web"))).containsExactlyInAnyOrder(a, b, c);
         assertThat(list(team, List.of(), null, Map.of("app", "web", "env", "prod")))
@@ -140,7 +140,7 @@ class SandboxListIT {
         String team = team();
         String id = insert(team, "minimal", Map.of(), 60);
         assertThat(row(team, id).view().endAt()).isNull(); // still pending: no end yet
-        store.markRunning(id, SandboxStatus.PENDING, "10.0.0.2", "10.0.0.1");
+        store.markRunning(id, SandboxStatus.PENDING, "10.0.0.2", "10.0.0.1", 0);
         var started = row(team, id).view();
         assertThat(started.endAt())
                 .isBetween(
@@ -164,7 +164,7 @@ class SandboxListIT {
 
         assertThat(store.setTtl(id, 120)).isTrue();
         store.transition(id, SandboxStatus.RUNNING, SandboxStatus.PAUSED, StatusReason.PAUSED);
-        store.markRunning(id, SandboxStatus.PAUSED, "10.0.0.2", "10.0.0.1"); // a resume: a fresh end
+        store.markRunning(id, SandboxStatus.PAUSED, "10.0.0.2", "10.0.0.1", 0); // a resume: a fresh end
         var resumed = row(team, id).view();
         assertThat(resumed.endAt())
                 .isBetween(

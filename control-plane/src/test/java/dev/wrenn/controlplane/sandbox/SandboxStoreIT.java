@@ -50,11 +50,11 @@ class SandboxStoreIT {
         assertThat(store.transition(id, SandboxStatus.RUNNING, SandboxStatus.PAUSED, StatusReason.PAUSED))
                 .isFalse();
         assertThat(row(id).status()).isEqualTo(SandboxStatus.PENDING);
-        assertThat(store.markRunning(id, SandboxStatus.PAUSED, "10.0.0.2", "10.214.0.1"))
+        assertThat(store.markRunning(id, SandboxStatus.PAUSED, "10.0.0.2", "10.214.0.1", 0))
                 .isFalse();
         assertThat(row(id).status()).isEqualTo(SandboxStatus.PENDING);
 
-        assertThat(store.markRunning(id, SandboxStatus.PENDING, "10.0.0.2", "10.214.0.1"))
+        assertThat(store.markRunning(id, SandboxStatus.PENDING, "10.0.0.2", "10.214.0.1", 0))
                 .isTrue();
         assertThat(store.transition(id, SandboxStatus.RUNNING, SandboxStatus.PAUSED, StatusReason.PAUSED))
                 .isTrue();
@@ -78,9 +78,9 @@ class SandboxStoreIT {
     void markStoppedStopsFromEveryStateButStopped() {
         String fromPending = pending();
         String fromRunning = pending();
-        store.markRunning(fromRunning, SandboxStatus.PENDING, "10.0.0.2", "10.214.0.1");
+        store.markRunning(fromRunning, SandboxStatus.PENDING, "10.0.0.2", "10.214.0.1", 0);
         String fromPaused = pending();
-        store.markRunning(fromPaused, SandboxStatus.PENDING, "10.0.0.2", "10.214.0.1");
+        store.markRunning(fromPaused, SandboxStatus.PENDING, "10.0.0.2", "10.214.0.1", 0);
         store.transition(fromPaused, SandboxStatus.RUNNING, SandboxStatus.PAUSED, StatusReason.PAUSED);
         String fromError = pending();
         store.transition(fromError, SandboxStatus.PENDING, SandboxStatus.ERROR, StatusReason.CREATE_FAILED, "boom");

@@ -100,12 +100,14 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     @Override
-    public HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, GuestSetup setup) {
+    public HostSandbox create(
+            String sandboxId, String template, int vcpus, int memoryMb, int diskMb, GuestSetup setup) {
         var request = CreateSandboxRequest.newBuilder()
                 .setSandboxId(sandboxId)
                 .setTemplate(template)
                 .setVcpus(vcpus)
                 .setMemoryMb(memoryMb)
+                .setDiskMb(diskMb)
                 .putAllEnvVars(setup.envVars());
         if (setup.accessToken() != null) request.setToken(setup.accessToken());
         if (setup.defaultUser() != null) request.setDefaultUser(setup.defaultUser());
@@ -270,7 +272,8 @@ public final class GrpcHostAgentClient implements HostAgentClient {
                 s.getHostIp(),
                 s.getTemplate(),
                 s.getAccel().name().replace("ACCEL_", "").toLowerCase(Locale.ROOT),
-                s.getTiming().getTotalMs());
+                s.getTiming().getTotalMs(),
+                s.getDiskMb());
     }
 
     static HostTemplate template(Template t) {
