@@ -2,7 +2,11 @@ package dev.wrenn.hostagent;
 
 import dev.wrenn.hostagent.host.HostTool;
 import dev.wrenn.hostagent.network.HostFirewall;
+import dev.wrenn.hostagent.network.NeverReach;
 import dev.wrenn.hostagent.network.SlotAddressing;
+import dev.wrenn.hostagent.network.SlotDns;
+import dev.wrenn.hostagent.network.dns.DnsUpstreams;
+import dev.wrenn.hostagent.network.dns.UpstreamClient;
 import dev.wrenn.hostagent.proxy.SandboxProxy;
 import dev.wrenn.hostagent.rpc.FilesystemGrpcService;
 import dev.wrenn.hostagent.rpc.HostAgentGrpcService;
@@ -43,6 +47,7 @@ public final class HostAgent implements AutoCloseable {
     private final SandboxProxy proxy;
     private final SandboxManager sandboxes;
     private final HostFirewall firewall;
+    private final NeverReach guard;
     private final ExecutorService executor;
     private boolean closed;
 
@@ -52,12 +57,14 @@ public final class HostAgent implements AutoCloseable {
             SandboxProxy proxy,
             SandboxManager sandboxes,
             HostFirewall firewall,
+            NeverReach guard,
             ExecutorService executor) {
         this.config = config;
         this.server = server;
         this.proxy = proxy;
         this.sandboxes = sandboxes;
         this.firewall = firewall;
+        this.guard = guard;
         this.executor = executor;
     }
 
@@ -90,6 +97,13 @@ public final class HostAgent implements AutoCloseable {
         SlotAddressing addressing = SlotAddressing.parse(config.slotCidr());
         HostFirewall.checkRangeIsFree(config.prefix(), addressing);
         HostFirewall firewall = HostFirewall.install(config.prefix(), addressing);
+        NeverReach guard;
+        try {
+            guard = NeverReach.install(config.prefix(), addressing, NeverReach.extraFromEnvironment());
+        } catch (IOException | RuntimeException e) {
+            if (reclaimed.running().isEmpty()) firewall.close();
+            throw e;
+        }
         try {
             ImageCatalog images = new ImageCatalog(config.imageDir());
             QemuHost qemu = QemuHost.probe();
@@ -116,7 +130,10 @@ public final class HostAgent implements AutoCloseable {
                     engine,
                     images,
                     capacity,
-                    new TemplateStore(config.dataDir().resolve("templates"), engine.disks()));
+                    new TemplateStore(config.dataDir().resolve("templates"), engine.disks()),
+                    new SlotDns(
+                            new UpstreamClient(DnsUpstreams.fromEnvironment(), java.time.Duration.ofSeconds(2)),
+                            guard));
             manager.adopt(reclaimed.paused(), reclaimed.running());
             manager.collectTemplates();
             SandboxProxy proxy = SandboxProxy.start(config.bindAddress(), config.proxyPort(), config.token(), manager);
@@ -150,11 +167,14 @@ public final class HostAgent implements AutoCloseable {
                     addressing.cidr(),
                     config.prefix(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return new HostAgent(config, server, proxy, manager, firewall, executor);
+            return new HostAgent(config, server, proxy, manager, firewall, guard, executor);
         } catch (IOException | RuntimeException e) {
             // Adopted sandboxes outlive a failed start (the next start adopts them again); so must the
             // tables that isolate them.
-            if (reclaimed.running().isEmpty()) firewall.close();
+            if (reclaimed.running().isEmpty()) {
+                guard.close();
+                firewall.close();
+            }
             throw e;
         }
     }
@@ -227,6 +247,7 @@ public final class HostAgent implements AutoCloseable {
         }
         executor.close();
         try {
+            guard.close();
             firewall.close();
         } catch (IOException e) {
             log.warn("removing firewall tables: {}", e.getMessage());

@@ -50,6 +50,14 @@ public final class EgressControl implements AutoCloseable {
         rt.add("egress refresh", () -> stop(id));
     }
 
+    /** What sandbox {@code id}'s resolver may answer: its policy in force at the time of each query. */
+    public dev.wrenn.hostagent.network.dns.NamePolicy names(String id) {
+        return name -> {
+            Applied a = applied.get(id);
+            return a == null || a.policy().allowsName(name);
+        };
+    }
+
     /** Replaces the policy of a sandbox whose slot is in force now; false if it has none (not running). */
     public synchronized boolean update(String id, NetworkPolicy policy) throws IOException {
         Applied a = applied.get(id);

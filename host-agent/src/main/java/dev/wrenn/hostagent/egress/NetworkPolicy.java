@@ -28,6 +28,16 @@ public record NetworkPolicy(boolean allowInternet, List<String> allowOut, List<S
         denyOut = normalise("deny_out", denyOut);
     }
 
+    /**
+     * Whether the guest may resolve {@code name}: not when a denied domain matches it and no allowed one
+     * does. The firewall decides for addresses; refusing the name too gives a guest a clear error at once
+     * and covers wildcards, which have no addresses to put in the firewall.
+     */
+    public boolean allowsName(String name) {
+        if (parse(allowOut).domains().stream().anyMatch(d -> d.matches(name))) return true;
+        return parse(denyOut).domains().stream().noneMatch(d -> d.matches(name));
+    }
+
     public Targets allowed() {
         return parse(allowOut);
     }

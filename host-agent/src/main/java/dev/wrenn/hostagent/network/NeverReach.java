@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * The {@code {prefix}guard} nftables table: what no guest may reach, whatever its egress policy (which
- * lives in another table; a packet must pass both). Rejections answer at once (ICMP
- * administratively-prohibited), so a guest's connect() fails with EHOSTUNREACH instead of timing out.
+ * lives in another table; a packet must pass both). Rejections answer at once, so a guest's connect()
+ * fails instead of timing out: TCP with a reset (ECONNREFUSED), because the kernel rate-limits the ICMP
+ * errors it sends to one peer (a burst of six, then one a second) and a scan would time out after that;
+ * anything else with ICMP administratively-prohibited (EHOSTUNREACH).
  *
  * <ul>
  *   <li>input from a slot veth (any address of the host: every interface, loopback, each slot's host-side
@@ -31,6 +33,31 @@ public final class NeverReach implements AutoCloseable {
         this.veths = "\"" + prefix + "h*\"";
     }
 
+    /**
+     * The operator's extra never-reach CIDRs: WRENN_NEVER_REACH, else the system property
+     * {@code wrenn.never.reach} (in-process tests), comma-separated; empty when unset.
+     */
+    public static List<String> extraFromEnvironment() {
+        String v = System.getenv("WRENN_NEVER_REACH");
+        if (v == null || v.isBlank()) v = System.getProperty("wrenn.never.reach", "");
+        return parseExtra(v);
+    }
+
+    /** IPv4 or IPv6 networks or addresses; IllegalArgumentException naming the first bad entry. */
+    public static List<String> parseExtra(String spec) {
+        List<String> out = new ArrayList<>();
+        for (String raw : spec.split(",")) {
+            String c = raw.strip();
+            if (c.isEmpty()) continue;
+            boolean v4 = c.matches("(\\d{1,3}\\.){3}\\d{1,3}(/(3[0-2]|[12]?\\d))?")
+                    && java.util.Arrays.stream(c.split("/")[0].split("\\.")).allMatch(o -> Integer.parseInt(o) < 256);
+            boolean v6 = c.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(/(12[0-8]|1[01]\\d|[1-9]?\\d))?");
+            if (!v4 && !v6) throw new IllegalArgumentException("WRENN_NEVER_REACH: '" + c + "' is not a CIDR");
+            out.add(c);
+        }
+        return List.copyOf(out);
+    }
+
     /** The always-blocked IPv4 ranges for a slot range plus extra CIDRs. */
     public static List<String> blockedV4(SlotAddressing addressing, List<String> extra) {
         List<String> out = new ArrayList<>(List.of("127.0.0.0/8", "169.254.0.0/16", addressing.cidr()));
@@ -43,7 +70,7 @@ public final class NeverReach implements AutoCloseable {
         NeverReach g = new NeverReach(prefix);
         List<String> v6 = new ArrayList<>(List.of("::1/128", "fe80::/10"));
         v6.addAll(extra.stream().filter(c -> c.contains(":")).toList());
-        String reject = " reject with icmpx type admin-prohibited";
+        String reject = " jump refuse";
         String rules = String.join(
                 "\n",
                 "table inet " + g.table,
@@ -54,6 +81,10 @@ public final class NeverReach implements AutoCloseable {
                         + String.join(", ", blockedV4(addressing, extra)) + " }; }",
                 "  set never6 { type ipv6_addr; flags interval; auto-merge; elements = { " + String.join(", ", v6)
                         + " }; }",
+                "  chain refuse {",
+                "    meta l4proto tcp reject with tcp reset",
+                "    reject with icmpx type admin-prohibited",
+                "  }",
                 "  chain input {",
                 "    type filter hook input priority -2; policy accept;",
                 "    iifname " + g.veths + " ct state established,related accept",

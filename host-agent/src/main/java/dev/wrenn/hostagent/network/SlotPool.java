@@ -29,7 +29,7 @@ public final class SlotPool {
         allocator.claim(index);
         teardown.add("slot " + index, () -> allocator.release(index));
         NetworkSlot slot = NetworkSlot.of(prefix, index, addressing);
-        SlotNetwork.adopt(slot, teardown);
+        SlotNetwork.adopt(slot, prefix, teardown);
         return slot;
     }
 }

@@ -15,7 +15,8 @@ record Lifecycle(
         SlotPool slots,
         TemplateStore templates,
         SandboxRegistry registry,
-        dev.wrenn.hostagent.egress.EgressControl egress) {
+        dev.wrenn.hostagent.egress.EgressControl egress,
+        dev.wrenn.hostagent.network.SlotDns dns) {
 
     String vmName(String id) {
         return settings.prefix() + id;
@@ -61,10 +62,11 @@ record Lifecycle(
         return sb.files().path().resolve("network.json");
     }
 
-    /** Puts the sandbox's saved policy in force in {@code slot}. */
+    /** Puts the sandbox's saved policy in force in {@code slot}, and its resolver with it. */
     void applyPolicy(Sandbox sb, NetworkSlot slot, dev.wrenn.hostagent.lifecycle.Teardown rt)
             throws java.io.IOException {
         egress.apply(sb.id(), slot, dev.wrenn.hostagent.egress.PolicyFile.read(policyFile(sb)), rt);
+        dns.start(slot, egress.names(sb.id()), rt);
     }
 
     static long ms(long nanos) {

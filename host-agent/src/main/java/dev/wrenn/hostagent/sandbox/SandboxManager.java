@@ -85,22 +85,13 @@ public final class SandboxManager implements AutoCloseable {
     private final TemplateSaver templateSaver;
     private final SandboxAdopter adopter;
 
-    public SandboxManager(Settings settings, VmEngine engine, ImageCatalog images, Capacity capacity) {
-        this(
-                settings,
-                engine,
-                images,
-                capacity,
-                new TemplateStore(
-                        settings.sandboxesDir()
-                                .resolve("..")
-                                .resolve("templates")
-                                .normalize(),
-                        engine.disks()));
-    }
-
     public SandboxManager(
-            Settings settings, VmEngine engine, ImageCatalog images, Capacity capacity, TemplateStore templates) {
+            Settings settings,
+            VmEngine engine,
+            ImageCatalog images,
+            Capacity capacity,
+            TemplateStore templates,
+            dev.wrenn.hostagent.network.SlotDns dns) {
         this.lifecycle = new Lifecycle(
                 settings,
                 engine,
@@ -111,8 +102,8 @@ public final class SandboxManager implements AutoCloseable {
                 new SandboxRegistry(templates),
                 new dev.wrenn.hostagent.egress.EgressControl(
                         settings.prefix(),
-                        new dev.wrenn.hostagent.egress.DnsClient(
-                                dev.wrenn.hostagent.network.dns.DnsUpstreams.fromEnvironment(), 2000)));
+                        new dev.wrenn.hostagent.egress.DnsClient(dns.upstream().upstreams(), 2000)),
+                dns);
         this.starter = new SandboxStarter(lifecycle);
         this.pauser = new SandboxPauser(lifecycle, GenerationPolicy.DEFAULT);
         this.templateSaver = new TemplateSaver(lifecycle, pauser, GenerationPolicy.DEFAULT);
