@@ -36,21 +36,6 @@ class SandboxIsolationIT {
     static Sandbox a;
     static Sandbox b;
 
-    static final String PROBE = """
-            import socket, sys
-            for target in sys.argv[1:]:
-                host, port = target.rsplit(':', 1)
-                s = socket.socket()
-                s.settimeout(2)
-                try:
-                    s.connect((host, int(port)))
-                    print(target, 'open')
-                except Exception as e:
-                    print(target, 'closed', type(e).__name__, getattr(e, 'errno', ''))
-                finally:
-                    s.close()
-            """;
-
     @BeforeAll
     static void boot() throws Exception {
         internet = TestInternet.start(
@@ -78,18 +63,7 @@ class SandboxIsolationIT {
     }
 
     static List<String> probe(Sandbox from, List<String> targets) {
-        ExecResponse r = fx.blocking
-                .withDeadlineAfter(120, TimeUnit.SECONDS)
-                .exec(ExecRequest.newBuilder()
-                        .setSandboxId(from.getSandboxId())
-                        .setCmd("python3")
-                        .addArgs("-c")
-                        .addArgs(PROBE)
-                        .addAllArgs(targets)
-                        .setTimeoutMs(90_000)
-                        .build());
-        assertThat(r.getExitCode()).as(r.getStderr().toStringUtf8()).isZero();
-        return r.getStdout().toStringUtf8().lines().toList();
+        return GuestProbe.run(fx.blocking, from.getSandboxId(), targets);
     }
 
     /** The host's own non-slot IPv4 addresses (e.g. eth0's). */

@@ -3,7 +3,10 @@ package dev.wrenn.hostagent.egress;
 import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
+import dev.wrenn.hostagent.network.dns.NamePolicy;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +31,8 @@ public final class EgressControl implements AutoCloseable {
     private static final int MIN_REFRESH_S = 5;
     private static final int MAX_REFRESH_S = 300;
 
-    private record Applied(NetworkSlot slot, NetworkPolicy policy, ScheduledFuture<?> refresh) {}
+    private record Applied(
+            NetworkSlot slot, NetworkPolicy policy, ScheduledFuture<?> refresh, LearnedAddresses learned) {}
 
     private final String table;
     private final DnsClient dns;
@@ -50,12 +54,62 @@ public final class EgressControl implements AutoCloseable {
         rt.add("egress refresh", () -> stop(id));
     }
 
-    /** What sandbox {@code id}'s resolver may answer: its policy in force at the time of each query. */
-    public dev.wrenn.hostagent.network.dns.NamePolicy names(String id) {
-        return name -> {
-            Applied a = applied.get(id);
-            return a == null || a.policy().allowsName(name);
+    /**
+     * What sandbox {@code id}'s resolver may answer (its policy in force at the time of each query), and
+     * what it learns from the answers: the addresses of names an egress list matches are put in the
+     * firewall before the guest sees them.
+     */
+    public NamePolicy names(String id) {
+        return new NamePolicy() {
+            @Override
+            public boolean allows(String name) {
+                Applied a = applied.get(id);
+                return a == null || a.policy().allowsName(name);
+            }
+
+            @Override
+            public void observe(String name, List<InetAddress> addresses) {
+                learn(id, name, addresses);
+            }
         };
+    }
+
+    // Under the same lock as write(): an address learned while the table is rewritten is not lost.
+    private synchronized void learn(String id, String name, List<InetAddress> addresses) {
+        Applied a = applied.get(id);
+        if (a == null) return;
+        // The allow list wins, as for addresses.
+        String set = a.policy().allowed().domains().stream().anyMatch(d -> d.matches(name))
+                ? "allow_dom"
+                : a.policy().denied().domains().stream().anyMatch(d -> d.matches(name)) ? "deny_dom" : null;
+        if (set == null) return;
+        long now = System.currentTimeMillis();
+        List<String> fresh = addresses.stream()
+                .filter(x -> x instanceof Inet4Address)
+                .map(x -> Cidr.parseAddress(x.getHostAddress()))
+                .filter(x -> a.learned().learn(name, x, now))
+                .map(Cidr::text)
+                .toList();
+        if (fresh.isEmpty()) return;
+        // add, delete, add in one transaction: the element is (re)created with a full timeout whether or
+        // not it was there.
+        String el = " element ip " + table + " " + set + " { ";
+        StringBuilder script = new StringBuilder();
+        for (String x : fresh) {
+            script.append("add").append(el).append(x).append(" }\n");
+            script.append("delete").append(el).append(x).append(" }\n");
+            script.append("add")
+                    .append(el)
+                    .append(x)
+                    .append(" timeout ")
+                    .append(LearnedAddresses.TIMEOUT_S)
+                    .append("s }\n");
+        }
+        try {
+            HostCommand.check(List.of("ip", "netns", "exec", a.slot().netns(), "nft", "-f", "-"), script.toString());
+        } catch (IOException e) {
+            log.warn("sandbox {}: addresses of {} not put in the firewall: {}", id, name, e.getMessage());
+        }
     }
 
     /** Replaces the policy of a sandbox whose slot is in force now; false if it has none (not running). */
@@ -73,7 +127,8 @@ public final class EgressControl implements AutoCloseable {
         boolean anyName = false;
         for (var pair : List.of(Map.entry(policy.allowed(), allow), Map.entry(policy.denied(), deny))) {
             for (DomainPattern d : pair.getKey().domains()) {
-                if (d.wildcard()) continue; // a wildcard has no addresses to look up
+                // A wildcard has no addresses to look up: its names' are learned from the guest's own queries.
+                if (d.wildcard()) continue;
                 anyName = true;
                 try {
                     for (DnsClient.Answer a : dns.resolve(d.suffix())) {
@@ -88,16 +143,20 @@ public final class EgressControl implements AutoCloseable {
                 }
             }
         }
+        Applied old = applied.get(id);
+        LearnedAddresses learned = old != null ? old.learned() : new LearnedAddresses();
+        long now = System.currentTimeMillis();
+        learned.collect(policy.allowed(), allow, now);
+        learned.collect(policy.denied(), deny, now);
         String rules = EgressRules.render(table, slot.tap(), slot.hostIp(), policy, allow, deny);
         HostCommand.check(List.of("ip", "netns", "exec", slot.netns(), "nft", "-f", "-"), rules);
-        Applied old = applied.get(id);
         if (old != null && old.refresh() != null) old.refresh().cancel(false);
         ScheduledFuture<?> next = null;
         if (anyName) {
             int delay = Math.clamp(minTtl, MIN_REFRESH_S, MAX_REFRESH_S);
             next = timer.schedule(() -> refresh(id), delay, TimeUnit.SECONDS);
         }
-        applied.put(id, new Applied(slot, policy, next));
+        applied.put(id, new Applied(slot, policy, next, learned));
     }
 
     private void refresh(String id) {
