@@ -90,10 +90,11 @@ class SandboxEgressIT {
                         // Internet off refuses addresses, not names: the answer comes, the connection not.
                         "dns:c.corp.test " + CORP,
                         CORP + ":80 closed ConnectionRefusedError 111");
-        ExecResponse r = exec("curl -sS -m 20 http://a.inet.test/");
+        ExecResponse r = exec("curl -sS -m 20 http://a.inet.test/ && curl -sSk -m 20 https://a.inet.test/");
         assertThat(r.getStdout().toStringUtf8())
                 .as(r.getStderr().toStringUtf8())
-                .contains("hello from " + A + " host a.inet.test");
+                .contains("http hello from " + A + " host a.inet.test")
+                .contains("https hello from " + A + " host a.inet.test");
     }
 
     @Test
@@ -110,15 +111,15 @@ class SandboxEgressIT {
                         .build());
         assertThat(after.getNetwork().getDenyOutList()).containsExactly("c.corp.test", "198.18.4.0/24");
         List<String> lines =
-                probe("dns:c.corp.test", CORP + ":80", NET + ":80", TestInternet.SERVER + ":80", A + ":80");
+                probe("dns:c.corp.test", CORP + ":443", NET + ":80", TestInternet.SERVER + ":443", A + ":80");
         // A denied name is refused by the resolver (glibc reports REFUSED as EAI_AGAIN or EAI_NONAME)...
         assertThat(lines.getFirst()).matches("dns:c\\.corp\\.test failed -[23]");
         assertThat(lines.subList(1, lines.size()))
                 .containsExactly(
                         // ...and its address by the firewall, for a guest that knows it anyway.
-                        CORP + ":80 closed ConnectionRefusedError 111",
+                        CORP + ":443 closed ConnectionRefusedError 111",
                         NET + ":80 closed ConnectionRefusedError 111",
-                        TestInternet.SERVER + ":80 open",
+                        TestInternet.SERVER + ":443 open",
                         A + ":80 open");
         ExecResponse r = exec("curl -sS -m 20 http://c.corp.test/; echo exit $?");
         assertThat(r.getStdout().toStringUtf8()).contains("exit 6");

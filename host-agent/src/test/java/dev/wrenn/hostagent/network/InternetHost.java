@@ -1,10 +1,14 @@
 package dev.wrenn.hostagent.network;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.wrenn.hostagent.network.dns.DnsMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -12,13 +16,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The servers of a test's "internet", run in its own network namespace by {@link TestInternet}: HTTP on
- * port 80 of every address (answering which address and Host it was asked on), and an authoritative
+ * port 80 and HTTPS on 443 (a self-signed certificate) of every address, answering which scheme, address
+ * and Host it was asked on, and an authoritative
  * DNS server on port 53 (UDP and TCP) that knows the names given as {@code name=a.b.c.d} arguments and
  * answers NXDOMAIN for the rest.
  */
@@ -32,16 +42,12 @@ public final class InternetHost {
             names.put(kv[0], InetAddress.getByName(kv[1]).getAddress());
         }
         HttpServer http = HttpServer.create(new InetSocketAddress(80), 64);
-        http.createContext("/", ex -> {
-            byte[] body = ("hello from " + ex.getLocalAddress().getAddress().getHostAddress() + " host "
-                            + ex.getRequestHeaders().getFirst("Host") + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (var out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
+        http.createContext("/", InternetHost::hello);
         http.start();
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(443), 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(selfSigned()));
+        https.createContext("/", InternetHost::hello);
+        https.start();
         DatagramSocket udp = new DatagramSocket(53);
         ServerSocket tcp = new ServerSocket(53);
         Thread.ofPlatform().daemon().start(() -> serveTcp(tcp, names));
@@ -54,6 +60,60 @@ public final class InternetHost {
             byte[] answer = answer(Arrays.copyOf(buf, p.getLength()), names);
             if (answer != null) udp.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
         }
+    }
+
+    private static void hello(HttpExchange ex) throws IOException {
+        String scheme = ex instanceof com.sun.net.httpserver.HttpsExchange ? "https" : "http";
+        byte[] body = (scheme + " hello from "
+                        + ex.getLocalAddress().getAddress().getHostAddress() + " host "
+                        + ex.getRequestHeaders().getFirst("Host") + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, body.length);
+        try (var out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** A throwaway key and self-signed certificate (keytool of this JDK); clients in tests do not verify it. */
+    private static SSLContext selfSigned() throws Exception {
+        Path dir = Files.createTempDirectory("wit-tls-");
+        Path ks = dir.resolve("inet.p12");
+        char[] pass = "internet".toCharArray();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "inet",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=inet.test",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        ks.toString(),
+                        "-storepass",
+                        new String(pass))
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IOException("keytool: " + out);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(ks)) {
+            store.load(in, pass);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, pass);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        Files.delete(ks);
+        Files.delete(dir);
+        return ctx;
     }
 
     private static void serveTcp(ServerSocket tcp, Map<String, byte[]> names) {
