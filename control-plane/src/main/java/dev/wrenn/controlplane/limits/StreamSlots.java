@@ -24,8 +24,9 @@ public final class StreamSlots {
     }
 
     /**
-     * @param idle a WebSocket that receives nothing for this long (no message, no ping or pong) is closed and
-     *     its slot freed: a client that went silent or whose connection is half open does not hold it forever
+     * @param idle a WebSocket on which nothing moves either way for this long (no message, ping or pong, no
+     *     output) is closed and its slot freed: a client that went silent or whose connection is half open does
+     *     not hold it forever ({@code WRENN_STREAM_IDLE_TIMEOUT_SEC})
      */
     public StreamSlots(int max, Duration idle) {
         this.max = max;
