@@ -114,7 +114,8 @@ public final class ControlPlane implements AutoCloseable {
             var rate = RateLimiter.system(limits.rateLimitRps(), limits.rateLimitBurst());
             var authenticator = new Authenticator(jwt, apiKeys, rate);
             var audit = new AuditLog(jdbi);
-            var slots = new StreamSlots(limits.maxStreamsPerSandbox());
+            var slots =
+                    new StreamSlots(limits.maxStreamsPerSandbox(), Duration.ofSeconds(limits.streamIdleTimeoutSec()));
             var loginWindow = Duration.ofSeconds(limits.loginWindowSec());
             var httpClient = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))

@@ -81,7 +81,8 @@ public record ControlPlaneConfig(
             int loginMaxFailuresPerAddress,
             int loginWindowSec,
             int maxSandboxesPerTeam,
-            int maxStreamsPerSandbox) {}
+            int maxStreamsPerSandbox,
+            int streamIdleTimeoutSec) {}
 
     /** True when the server runs its own embedded PostgreSQL: the single-node mode. */
     public boolean embeddedDatabase() {
@@ -195,7 +196,8 @@ public record ControlPlaneConfig(
                                 .orElse(50),
                         reader.positiveInt("WRENN_LOGIN_WINDOW_SECONDS").orElse(900),
                         reader.positiveInt("WRENN_MAX_SANDBOXES_PER_TEAM").orElse(100),
-                        reader.positiveInt("WRENN_MAX_STREAMS_PER_SANDBOX").orElse(32)));
+                        reader.positiveInt("WRENN_MAX_STREAMS_PER_SANDBOX").orElse(32),
+                        reader.positiveInt("WRENN_STREAM_IDLE_TIMEOUT_SEC").orElse(3600)));
     }
 
     private static Optional<TlsConfig> tls(EnvReader reader) {

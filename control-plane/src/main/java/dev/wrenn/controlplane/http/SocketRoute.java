@@ -2,10 +2,11 @@ package dev.wrenn.controlplane.http;
 
 import dev.wrenn.controlplane.limits.StreamSlots;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.websocket.WsConnectContext;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -17,9 +18,6 @@ import java.util.function.Function;
  * sandbox's stream slots from the upgrade to its end; with none free the upgrade is refused (429).
  */
 public final class SocketRoute {
-    /** Sockets that say nothing for this long are closed (a process may stay quiet for a while). */
-    private static final Duration IDLE = Duration.ofHours(1);
-
     private static final String SLOT = "wrenn.stream-slot";
 
     private SocketRoute() {}
@@ -57,15 +55,20 @@ public final class SocketRoute {
             Function<WsConnectContext, Session> create) {
         Map<String, Open> sessions = new ConcurrentHashMap<>();
         routes.wsBeforeUpgrade(path, ctx -> {
-            check.handle(ctx);
-            // Taken last, so a refused check holds nothing.
-            ctx.attribute(SLOT, slots.acquire(ctx.pathParam("id")));
+            try {
+                check.handle(ctx);
+                // Taken last, so a refused check holds nothing.
+                ctx.attribute(SLOT, slots.acquire(ctx.pathParam("id")));
+            } catch (ApiException e) {
+                refuse(ctx, e);
+                throw e;
+            }
         });
         routes.ws(path, ws -> {
             ws.onConnect(ctx -> {
                 StreamSlots.Slot slot = ctx.attribute(SLOT);
                 try {
-                    ctx.session.setIdleTimeout(IDLE);
+                    ctx.session.setIdleTimeout(slots.idle());
                     Session s = create.apply(ctx);
                     sessions.put(ctx.sessionId(), new Open(s, slot));
                     s.opened();
@@ -91,6 +94,22 @@ public final class SocketRoute {
             ws.onClose(ctx -> end(sessions, ctx.sessionId()));
             ws.onError(ctx -> end(sessions, ctx.sessionId()));
         });
+    }
+
+    /**
+     * Javalin answers an exception before the upgrade with its status but drops the body its mapper set, so the
+     * envelope is written (and committed) here; the rethrown exception then only stops the upgrade.
+     */
+    private static void refuse(Context ctx, ApiException e) throws IOException {
+        var res = ctx.res();
+        if (res.isCommitted()) return;
+        byte[] body = HttpApp.RESPONSE_MAPPER.writeValueAsBytes(ErrorBody.of(e.code(), e.getMessage()));
+        res.setStatus(e.error().status());
+        if (e.retryAfterSec() > 0) res.setHeader("Retry-After", Long.toString(e.retryAfterSec()));
+        res.setContentType("application/json");
+        res.setContentLength(body.length);
+        res.getOutputStream().write(body);
+        res.flushBuffer();
     }
 
     private static void end(Map<String, Open> sessions, String id) {

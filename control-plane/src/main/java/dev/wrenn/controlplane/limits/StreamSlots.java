@@ -2,6 +2,7 @@ package dev.wrenn.controlplane.limits;
 
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,11 +12,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code max} at once: one sandbox's clients cannot hold every thread and connection of the server.
  */
 public final class StreamSlots {
+    /** The default of {@code WRENN_STREAM_IDLE_TIMEOUT_SEC}. */
+    public static final Duration DEFAULT_IDLE = Duration.ofHours(1);
+
     private final int max;
+    private final Duration idle;
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
 
     public StreamSlots(int max) {
+        this(max, DEFAULT_IDLE);
+    }
+
+    /**
+     * @param idle a WebSocket on which nothing moves either way for this long (no message, ping or pong, no
+     *     output) is closed and its slot freed: a client that went silent or whose connection is half open does
+     *     not hold it forever ({@code WRENN_STREAM_IDLE_TIMEOUT_SEC})
+     */
+    public StreamSlots(int max, Duration idle) {
         this.max = max;
+        this.idle = idle;
+    }
+
+    public Duration idle() {
+        return idle;
     }
 
     /** A slot on {@code sandboxId}, or {@code 429 too_many_streams}; closing the slot frees it, once. */

@@ -94,6 +94,10 @@ public final class FileTransfer {
             }
         } catch (FileUploadException e) {
             throw ApiException.badRequest("malformed multipart body: " + e.getMessage());
+        } catch (java.io.EOFException e) {
+            // The client stopped sending before its Content-Length or last chunk: the guest's upload was never
+            // finished, so nothing is left at the path; the answer is the caller's error (if it still listens).
+            throw ApiException.badRequest("request body ended before it was complete");
         } finally {
             if (spooled != null) Files.deleteIfExists(spooled);
         }
@@ -132,6 +136,7 @@ public final class FileTransfer {
     private void read(String team, String id, String path, Context ctx, boolean streaming) throws IOException {
         FileDownload download;
         try {
+            requireReadable(id, path);
             download = sandboxes.agent().download(id, path);
         } catch (HostAgentException e) {
             throw fileError(team, id, path, e);
@@ -145,6 +150,20 @@ public final class FileTransfer {
             // Headers are gone once bytes flow: a transfer broken midway can only break the response.
             download.transferTo(out);
             out.flush();
+        }
+    }
+
+    /**
+     * Only a regular file (or a directory, which the guest refuses itself) is read: a device such as
+     * {@code /dev/zero} never ends and a FIFO blocks its reader until a writer comes, so either would hold the
+     * request, a stream slot and a guest thread for as long as the client waits. {@code unspecified} is what the
+     * guest reports for those, sockets, and links that lead nowhere (a loop, a missing target).
+     */
+    private void requireReadable(String id, String path) {
+        var entry = sandboxes.agent().filesystem().stat(id, path, null);
+        if ("unspecified".equals(entry.type())) {
+            throw ApiException.invalid("'" + path + "' is not a regular file (a device, FIFO, socket or dangling"
+                    + " or looping link): only regular files can be read");
         }
     }
 

@@ -22,7 +22,12 @@ final class HostileFixture implements AutoCloseable {
     private Leaks baseline;
 
     HostileFixture() {
-        server = TestServer.withSandboxes(Map.of());
+        this(Map.of());
+    }
+
+    /** With these settings on top of the test defaults (a small stream cap, a short idle timeout). */
+    HostileFixture(Map<String, String> env) {
+        server = TestServer.withSandboxes(env);
         var account = Accounts.signUp(server.client());
         key = Accounts.apiKey(server.client(), account);
         api = server.client().withApiKey(key);

@@ -12,10 +12,35 @@ public final class GuestAgentException extends IOException {
     private final int httpStatus;
     private final String code;
 
+    /**
+     * What guest images up to 0.1 report as an internal error although the caller's path caused it: strerror of
+     * ELOOP (a link loop), ENOTDIR, EISDIR, EXDEV (a move across file systems), ENAMETOOLONG, ENOTEMPTY, and the
+     * guest's own "path is a file" (a directory made or moved under a file).
+     */
+    static final java.util.List<String> CALLERS_PATH = java.util.List.of(
+            "Too many levels of symbolic links",
+            "Not a directory",
+            "Is a directory",
+            "Invalid cross-device link",
+            "File name too long",
+            "Directory not empty",
+            "path is a file");
+
     public GuestAgentException(int httpStatus, String code, String message) {
-        super(code + ": " + message + " (HTTP " + httpStatus + ")");
-        this.httpStatus = httpStatus;
-        this.code = code;
+        this(isCallersPath(code, message), httpStatus, code, message);
+    }
+
+    private GuestAgentException(boolean loop, int httpStatus, String code, String message) {
+        super((loop ? "invalid_argument" : code) + ": " + message + " (HTTP " + (loop ? 400 : httpStatus) + ")");
+        this.httpStatus = loop ? 400 : httpStatus;
+        this.code = loop ? "invalid_argument" : code;
+    }
+
+    /** Such a path is the caller's error (400), not the guest agent's (found by HostileFilesIT). */
+    private static boolean isCallersPath(String code, String message) {
+        return "internal".equals(code)
+                && message != null
+                && CALLERS_PATH.stream().anyMatch(message::contains);
     }
 
     /** envd's HTTP endpoints answer {@code {"code": <status>, "message": ...}}; the code word is the status's. */
