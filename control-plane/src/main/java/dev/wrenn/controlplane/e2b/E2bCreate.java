@@ -6,11 +6,13 @@ import static dev.wrenn.controlplane.e2b.E2bRequests.onlyKnown;
 import static dev.wrenn.controlplane.e2b.E2bRequests.unsupportedUnlessEmpty;
 
 import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.network.EgressPolicy;
 import dev.wrenn.controlplane.sandbox.CreateRequest;
 import dev.wrenn.controlplane.sandbox.EnvVars;
 import dev.wrenn.controlplane.sandbox.GuestUser;
 import dev.wrenn.controlplane.sandbox.Metadata;
 import dev.wrenn.controlplane.sandbox.OnTimeout;
+import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -50,10 +52,7 @@ final class E2bCreate {
         boolean autoPause = bool(body, "autoPause").orElse(false);
         E2bRequests.memoryKept(body, "autoPauseMemory");
         boolean autoResume = autoResume(field(body, "autoResume"));
-        if (!bool(body, "allow_internet_access").orElse(true)) {
-            throw ApiException.invalid("'allow_internet_access': false is not supported by this server yet: its"
-                    + " sandboxes always have outbound network access");
-        }
+        EgressPolicy egress = egress(bool(body, "allow_internet_access").orElse(true), field(body, "network"));
         unsupportedUnlessEmpty(body, "mcp", "the MCP gateway is not part of Wrenn's guest image");
         unsupportedUnlessEmpty(body, "volumeMounts", "Wrenn has no volumes yet");
         var iam = field(body, "iam");
@@ -71,7 +70,8 @@ final class E2bCreate {
                 bool(body, "secure").orElse(true),
                 publicTraffic(field(body, "network")),
                 GuestUser.USER,
-                0);
+                0,
+                egress);
     }
 
     private static boolean autoResume(JsonNode node) {
@@ -81,15 +81,24 @@ final class E2bCreate {
         return bool(node, "enabled").orElse(false);
     }
 
+    /**
+     * E2B's internet switch and its {@code network.allowOut} / {@code network.denyOut} (CIDRs, addresses or
+     * domains; allowOut wins), which are Wrenn's egress policy as they are.
+     */
+    static EgressPolicy egress(boolean internet, JsonNode network) {
+        if (network == null || !network.isObject()) return new EgressPolicy(internet, List.of(), List.of());
+        return new EgressPolicy(
+                internet,
+                EgressPolicy.list(network.get("allowOut"), "network.allowOut"),
+                EgressPolicy.list(network.get("denyOut"), "network.denyOut"));
+    }
+
     private static boolean publicTraffic(JsonNode network) {
         if (network == null) return true;
         if (!network.isObject()) throw ApiException.invalid("'network' must be an object");
         onlyKnown(network, "network.", NETWORK);
-        String egress = "egress rules need the host agent's firewall to support them, which it does not yet";
-        unsupportedUnlessEmpty(network, "allowOut", egress);
-        unsupportedUnlessEmpty(network, "denyOut", egress);
-        unsupportedUnlessEmpty(network, "rules", egress);
-        unsupportedUnlessEmpty(network, "egressProxy", egress);
+        unsupportedUnlessEmpty(network, "rules", "per-destination rules are not supported; use allowOut and denyOut");
+        unsupportedUnlessEmpty(network, "egressProxy", "Wrenn sandboxes reach the internet through their host");
         unsupportedUnlessEmpty(network, "maskRequestHost", "the sandbox proxy does not rewrite Host headers");
         unsupportedUnlessEmpty(network, "httpsPorts", "the sandbox proxy does not terminate TLS per port");
         return bool(network, "allowPublicTraffic").orElse(true);

@@ -79,6 +79,7 @@ public final class E2bRoutes {
         serve(routes, served, HandlerType.DELETE, "/sandboxes/{sandboxID}", key(auth, s::kill));
         serve(routes, served, HandlerType.POST, "/sandboxes/{sandboxID}/timeout", key(auth, s::timeout));
         serve(routes, served, HandlerType.POST, "/sandboxes/{sandboxID}/pause", key(auth, s::pause));
+        serve(routes, served, HandlerType.PUT, "/sandboxes/{sandboxID}/network", key(auth, s::network));
         serve(routes, served, HandlerType.POST, "/v2/sandboxes/{sandboxID}/connect", key(auth, s::connect));
         serve(routes, served, HandlerType.POST, "/sandboxes/{sandboxID}/connect", key(auth, s::connect));
         serve(routes, served, HandlerType.POST, "/sandboxes/{sandboxID}/resume", key(auth, s::resume));

@@ -113,6 +113,21 @@ final class E2bSandboxRoutes {
         ctx.status(204);
     }
 
+    /** E2B's updateNetwork: the whole egress policy replaced (an omitted list is cleared), live. */
+    void network(Context ctx) {
+        var row = visible(ctx);
+        var body = JsonBody.of(ctx).root();
+        if (!body.isObject()) throw ApiException.invalid("the body must be a JSON object");
+        E2bRequests.onlyKnown(body, "", Set.of("allowOut", "denyOut", "egressProxy", "rules", "allow_internet_access"));
+        E2bRequests.unsupportedUnlessEmpty(body, "rules", "per-domain transform rules are not supported");
+        E2bRequests.unsupportedUnlessEmpty(
+                body, "egressProxy", "Wrenn sandboxes reach the internet through their host");
+        var policy =
+                E2bCreate.egress(E2bRequests.bool(body, "allow_internet_access").orElse(true), body);
+        sandboxes.updateNetwork(team(ctx), row.id(), policy);
+        ctx.status(204);
+    }
+
     void pause(Context ctx) {
         var row = visible(ctx);
         var body = JsonBody.of(ctx).root();

@@ -1,5 +1,6 @@
 package dev.wrenn.controlplane.host;
 
+import dev.wrenn.controlplane.network.EgressPolicy;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,26 @@ public interface HostAgentClient extends AutoCloseable {
      * Boots (or clones from a saved template) a VM under the caller's sandbox id, its guest set up with
      * {@code setup} before the call returns.
      */
-    HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, int diskMb, GuestSetup setup);
+    HostSandbox create(
+            String sandboxId,
+            String template,
+            int vcpus,
+            int memoryMb,
+            int diskMb,
+            EgressPolicy network,
+            GuestSetup setup);
+
+    /** As {@link #create(String, String, int, int, int, EgressPolicy, GuestSetup)} with internet and no lists. */
+    default HostSandbox create(
+            String sandboxId, String template, int vcpus, int memoryMb, int diskMb, GuestSetup setup) {
+        return create(sandboxId, template, vcpus, memoryMb, diskMb, EgressPolicy.OPEN, setup);
+    }
+
+    /**
+     * Replaces a sandbox's egress policy: saved with it, and in force at once when it runs (a paused one
+     * gets it at resume). NOT_FOUND when the host does not know the sandbox.
+     */
+    void updateNetwork(String sandboxId, EgressPolicy network);
 
     /** As {@link #create(String, String, int, int, int, GuestSetup)} with the host's default disk size. */
     default HostSandbox create(String sandboxId, String template, int vcpus, int memoryMb, GuestSetup setup) {

@@ -1,6 +1,7 @@
 package dev.wrenn.controlplane.sandbox;
 
 import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.network.EgressPolicy;
 import java.util.Map;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Map;
  * @param envVars for every process in the guest; passed on, never stored
  * @param guestUser the account and directory commands default to
  * @param diskMb the writable disk's size in MiB; 0 for the host's default
+ * @param network what the guest may connect to
  */
 public record CreateRequest(
         String template,
@@ -25,7 +27,8 @@ public record CreateRequest(
         boolean secure,
         boolean publicTraffic,
         GuestUser guestUser,
-        int diskMb) {
+        int diskMb,
+        EgressPolicy network) {
 
     public CreateRequest {
         metadata = Map.copyOf(metadata);
@@ -47,7 +50,8 @@ public record CreateRequest(
                 true,
                 true,
                 GuestUser.ROOT,
-                0);
+                0,
+                EgressPolicy.OPEN);
     }
 
     /** The bounds every create must respect; a 400 naming the field otherwise. */

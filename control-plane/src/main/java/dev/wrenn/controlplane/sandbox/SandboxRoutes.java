@@ -5,6 +5,7 @@ import dev.wrenn.controlplane.audit.AuditLog;
 import dev.wrenn.controlplane.auth.Authenticator;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
+import dev.wrenn.controlplane.network.EgressPolicy;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -54,6 +55,11 @@ public final class SandboxRoutes {
                 "/v1/sandboxes/{id}/resume",
                 auth.withApiKey(ctx -> ctx.json(sandboxes.resume(team(ctx), ctx.pathParam("id")))));
         routes.post("/v1/sandboxes/{id}/timeout", auth.withApiKey(this::timeout));
+        routes.get(
+                "/v1/sandboxes/{id}/network",
+                auth.withApiKey(ctx ->
+                        ctx.json(sandboxes.get(team(ctx), ctx.pathParam("id")).network())));
+        routes.put("/v1/sandboxes/{id}/network", auth.withApiKey(this::network));
         routes.post("/v1/sandboxes/{id}/connect", auth.withApiKey(this::connect));
         routes.get(
                 "/v1/sandboxes/{id}/metrics",
@@ -88,7 +94,8 @@ public final class SandboxRoutes {
                 true,
                 true,
                 GuestUser.ROOT,
-                diskMb(body));
+                diskMb(body),
+                EgressPolicy.fromJson(root.get("network"), "network"));
         var created = sandboxes.create(team(ctx), req);
         audit.record(ctx, AuditAction.SANDBOX_CREATED, created.id(), Map.of("template", req.template()));
         ctx.status(201).json(created);
@@ -108,6 +115,20 @@ public final class SandboxRoutes {
         sandboxes.destroy(team(ctx), ctx.pathParam("id"));
         audit.record(ctx, AuditAction.SANDBOX_DESTROYED, ctx.pathParam("id"), Map.of());
         ctx.status(204);
+    }
+
+    private void network(Context ctx) {
+        var policy = EgressPolicy.fromJson(JsonBody.of(ctx).root(), "network");
+        var updated = sandboxes.updateNetwork(team(ctx), ctx.pathParam("id"), policy);
+        audit.record(
+                ctx,
+                AuditAction.SANDBOX_NETWORK_UPDATED,
+                updated.id(),
+                Map.of(
+                        "allow_internet_access", policy.allowInternetAccess(),
+                        "allow_out", policy.allowOut().size(),
+                        "deny_out", policy.denyOut().size()));
+        ctx.json(updated.network());
     }
 
     private void timeout(Context ctx) {

@@ -7,6 +7,7 @@ import dev.wrenn.controlplane.host.HostAgentException;
 import dev.wrenn.controlplane.host.HostSandbox;
 import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.network.EgressPolicy;
 import dev.wrenn.controlplane.template.TemplateStore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -97,6 +98,7 @@ public final class SandboxService {
                     req.autoResume(),
                     req.secure(),
                     req.publicTraffic()));
+            if (!req.network().equals(EgressPolicy.OPEN)) store.setNetwork(id, req.network());
             var guest = new GuestSetup(
                     tokens.envd(id),
                     req.envVars(),
@@ -104,7 +106,7 @@ public final class SandboxService {
                     req.guestUser().workdir());
             HostSandbox vm;
             try {
-                vm = agent().create(id, template.hostName(), vcpus, memoryMb, req.diskMb(), guest);
+                vm = agent().create(id, template.hostName(), vcpus, memoryMb, req.diskMb(), req.network(), guest);
             } catch (HostAgentException e) {
                 store.transition(
                         id, SandboxStatus.PENDING, SandboxStatus.ERROR, StatusReason.CREATE_FAILED, e.getMessage());
@@ -148,6 +150,29 @@ public final class SandboxService {
             interrupting.remove(id);
         }
         log.info("sandbox {} destroyed ({})", id, reason.code());
+    }
+
+    /**
+     * Replaces the egress policy of a running or paused sandbox (a paused one gets it at resume): the host
+     * agent's copy first, then the row, so the row never claims a policy the host does not hold.
+     */
+    public SandboxView updateNetwork(String teamId, String id, EgressPolicy network) {
+        return withLock(id, () -> {
+            var row = row(teamId, id);
+            if (row.status() != SandboxStatus.RUNNING && row.status() != SandboxStatus.PAUSED) {
+                throw new ApiException(
+                        ApiError.SANDBOX_NOT_RUNNING,
+                        "sandbox '" + id + "' is " + row.status().wire() + ": only a running or paused sandbox"
+                                + " has a network policy to change");
+            }
+            try {
+                agent().updateNetwork(id, network);
+            } catch (HostAgentException e) {
+                throw e.toApi("updating the sandbox's network policy");
+            }
+            store.setNetwork(id, network);
+            return store.get(teamId, id).orElseThrow().view();
+        });
     }
 
     /** Saves the sandbox's state and releases its running resources; 409 unless running. */

@@ -1,5 +1,6 @@
 package dev.wrenn.controlplane.sandbox;
 
+import dev.wrenn.controlplane.network.EgressPolicy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -18,7 +19,7 @@ public final class SandboxStore {
     static final String COLUMNS = "id, team_id, status, status_reason, template, vcpus, memory_mb,"
             + " timeout_sec, host_id, guest_ip, host_ip, created_at, started_at, last_active_at, last_updated,"
             + " metadata::text AS metadata, ttl_sec, end_at, on_timeout, auto_resume, secure, public_traffic,"
-            + " disk_mb";
+            + " disk_mb, network::text AS network";
     /** The end a start or resume gives a sandbox: its time-to-live from now, or none. */
     private static final String FRESH_END =
             "CASE WHEN ttl_sec > 0 THEN now() + make_interval(secs => ttl_sec) ELSE NULL END";
@@ -320,6 +321,15 @@ public final class SandboxStore {
         if (!from.canMoveTo(to)) throw new IllegalStateException("illegal sandbox transition " + from + " -> " + to);
     }
 
+    /** Records the egress policy the host agent now holds for the sandbox. */
+    public void setNetwork(String id, EgressPolicy network) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE sandboxes SET network = CAST(:n AS jsonb), last_updated = now()" + " WHERE id = :id")
+                .bind("id", id)
+                .bind("n", network.toDatabase())
+                .execute());
+    }
+
     static Row row(ResultSet rs) throws SQLException {
         var view = new SandboxView(
                 rs.getString("id"),
@@ -339,7 +349,8 @@ public final class SandboxStore {
                 instant(rs.getTimestamp("end_at")),
                 rs.getString("on_timeout"),
                 rs.getBoolean("auto_resume"),
-                rs.getObject("disk_mb", Integer.class));
+                rs.getObject("disk_mb", Integer.class),
+                EgressPolicy.fromDatabase(rs.getString("network")));
         return new Row(
                 view,
                 rs.getString("team_id"),

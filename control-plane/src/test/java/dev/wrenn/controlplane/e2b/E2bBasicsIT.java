@@ -133,8 +133,8 @@ class E2bBasicsIT {
     void createRefusesWhatItCannotHonourBeforeAskingAnyHost() {
         for (String body : new String[] {
             "{\"templateID\":\"base\",\"cpuCount\":4}",
-            "{\"allow_internet_access\":false}",
-            "{\"network\":{\"denyOut\":[\"0.0.0.0/0\"]}}",
+            "{\"allow_internet_access\":\"no\"}",
+            "{\"network\":{\"denyOut\":[\"0.0.0.0/33\"]}}",
             "{\"mcp\":{\"github\":{}}}",
             "{\"timeout\":0}",
             "{\"metadata\":{\"k\":1}}",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wrenn.controlplane.http.ApiException;
+import dev.wrenn.controlplane.network.EgressPolicy;
 import dev.wrenn.controlplane.sandbox.GuestUser;
 import dev.wrenn.controlplane.sandbox.OnTimeout;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,16 @@ class E2bCreateTest {
     }
 
     @Test
+    void internetAccessAndEgressListsBecomeTheSandboxsPolicy() {
+        var r = parse("{\"allow_internet_access\":false,\"network\":{\"allowOut\":[\"10.1.0.0/16\","
+                + "\"API.Example.com.\",\"*.pypi.org\"],\"denyOut\":[\"10.1.2.3\"]}}");
+        assertThat(r.network().allowInternetAccess()).isFalse();
+        assertThat(r.network().allowOut()).containsExactly("10.1.0.0/16", "api.example.com", "*.pypi.org");
+        assertThat(r.network().denyOut()).containsExactly("10.1.2.3");
+        assertThat(parse("{}").network()).isEqualTo(EgressPolicy.OPEN);
+    }
+
+    @Test
     void everyFieldWrennCannotHonourIsRefusedByName() {
         refused("{\"cpuCount\":2}", "'cpuCount' is not supported");
         refused("{\"timeout\":0}", "'timeout' must be from 1 to 86400 seconds");
@@ -59,12 +70,13 @@ class E2bCreateTest {
         refused("{\"timeout\":86401}", "'timeout' must be from 1");
         refused("{\"timeout\":\"60\"}", "'timeout' must be an integer");
         refused("{\"autoPauseMemory\":false}", "'autoPauseMemory'");
-        refused("{\"allow_internet_access\":false}", "'allow_internet_access'");
         refused("{\"mcp\":{\"server\":{}}}", "'mcp'");
         refused("{\"volumeMounts\":[{\"name\":\"v\",\"path\":\"/data\"}]}", "'volumeMounts'");
         refused("{\"iam\":{\"tokens\":{\"t\":{\"audience\":\"a\",\"tokenType\":\"jwt\"}}}}", "'tokens'");
-        refused("{\"network\":{\"allowOut\":[\"8.8.8.8\"]}}", "'allowOut'");
-        refused("{\"network\":{\"denyOut\":[\"0.0.0.0/0\"]}}", "'denyOut'");
+        refused("{\"network\":{\"allowOut\":[\"8.8.8.8/33\"]}}", "'network.allowOut'");
+        refused("{\"network\":{\"denyOut\":\"0.0.0.0/0\"}}", "'network.denyOut' must be an array");
+        refused("{\"network\":{\"denyOut\":[\"::/0\"]}}", "IPv6");
+        refused("{\"allow_internet_access\":\"no\"}", "'allow_internet_access'");
         refused("{\"network\":{\"maskRequestHost\":\"x\"}}", "'maskRequestHost'");
         refused("{\"network\":{\"egressProxy\":{\"address\":\"p:1080\"}}}", "'egressProxy'");
         refused("{\"network\":{\"somethingNew\":1}}", "'network.somethingNew'");

@@ -16,6 +16,7 @@ import dev.wrenn.controlplane.host.ProcessEvents;
 import dev.wrenn.controlplane.host.ProcessRequest;
 import dev.wrenn.controlplane.host.RunningProcess;
 import dev.wrenn.controlplane.host.SandboxMetrics;
+import dev.wrenn.controlplane.network.EgressPolicy;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DeleteTemplateRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
@@ -26,6 +27,7 @@ import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.proto.hostagent.v1.HostAgentServiceGrpc.HostAgentServiceBlockingStub;
 import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.proto.hostagent.v1.ListTemplatesRequest;
+import dev.wrenn.proto.hostagent.v1.NetworkPolicy;
 import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.ReadFileRequest;
 import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
@@ -34,6 +36,7 @@ import dev.wrenn.proto.hostagent.v1.SandboxState;
 import dev.wrenn.proto.hostagent.v1.SnapshotSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.Template;
 import dev.wrenn.proto.hostagent.v1.TemplateType;
+import dev.wrenn.proto.hostagent.v1.UpdateNetworkRequest;
 import dev.wrenn.proto.hostagent.v1.WriteFileHeader;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
@@ -101,18 +104,42 @@ public final class GrpcHostAgentClient implements HostAgentClient {
 
     @Override
     public HostSandbox create(
-            String sandboxId, String template, int vcpus, int memoryMb, int diskMb, GuestSetup setup) {
+            String sandboxId,
+            String template,
+            int vcpus,
+            int memoryMb,
+            int diskMb,
+            EgressPolicy network,
+            GuestSetup setup) {
         var request = CreateSandboxRequest.newBuilder()
                 .setSandboxId(sandboxId)
                 .setTemplate(template)
                 .setVcpus(vcpus)
                 .setMemoryMb(memoryMb)
                 .setDiskMb(diskMb)
+                .setNetwork(policy(network))
                 .putAllEnvVars(setup.envVars());
         if (setup.accessToken() != null) request.setToken(setup.accessToken());
         if (setup.defaultUser() != null) request.setDefaultUser(setup.defaultUser());
         if (setup.defaultWorkdir() != null) request.setDefaultWorkdir(setup.defaultWorkdir());
         return sandbox(GrpcErrors.call(() -> within(timeouts.create()).createSandbox(request.build())));
+    }
+
+    @Override
+    public void updateNetwork(String sandboxId, EgressPolicy network) {
+        GrpcErrors.call(() -> within(timeouts.call())
+                .updateNetwork(UpdateNetworkRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setNetwork(policy(network))
+                        .build()));
+    }
+
+    private static NetworkPolicy policy(EgressPolicy p) {
+        return NetworkPolicy.newBuilder()
+                .setAllowInternetAccess(p.allowInternetAccess())
+                .addAllAllowOut(p.allowOut())
+                .addAllDenyOut(p.denyOut())
+                .build();
     }
 
     @Override
