@@ -204,7 +204,9 @@ class SpawnTest {
                 p.getErrorStream().close();
             }
         }
-        assertThat(openDescriptors()).isEqualTo(before);
+        // A leak grows the table by one or more descriptors a spawn; the JVM's own files (class path jars,
+        // the surefire channel) may close meanwhile, so fewer is not a failure (CI saw 42 -> 38).
+        assertThat(openDescriptors()).isLessThanOrEqualTo(before);
     }
 
     static long openDescriptors() throws IOException {
