@@ -56,7 +56,7 @@ class E2bBasicsIT {
         for (String[] call : new String[][] {
             {"GET", "/v2/nothing"},
             {"POST", "/sandboxes/sb-x/fork"},
-            {"PUT", "/sandboxes/sb-x/network"},
+            {"POST", "/sandboxes/sb-x/network"},
             {"PUT", "/sandboxes"},
             {"POST", "/v3/templates"},
             {"GET", "/volumes"},
