@@ -20,8 +20,10 @@ import dev.wrenn.hostagent.sandbox.TemplateStore;
 import dev.wrenn.hostagent.vm.AccelChoice;
 import dev.wrenn.hostagent.vm.AccelProbe;
 import dev.wrenn.hostagent.vm.QemuEngine;
+import dev.wrenn.hostagent.vm.QemuFirmware;
 import dev.wrenn.hostagent.vm.QemuHost;
 import dev.wrenn.hostagent.vm.QemuProcesses;
+import dev.wrenn.hostagent.vm.jail.VmmJailer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -115,7 +117,16 @@ public final class HostAgent implements AutoCloseable {
                     config.sandboxesDir(),
                     config.prefix(),
                     config.probeTimeout());
-            QemuEngine engine = new QemuEngine(accel, qemu);
+            VmmJailer jailer = config.vmm().enabled()
+                    ? VmmJailer.create(
+                            config.vmm(),
+                            config.dataDir().resolve("host-agent"),
+                            config.prefix(),
+                            QemuEngine.QEMU,
+                            QemuFirmware.hostSearchPath())
+                    : null;
+            if (jailer == null) log.warn("VMM confinement is off (WRENN_VMM_CONFINE=false): QEMU runs as root");
+            QemuEngine engine = new QemuEngine(accel, qemu, jailer);
             Capacity capacity = new Capacity(config.hostCores(), config.vcpuOvercommit(), config.memoryBudgetMb());
             SandboxManager manager = new SandboxManager(
                     new SandboxManager.Settings(

@@ -1,6 +1,7 @@
 package dev.wrenn.hostagent;
 
 import dev.wrenn.hostagent.vm.AccelProbe;
+import dev.wrenn.hostagent.vm.jail.VmmConfinement;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param token shared secret every gRPC call must carry ({@code authorization: Bearer <token>}), and every
  *     request to the sandbox proxy ({@code X-Wrenn-Host-Token}); required unless the agent listens on loopback
  *     only
+ * @param vmm how each sandbox's VMM is confined (uid, capabilities, seccomp, jail, cgroup); {@code WRENN_VMM_*}
  */
 public record HostAgentConfig(
         String bindAddress,
@@ -34,7 +36,8 @@ public record HostAgentConfig(
         long memoryBudgetMb,
         int defaultVcpus,
         int defaultMemoryMb,
-        java.util.Optional<String> token) {
+        java.util.Optional<String> token,
+        VmmConfinement vmm) {
 
     public static final int DEFAULT_PORT = 50051;
     /** The sandbox proxy's port: the gRPC port's neighbour. */
@@ -89,7 +92,8 @@ public record HostAgentConfig(
                 Math.max(512, hostMb * 3 / 4),
                 1,
                 512,
-                token);
+                token,
+                VmmConfinement.fromEnv());
     }
 
     /** WRENN_PROXY_PORT, else {@link #DEFAULT_PROXY_PORT}. */
@@ -126,7 +130,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     /** The sandbox proxy's port (0: a free one, as tests and embedded agents want). */
@@ -147,7 +152,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     /**
@@ -171,7 +177,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     /** The shared secret callers must present; see {@link #token()}. */
@@ -192,7 +199,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                java.util.Optional.of(secret));
+                java.util.Optional.of(secret),
+                vmm);
     }
 
     /** True when only this machine can connect. */
@@ -221,7 +229,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     public HostAgentConfig withImageDir(Path d) {
@@ -241,7 +250,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     public HostAgentConfig withNetwork(String newPrefix, String cidr) {
@@ -261,7 +271,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     public HostAgentConfig withAccel(AccelProbe.Mode mode) {
@@ -281,7 +292,8 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     public HostAgentConfig withMemoryBudgetMb(long mb) {
@@ -301,7 +313,8 @@ public record HostAgentConfig(
                 mb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
     }
 
     public HostAgentConfig withReadyTimeout(Duration t) {
@@ -321,7 +334,30 @@ public record HostAgentConfig(
                 memoryBudgetMb,
                 defaultVcpus,
                 defaultMemoryMb,
-                token);
+                token,
+                vmm);
+    }
+
+    /** How VMMs are confined ({@link VmmConfinement#OFF}: as the agent's own user, for comparison runs). */
+    public HostAgentConfig withVmm(VmmConfinement v) {
+        return new HostAgentConfig(
+                bindAddress,
+                port,
+                proxyPort,
+                dataDir,
+                imageDir,
+                prefix,
+                slotCidr,
+                accel,
+                probeTimeout,
+                readyTimeout,
+                hostCores,
+                vcpuOvercommit,
+                memoryBudgetMb,
+                defaultVcpus,
+                defaultMemoryMb,
+                token,
+                v);
     }
 
     static long hostMemoryMb() {

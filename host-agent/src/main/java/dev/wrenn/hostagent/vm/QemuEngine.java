@@ -2,6 +2,7 @@ package dev.wrenn.hostagent.vm;
 
 import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.storage.DurableFiles;
+import dev.wrenn.hostagent.vm.jail.VmmJailer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +22,22 @@ public final class QemuEngine implements VmEngine, Snapshottable, Adoptable {
 
     private final AccelChoice accel;
     private final QemuHost qemu;
+    /** Null: VMMs run unconfined, as the agent's own user. */
+    private final VmmJailer jailer;
 
-    public QemuEngine(AccelChoice accel, QemuHost qemu) {
+    public QemuEngine(AccelChoice accel, QemuHost qemu, VmmJailer jailer) {
         this.accel = accel;
         this.qemu = qemu;
+        this.jailer = jailer;
+    }
+
+    public QemuEngine(AccelChoice accel, QemuHost qemu) {
+        this(accel, qemu, null);
+    }
+
+    /** Whether this engine's VMMs run confined. */
+    public boolean confined() {
+        return jailer != null;
     }
 
     @Override
@@ -63,7 +76,8 @@ public final class QemuEngine implements VmEngine, Snapshottable, Adoptable {
         a.addAll(firmware.args());
         a.addAll(List.of(
                 "-accel",
-                accel == Accel.KVM ? "kvm" : "tcg,thread=multi",
+                // TCG's code cache defaults to 1 GiB; 128 MiB keeps a busy VMM inside its memory overhead.
+                accel == Accel.KVM ? "kvm" : "tcg,thread=multi,tb-size=128",
                 "-cpu",
                 accel == Accel.KVM ? "host" : "max",
                 "-smp",
@@ -118,7 +132,16 @@ public final class QemuEngine implements VmEngine, Snapshottable, Adoptable {
     public Vm start(VmSpec spec, Teardown teardown) throws IOException {
         Files.createDirectories(spec.dir());
         Path stderr = spec.dir().resolve("qemu.log");
-        Process p = new ProcessBuilder(argv(spec, accel.accel(), qemu))
+        List<String> command;
+        if (jailer == null) {
+            command = argv(spec, accel.accel(), qemu);
+        } else {
+            VmSpec inCallersNetns = spec.inNetns(null);
+            List<String> qemuArgv = new ArrayList<>(argv(inCallersNetns, accel.accel(), qemu));
+            qemuArgv.addAll(QemuConfinement.SANDBOX);
+            command = QemuConfinement.wrap(jailer, spec, accel.accel(), qemu, qemuArgv, teardown);
+        }
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -144,6 +167,7 @@ public final class QemuEngine implements VmEngine, Snapshottable, Adoptable {
         }
         QemuVm vm = new QemuVm(
                 null, h, spec, spec.dir().resolve("console.log"), spec.dir().resolve("qemu.log"));
+        if (jailer != null) QemuConfinement.adopt(jailer, spec, pid, teardown);
         teardown.add("qemu pid " + pid, vm::kill);
         try (QmpClient qmp = QmpClient.connect(spec.qmpSocket(), QMP_CONNECT)) {
             String status = qmp.execute("query-status").path("status").asString("");
@@ -175,6 +199,8 @@ public final class QemuEngine implements VmEngine, Snapshottable, Adoptable {
                     QemuMigration.streamOut(q, qmp, stateFile);
                 } else {
                     // Device state only, whatever the RAM mapping: the caller captures the private RAM.
+                    // QEMU writes this file itself, as the VMM's uid when confined.
+                    QemuConfinement.giveToVmm(q.spec, stateFile.getParent());
                     var args = QmpClient.args();
                     args.put("filename", stateFile.toString());
                     args.put("live", false);
@@ -220,16 +246,15 @@ public final class QemuEngine implements VmEngine, Snapshottable, Adoptable {
             // reset while in migration), so pages written now are what the guest finds.
             if (beforeLoad != null) beforeLoad.run(vm);
             QemuMigration.configureMigration(qmp, mode);
-            var args = QmpClient.args();
-            args.put("uri", "exec:cat " + QemuMigration.shellQuote(stateFile.toString()));
-            qmp.execute("migrate-incoming", args);
+            var feeder = QemuMigration.streamIn(spec, qmp, stateFile);
             long deadline = System.nanoTime() + QemuMigration.MIGRATION_TIMEOUT.toNanos();
             while (true) {
                 String status = qmp.execute("query-status").path("status").asString("");
                 if (!status.equals("inmigrate")) break;
                 String mig = qmp.execute("query-migrate").path("status").asString("");
                 if (mig.equals("failed"))
-                    throw new IOException("loading " + stateFile + " failed\n" + vm.diagnostics(10));
+                    throw new IOException("loading " + stateFile + " failed" + QemuMigration.feederError(feeder) + "\n"
+                            + vm.diagnostics(10));
                 if (System.nanoTime() > deadline) throw new IOException("loading " + stateFile + " did not complete");
                 // Polling at 2 ms adds at most 2 ms to a restore; the VM's death is noticed here too.
                 Thread.sleep(2);

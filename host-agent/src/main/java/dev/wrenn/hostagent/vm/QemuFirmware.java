@@ -25,7 +25,12 @@ public record QemuFirmware(Path bios, boolean optionRoms) {
 
     /** Looks for qboot on the search path the installed QEMU reports ({@code -L help}). */
     public static QemuFirmware find() throws IOException {
-        return in(searchPath(HostCommand.check(QemuEngine.QEMU, "-L", "help")));
+        return in(hostSearchPath());
+    }
+
+    /** The directories the installed QEMU loads firmware from (a confined VMM's root must hold them). */
+    public static List<Path> hostSearchPath() throws IOException {
+        return searchPath(HostCommand.check(QemuEngine.QEMU, "-L", "help"));
     }
 
     static QemuFirmware in(List<Path> searchPath) {

@@ -39,6 +39,24 @@ public record VmSpec(
         this(name, dir, image, disk, vcpus, memoryMb, extraCmdline, netns, tap, mac, null, true, false);
     }
 
+    /** The same VM in network namespace {@code ns} (null: the caller's). */
+    public VmSpec inNetns(String ns) {
+        return new VmSpec(
+                name,
+                dir,
+                image,
+                disk,
+                vcpus,
+                memoryMb,
+                extraCmdline,
+                ns,
+                tap,
+                mac,
+                memoryFile,
+                sharedMemory,
+                incoming);
+    }
+
     public Path ramFile() {
         return memoryFile != null ? memoryFile : dir.resolve("memory");
     }

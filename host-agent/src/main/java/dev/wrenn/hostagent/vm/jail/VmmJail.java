@@ -55,6 +55,7 @@ public record VmmJail(
                 .append(q(r))
                 .append('\n');
         Set<String> dirs = new LinkedHashSet<>();
+        dirs.add(r + "/proc");
         Set<String> files = new LinkedHashSet<>();
         for (Path d : runtimeDirs) dirs.add(r + d);
         for (Path d : readWrite) {
@@ -68,20 +69,23 @@ public record VmmJail(
             dirs.add(r + f.getParent());
             files.add(r + f);
         }
-        for (Path f : devices) {
-            dirs.add(r + f.getParent());
-            files.add(r + f);
-        }
+        for (Path f : devices) dirs.add(r + f.getParent());
         s.append("mkdir -p");
         for (String d : dirs) s.append(' ').append(q(d));
         s.append('\n');
         for (String f : files) s.append(": > ").append(q(f)).append('\n');
         for (Path d : runtimeDirs) bind(s, runtime.resolve(d.getFileName().toString()), r + d, true);
         for (Path f : readOnly) bind(s, f, r + f, true);
-        for (Path f : devices) bind(s, f, r + f, false);
+        // A node of its own, owned by the pool uid: the host's may be root-only (0600 /dev/net/tun),
+        // and chmod on a bound node would open the host's to every user.
+        for (Path f : devices) node(s, f, r + f, uid);
         for (Path d : readWrite) bind(s, d, r + d, false);
+        // umount finds its mount in /proc/self/mountinfo: a proc for the next two steps only, then none.
+        s.append("mount -t proc -o nosuid,nodev,noexec proc ")
+                .append(q(r + "/proc"))
+                .append('\n');
         // pivot_root ". ." stacks the old root on the new one; the lazy umount then takes the host away.
-        s.append("cd ").append(q(r)).append("\npivot_root . .\numount -l .\ncd /\n");
+        s.append("cd ").append(q(r)).append("\npivot_root . .\numount -l .\numount /proc\ncd /\n");
         s.append("exec setpriv --reuid ").append(uid).append(" --regid ").append(uid);
         if (groups.isEmpty()) s.append(" --clear-groups");
         else {
@@ -98,6 +102,24 @@ public record VmmJail(
                 .append(q(src.toString()))
                 .append(' ');
         s.append(q(dst)).append('\n');
+    }
+
+    private static void node(StringBuilder s, Path dev, String dst, int uid) {
+        String src = q(dev.toString());
+        s.append("mknod -m 600 ")
+                .append(q(dst))
+                .append(" c $((0x$(stat -c %t ")
+                .append(src)
+                .append("))) $((0x$(stat -c %T ")
+                .append(src)
+                .append(")))\n");
+        s.append("chown ")
+                .append(uid)
+                .append(':')
+                .append(uid)
+                .append(' ')
+                .append(q(dst))
+                .append('\n');
     }
 
     static String q(String v) {

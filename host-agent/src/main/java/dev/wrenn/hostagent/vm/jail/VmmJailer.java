@@ -3,8 +3,11 @@ package dev.wrenn.hostagent.vm.jail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -72,35 +75,25 @@ public final class VmmJailer {
             if (tap) devices.add(Path.of("/dev/net/tun"));
             if (kvm) devices.add(Path.of("/dev/kvm"));
             List<Path> rw = new ArrayList<>(List.of(dir));
-            // Writable files outside dir are bound one by one, read-write; the rest read-only.
-            List<Path> ro = new ArrayList<>(readOnly);
-            List<Integer> groups = writable.isEmpty() ? List.of() : List.of(config.templateGid());
-            for (Path w : writable) {
-                Files.setAttribute(w, "unix:gid", config.templateGid());
-                HostCommandChmod.groupWritable(w);
-            }
-            VmmJail jail = new VmmJail(mountPoint, runtime.tree(), runtime.topDirs(), ro, rw, devices, cg, uid, groups);
-            return new Confined(name, uid, withWritable(jail, writable));
+            rw.addAll(writable);
+            // Files outside dir are shared (an image, a template): root keeps them, the VMMs read them
+            // through the template group where others may not, and write only those in `writable`.
+            for (Path r : readOnly) shareWithVmms(r, false);
+            for (Path w : writable) shareWithVmms(w, true);
+            List<Integer> groups = List.of(config.templateGid());
+            VmmJail jail =
+                    new VmmJail(mountPoint, runtime.tree(), runtime.topDirs(), readOnly, rw, devices, cg, uid, groups);
+            return new Confined(name, uid, jail);
         } catch (IOException | RuntimeException e) {
+            try {
+                cgroups.remove(name);
+            } catch (IOException | InterruptedException | RuntimeException ce) {
+                e.addSuppressed(ce);
+                if (ce instanceof InterruptedException) Thread.currentThread().interrupt();
+            }
             ids.release(uid);
             throw e;
         }
-    }
-
-    private static VmmJail withWritable(VmmJail j, List<Path> writable) {
-        if (writable.isEmpty()) return j;
-        List<Path> rw = new ArrayList<>(j.readWrite());
-        rw.addAll(writable);
-        return new VmmJail(
-                j.mountPoint(),
-                j.runtime(),
-                j.runtimeDirs(),
-                j.readOnly(),
-                rw,
-                j.devices(),
-                j.cgroupDirs(),
-                j.uid(),
-                j.groups());
     }
 
     /** Re-takes the uid of a VMM a previous agent started ({@code /proc/PID/status}); null if unconfined. */
@@ -160,13 +153,15 @@ public final class VmmJailer {
         return new VmmJailer(config, cgroups, runtime, mount);
     }
 
-    /** chmod g+w through the NIO view: the owner keeps its bits, the template group may open it for writing. */
-    private static final class HostCommandChmod {
-        static void groupWritable(Path p) throws IOException {
-            var perms = Files.getPosixFilePermissions(p);
-            perms.add(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
-            perms.add(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
-            Files.setPosixFilePermissions(p, perms);
-        }
+    private void shareWithVmms(Path p, boolean write) throws IOException {
+        // A template's files were its sandbox's VMM's: that uid may be handed to another sandbox later.
+        if ((Integer) Files.getAttribute(p, "unix:uid") != 0) Files.setAttribute(p, "unix:uid", 0);
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+        if (!write && perms.contains(PosixFilePermission.OTHERS_READ)) return;
+        Files.setAttribute(p, "unix:gid", config.templateGid());
+        Set<PosixFilePermission> want = EnumSet.copyOf(perms);
+        want.add(PosixFilePermission.GROUP_READ);
+        if (write) want.add(PosixFilePermission.GROUP_WRITE);
+        if (!want.equals(perms)) Files.setPosixFilePermissions(p, want);
     }
 }

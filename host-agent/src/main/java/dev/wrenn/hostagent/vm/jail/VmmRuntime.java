@@ -20,9 +20,15 @@ import java.util.stream.Stream;
  */
 public final class VmmRuntime {
     private final Path tree;
+    private final List<Path> topDirs;
 
-    private VmmRuntime(Path tree) {
+    private VmmRuntime(Path tree) throws IOException {
         this.tree = tree;
+        try (Stream<Path> s = Files.list(tree)) {
+            this.topDirs = s.map(p -> Path.of("/").resolve(p.getFileName().toString()))
+                    .sorted()
+                    .toList();
+        }
     }
 
     public Path tree() {
@@ -30,12 +36,8 @@ public final class VmmRuntime {
     }
 
     /** The tree's top-level directories, each bound read-only at the same path in every jail. */
-    public List<Path> topDirs() throws IOException {
-        try (Stream<Path> s = Files.list(tree)) {
-            return s.map(p -> Path.of("/").resolve(p.getFileName().toString()))
-                    .sorted()
-                    .toList();
-        }
+    public List<Path> topDirs() {
+        return topDirs;
     }
 
     /** Builds {@code tree} afresh from the host's {@code qemu} and {@code firmwareDirs}. */
@@ -49,22 +51,48 @@ public final class VmmRuntime {
             files.addAll(libraries(bin));
         }
         for (Path dir : new ArrayList<>(firmwareDirs)) addTree(dir, files);
+        // Of QEMU's loadable modules only TCG is needed (display, audio and block modules are not).
         Path modules = Path.of("/usr/lib/x86_64-linux-gnu/qemu");
         if (Files.isDirectory(modules)) {
-            addTree(modules, files);
             try (Stream<Path> s = Files.list(modules)) {
-                for (Path m : s.toList()) files.addAll(libraries(m));
+                for (Path m : s.filter(m -> m.getFileName().toString().startsWith("accel-"))
+                        .toList()) {
+                    files.add(m);
+                    files.addAll(libraries(m));
+                }
             }
         }
-        for (Path f : files) {
-            Path dst = tree.resolve(
-                    Path.of("/").relativize(f.toAbsolutePath().normalize()).toString());
-            Files.createDirectories(dst.getParent());
-            // Links are followed: the loader finds the library by the name ldd printed.
-            if (!Files.exists(dst)) Files.copy(f, dst, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        HostCommand.check("chmod", "-R", "a+rX,go-w", tree.toString());
+        for (Path f : files) place(tree, f);
+        HostCommand.check("chmod", "-R", "go-w", tree.toString());
         return new VmmRuntime(tree);
+    }
+
+    /**
+     * A hard link where the file is the host's world-readable one on the same file system (instant, and a
+     * link to a root-owned file gives the VMM nothing more), a copy otherwise. Links are followed: the
+     * loader finds a library by the name ldd printed.
+     */
+    private static void place(Path tree, Path f) throws IOException {
+        Path dst = tree.resolve(
+                Path.of("/").relativize(f.toAbsolutePath().normalize()).toString());
+        if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) return;
+        Files.createDirectories(dst.getParent());
+        Path real = f.toRealPath();
+        var perms = Files.getPosixFilePermissions(real);
+        boolean shareable = perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                && !perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)
+                && !perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                && (Integer) Files.getAttribute(real, "unix:uid") == 0;
+        if (shareable) {
+            try {
+                Files.createLink(dst, real);
+                return;
+            } catch (IOException | UnsupportedOperationException otherFileSystem) {
+                // copied below
+            }
+        }
+        Files.copy(real, dst, StandardCopyOption.COPY_ATTRIBUTES);
+        HostCommand.check("chmod", "a+r", dst.toString());
     }
 
     static Path which(String program) throws IOException {
