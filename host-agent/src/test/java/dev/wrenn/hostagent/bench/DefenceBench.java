@@ -4,6 +4,7 @@ import dev.wrenn.hostagent.HostAgent;
 import dev.wrenn.hostagent.HostAgentConfig;
 import dev.wrenn.hostagent.TestImages;
 import dev.wrenn.hostagent.storage.DurableFiles;
+import dev.wrenn.hostagent.vm.jail.VmmConfinement;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.proto.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.proto.hostagent.v1.NetworkPolicy;
@@ -88,7 +89,8 @@ public final class DefenceBench {
                 .withDataDir(data)
                 .withImageDir(TestImages.dir())
                 .withNetwork(PREFIX, CIDR)
-                .withReadyTimeout(Duration.ofSeconds(180));
+                .withReadyTimeout(Duration.ofSeconds(180))
+                .withVmm(defences ? VmmConfinement.DEFAULT : VmmConfinement.OFF);
     }
 
     static Map<String, List<Double>> measure(boolean defences, int runs, int sizeMb, int execs) throws Exception {

@@ -78,7 +78,12 @@ public record VmmJail(
         for (Path f : readOnly) bind(s, f, r + f, true);
         // A node of its own, owned by the pool uid: the host's may be root-only (0600 /dev/net/tun),
         // and chmod on a bound node would open the host's to every user.
-        for (Path f : devices) node(s, f, r + f, uid);
+        for (Path f : devices) node(s, f, r + f);
+        if (!devices.isEmpty()) {
+            s.append("chown ").append(uid).append(':').append(uid);
+            for (Path f : devices) s.append(' ').append(q(r + f));
+            s.append('\n');
+        }
         for (Path d : readWrite) bind(s, d, r + d, false);
         // umount finds its mount in /proc/self/mountinfo: a proc for the next two steps only, then none.
         s.append("mount -t proc -o nosuid,nodev,noexec proc ")
@@ -104,21 +109,22 @@ public record VmmJail(
         s.append(q(dst)).append('\n');
     }
 
-    private static void node(StringBuilder s, Path dev, String dst, int uid) {
-        String src = q(dev.toString());
+    private static void node(StringBuilder s, Path dev, String dst) {
+        long rdev;
+        try {
+            rdev = (Long) java.nio.file.Files.getAttribute(dev, "unix:rdev");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("device " + dev, e);
+        }
+        // glibc's gnu_dev_major/minor: 12 bits of major and 20 of minor, split across the 64 bits.
+        long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+        long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
         s.append("mknod -m 600 ")
                 .append(q(dst))
-                .append(" c $((0x$(stat -c %t ")
-                .append(src)
-                .append("))) $((0x$(stat -c %T ")
-                .append(src)
-                .append(")))\n");
-        s.append("chown ")
-                .append(uid)
-                .append(':')
-                .append(uid)
+                .append(" c ")
+                .append(major)
                 .append(' ')
-                .append(q(dst))
+                .append(minor)
                 .append('\n');
     }
 

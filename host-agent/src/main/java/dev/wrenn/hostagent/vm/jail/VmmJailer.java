@@ -68,6 +68,13 @@ public final class VmmJailer {
         int uid = ids.take();
         try {
             chownTree(dir, uid);
+            // Its overlay and RAM are the guest's data: no other user on the host reads them.
+            Files.setPosixFilePermissions(
+                    dir,
+                    EnumSet.of(
+                            PosixFilePermission.OWNER_READ,
+                            PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.OWNER_EXECUTE));
             long mem = ((long) memoryMb + config.memoryOverheadMb()) << 20;
             List<Path> cg =
                     cgroups.create(name, new VmmCgroups.Limits(mem, vcpus, config.pidsMax(), config.ioWeight()));
