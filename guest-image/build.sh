@@ -285,7 +285,7 @@ cat > "$STAGE/manifest.json" <<JSON
     "rootfs.ext4": {"bytes": $(size "$STAGE/rootfs.ext4"), "allocated_kib": $(used "$STAGE/rootfs.ext4"), "sha256": "$(sha256sum < "$STAGE/rootfs.ext4" | cut -d' ' -f1)"}
   },
   "guest": {"ip": "169.254.0.21/30", "gateway": "169.254.0.22", "agent_port": 49983, "root": "/dev/vda"},
-  "cmdline": "console=ttyS0 quiet loglevel=0 panic=-1 mitigations=off cryptomgr.notests no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0 initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace root=/dev/vda rw"
+  "cmdline": "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off cryptomgr.notests no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0 initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace root=/dev/vda rw"
 }
 JSON
 

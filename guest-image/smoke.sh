@@ -66,7 +66,7 @@ qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.ext4" "$RUN/overlay.qcow2"
 
 # Fast boot command line (see /work/shared/ENGINE-NOTES.md). slirp's guest network is 10.0.2.0/24,
 # hence the wrenn.ip/gw/dns overrides; the host agent's TAP setup uses the built-in 169.254.0.21/30.
-CMDLINE="console=ttyS0 quiet loglevel=0 panic=-1 mitigations=off cryptomgr.notests no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0 initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace root=/dev/vda rw wrenn.token=$TOKEN $NETARGS ${WRENN_SMOKE_APPEND:-}"
+CMDLINE="console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off cryptomgr.notests no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0 initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace root=/dev/vda rw wrenn.token=$TOKEN $NETARGS ${WRENN_SMOKE_APPEND:-}"
 
 # Like the host agent (QemuFirmware): qboot when the host has it, else QEMU's default firmware, which
 # boots the kernel through the option ROMs that microvm enables by default.

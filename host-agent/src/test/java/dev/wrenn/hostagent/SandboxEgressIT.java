@@ -126,6 +126,70 @@ class SandboxEgressIT {
         assertThat(r.getStderr().toStringUtf8()).contains("Could not resolve host: c.corp.test");
     }
 
+    static Sandbox update(NetworkPolicy.Builder p) {
+        return fx.blocking
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .updateNetwork(UpdateNetworkRequest.newBuilder()
+                        .setSandboxId(sb.getSandboxId())
+                        .setNetwork(p)
+                        .build());
+    }
+
+    /** curl's output, then "exit N" and its stderr on the last lines. */
+    static String curl(String args) {
+        ExecResponse r = exec("curl -sS -m 20 " + args + "; echo \"exit $?\"");
+        return r.getStdout().toStringUtf8() + r.getStderr().toStringUtf8();
+    }
+
+    @Test
+    @Order(4)
+    void anAddressOpenForOneNameServesNoOther() {
+        update(NetworkPolicy.newBuilder().setAllowInternetAccess(false).addAllowOut("a.inet.test"));
+        assertThat(curl("http://a.inet.test/")).contains("http hello from " + A + " host a.inet.test", "exit 0");
+        assertThat(curl("-k https://a.inet.test/")).contains("https hello from " + A + " host a.inet.test", "exit 0");
+        // The same address, asked for another name: by Host header, by TLS server name, by none at all.
+        assertThat(curl("-H 'Host: b.inet.test' -w ' %{http_code}' http://a.inet.test/"))
+                .contains("wrenn: this sandbox's egress policy does not allow b.inet.test", " 403", "exit 0")
+                .doesNotContain("hello");
+        assertThat(curl("-k --resolve b.inet.test:443:" + A + " https://b.inet.test/"))
+                .contains("exit 35", "access denied")
+                .doesNotContain("hello");
+        assertThat(curl("-k https://" + A + "/")).contains("exit 35", "access denied");
+    }
+
+    @Test
+    @Order(5)
+    void aDeniedNameIsRefusedAtAnyAddress() {
+        update(NetworkPolicy.newBuilder().setAllowInternetAccess(true).addDenyOut("b.inet.test"));
+        // A guest that bypasses its resolver for the denied name meets the checker at an address that is open.
+        assertThat(curl("-k --resolve b.inet.test:443:" + A + " https://b.inet.test/"))
+                .contains("exit 35", "access denied");
+        assertThat(curl("-H 'Host: b.inet.test' -w ' %{http_code}' http://" + A + "/"))
+                .contains("does not allow b.inet.test", " 403");
+        assertThat(curl("-k https://a.inet.test/")).contains("https hello from " + A + " host a.inet.test");
+        assertThat(curl("-k https://" + A + "/")).contains("https hello from " + A, "exit 0");
+        assertThat(checked()).contains("\"" + AgentFixture.PREFIX + "h");
+    }
+
+    @Test
+    @Order(6)
+    void aPolicyWithoutNamesLeavesWebTrafficUnchecked() {
+        update(NetworkPolicy.newBuilder().setAllowInternetAccess(true));
+        assertThat(checked()).doesNotContain(AgentFixture.PREFIX + "h");
+        assertThat(curl("-H 'Host: b.inet.test' http://" + A + "/"))
+                .contains("http hello from " + A + " host b.inet.test");
+    }
+
+    /** The guard table's set of slots whose web traffic goes through their name checker. */
+    static String checked() {
+        try {
+            return dev.wrenn.hostagent.host.HostCommand.check(
+                    "nft", "list", "set", "inet", AgentFixture.PREFIX + "guard", "checked");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static ExecResponse exec(String sh) {
         return fx.blocking
                 .withDeadlineAfter(120, TimeUnit.SECONDS)

@@ -40,7 +40,7 @@ final class E2bViews {
 
     record Lifecycle(boolean autoResume, String onTimeout) {}
 
-    record Network(boolean allowPublicTraffic) {}
+    record Network(boolean allowPublicTraffic, List<String> allowOut, List<String> denyOut) {}
 
     record SandboxDetail(
             String templateID,
@@ -135,14 +135,15 @@ final class E2bViews {
                 v.endAt() == null ? NO_END : v.endAt(),
                 EnvdVersion.VALUE,
                 row.secure() ? tokens.envd(v.id()) : null,
-                null,
+                v.network().allowInternetAccess(),
                 domain.value(),
                 v.vcpus(),
                 v.memoryMb(),
                 0,
                 v.metadata(),
                 state(row.status()),
-                new Network(row.publicTraffic()),
+                new Network(
+                        row.publicTraffic(), v.network().allowOut(), v.network().denyOut()),
                 new Lifecycle(v.autoResume(), v.onTimeout()),
                 List.of());
     }

@@ -147,6 +147,10 @@ class SandboxNetworkIT {
                     ApiClient.JSON.writeValueAsString(Map.of(
                             "cmd", "sh", "args", List.of("-c", "curl -sS -m 10 http://" + TestWebHost.ADDRESS + "/"))));
             assertThat(again.json().get("stdout").asString()).isEqualTo("web host " + TestWebHost.ADDRESS);
+            // E2B's getInfo shows the policy in force.
+            var info = e2b.get("/sandboxes/" + id).json();
+            assertThat(info.get("allowInternetAccess").asBoolean()).isFalse();
+            assertThat(info.get("network").get("allowOut").get(0).asString()).startsWith(TestWebHost.ADDRESS);
             var refused = e2b.send(
                     "PUT",
                     "/sandboxes/" + id + "/network",

@@ -3,6 +3,7 @@ package dev.wrenn.hostagent.egress;
 import dev.wrenn.hostagent.host.HostCommand;
 import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
+import dev.wrenn.hostagent.network.NeverReach;
 import dev.wrenn.hostagent.network.dns.NamePolicy;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -32,10 +33,15 @@ public final class EgressControl implements AutoCloseable {
     private static final int MAX_REFRESH_S = 300;
 
     private record Applied(
-            NetworkSlot slot, NetworkPolicy policy, ScheduledFuture<?> refresh, LearnedAddresses learned) {}
+            NetworkSlot slot,
+            NetworkPolicy policy,
+            ScheduledFuture<?> refresh,
+            LearnedAddresses learned,
+            NameChecker checker) {}
 
     private final String table;
     private final DnsClient dns;
+    private final NeverReach guard;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "egress-dns-refresh");
         t.setDaemon(true);
@@ -43,9 +49,10 @@ public final class EgressControl implements AutoCloseable {
     });
     private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
-    public EgressControl(String prefix, DnsClient dns) {
+    public EgressControl(String prefix, DnsClient dns, NeverReach guard) {
         this.table = prefix + "egress";
         this.dns = dns;
+        this.guard = guard;
     }
 
     /** Puts {@code policy} in force for sandbox {@code id} in {@code slot}; {@code rt} stops the refreshes. */
@@ -151,12 +158,50 @@ public final class EgressControl implements AutoCloseable {
         String rules = EgressRules.render(table, slot.tap(), slot.hostIp(), policy, allow, deny);
         HostCommand.check(List.of("ip", "netns", "exec", slot.netns(), "nft", "-f", "-"), rules);
         if (old != null && old.refresh() != null) old.refresh().cancel(false);
+        NameChecker checker = old != null ? old.checker() : null;
+        if (policy.hasDomains() && checker == null) checker = startChecker(id, slot);
+        else if (!policy.hasDomains() && checker != null) {
+            stopChecker(slot, checker);
+            checker = null;
+        }
         ScheduledFuture<?> next = null;
         if (anyName) {
             int delay = Math.clamp(minTtl, MIN_REFRESH_S, MAX_REFRESH_S);
             next = timer.schedule(() -> refresh(id), delay, TimeUnit.SECONDS);
         }
-        applied.put(id, new Applied(slot, policy, next, learned));
+        applied.put(id, new Applied(slot, policy, next, learned, checker));
+    }
+
+    // Listening before the guard redirects anything to it: no connection meets a closed port.
+    private NameChecker startChecker(String id, NetworkSlot slot) throws IOException {
+        NetworkPolicy[] last = {null};
+        NameChecker c = NameChecker.start(
+                id,
+                (Inet4Address) InetAddress.getByName(slot.hostIp()),
+                NeverReach.CHECKER_PORT,
+                InetAddress.getByName(slot.slotAddress()),
+                () -> {
+                    Applied a = applied.get(id);
+                    if (a != null) last[0] = a.policy();
+                    return last[0] != null ? last[0] : new NetworkPolicy(false, List.of(), List.of());
+                },
+                guard::refuses);
+        try {
+            guard.admitChecker(slot);
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void stopChecker(NetworkSlot slot, NameChecker c) {
+        try {
+            guard.revokeChecker(slot);
+        } catch (IOException e) {
+            log.warn("slot {}: name checker redirect not removed: {}", slot.hostVeth(), e.getMessage());
+        }
+        c.close();
     }
 
     private void refresh(String id) {
@@ -171,9 +216,11 @@ public final class EgressControl implements AutoCloseable {
         }
     }
 
-    private void stop(String id) {
+    private synchronized void stop(String id) {
         Applied a = applied.remove(id);
-        if (a != null && a.refresh() != null) a.refresh().cancel(false);
+        if (a == null) return;
+        if (a.refresh() != null) a.refresh().cancel(false);
+        if (a.checker() != null) stopChecker(a.slot(), a.checker());
     }
 
     @Override

@@ -38,6 +38,25 @@ public record NetworkPolicy(boolean allowInternet, List<String> allowOut, List<S
         return parse(denyOut).domains().stream().noneMatch(d -> d.matches(name));
     }
 
+    /**
+     * Whether a connection the firewall let through to {@code address} may go on, now that it names
+     * {@code serverName} (its TLS SNI or HTTP Host; null if it names none). An allowed network admits
+     * whatever name; otherwise the name decides as a domain entry would, and a connection that names
+     * nothing is admitted only where the internet is, since its address may be open for some other name.
+     */
+    public boolean admits(String serverName, int address) {
+        if (allowed().networks().stream().anyMatch(c -> c.contains(address))) return true;
+        if (serverName == null) return allowInternet;
+        if (allowed().domains().stream().anyMatch(d -> d.matches(serverName))) return true;
+        if (denied().domains().stream().anyMatch(d -> d.matches(serverName))) return false;
+        return allowInternet;
+    }
+
+    /** Whether connections are checked by name as well as by address: there are domains to check against. */
+    public boolean hasDomains() {
+        return !allowed().domains().isEmpty() || !denied().domains().isEmpty();
+    }
+
     public Targets allowed() {
         return parse(allowOut);
     }

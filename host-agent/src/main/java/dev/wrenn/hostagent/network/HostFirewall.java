@@ -69,8 +69,9 @@ public final class HostFirewall implements AutoCloseable {
                 "  chain input {",
                 "    type filter hook input priority -1; policy accept;",
                 "    iifname " + veths + " ct state established,related accept",
-                // DNS to the slot's own forwarder, which the guard table alone may admit and mark.
-                "    iifname " + veths + " meta mark " + NeverReach.DNS_MARK + " accept",
+                // The slot's own services (DNS forwarder, name checker), which the guard table alone may admit
+                // and mark.
+                "    iifname " + veths + " meta mark " + NeverReach.SERVICE_MARK + " accept",
                 "    iifname " + veths + " drop",
                 "  }",
                 "  chain forward {",

@@ -22,8 +22,16 @@ import java.util.List;
  * </ul>
  */
 public final class NeverReach implements AutoCloseable {
-    /** Set on the DNS queries this table admits; {@link HostFirewall}'s input chain accepts it. */
-    public static final String DNS_MARK = "0x77726e64";
+    /**
+     * Set on what this table admits to a slot's own services (its DNS forwarder, its name checker);
+     * {@link HostFirewall}'s input chain accepts it.
+     */
+    public static final String SERVICE_MARK = "0x77726e64";
+
+    /** The slot's name checker's port on its host-side address; guests' TCP 80 and 443 are redirected there. */
+    public static final int CHECKER_PORT = 15080;
+
+    private final List<int[]> blocked = new ArrayList<>();
 
     private final String table;
     private final String veths;
@@ -76,7 +84,8 @@ public final class NeverReach implements AutoCloseable {
                 "table inet " + g.table,
                 "delete table inet " + g.table,
                 "table inet " + g.table + " {",
-                "  set dns { type ifname . ipv4_addr . inet_proto . inet_service; }",
+                "  set services { type ifname . ipv4_addr . inet_proto . inet_service; }",
+                "  set checked { type ifname; }",
                 "  set never4 { type ipv4_addr; flags interval; auto-merge; elements = { "
                         + String.join(", ", blockedV4(addressing, extra)) + " }; }",
                 "  set never6 { type ipv6_addr; flags interval; auto-merge; elements = { " + String.join(", ", v6)
@@ -88,8 +97,8 @@ public final class NeverReach implements AutoCloseable {
                 "  chain input {",
                 "    type filter hook input priority -2; policy accept;",
                 "    iifname " + g.veths + " ct state established,related accept",
-                "    iifname " + g.veths + " iifname . ip daddr . meta l4proto . th dport @dns meta mark set "
-                        + DNS_MARK + " accept",
+                "    iifname " + g.veths + " iifname . ip daddr . meta l4proto . th dport @services meta mark set "
+                        + SERVICE_MARK + " accept",
                 "    iifname " + g.veths + reject,
                 "  }",
                 "  chain forward {",
@@ -98,28 +107,74 @@ public final class NeverReach implements AutoCloseable {
                 "    iifname " + g.veths + " ip6 daddr @never6" + reject,
                 "    iifname " + g.veths + " oifname \"lo\"" + reject,
                 "  }",
+                // A slot whose egress policy names domains has its web traffic checked by name: to its own
+                // checker, which dials the original destination (never a host or never-reach address: those
+                // are left to the chains above, which refuse them).
+                "  chain to_checker {",
+                "    type nat hook prerouting priority dstnat; policy accept;",
+                "    iifname @checked tcp dport { 80, 443 } fib daddr type != local ip daddr != @never4 redirect to :"
+                        + CHECKER_PORT,
+                "  }",
                 "}",
                 "");
         HostCommand.check(List.of("nft", "-f", "-"), rules);
+        for (String c : blockedV4(addressing, extra)) g.blocked.add(range(c));
         return g;
     }
 
     /** Lets slot {@code s}'s guest reach its own DNS forwarder (and nothing else on the host). */
     public void admitDns(NetworkSlot s) throws IOException {
-        HostCommand.check("nft", "add", "element", "inet", table, "dns", dnsElements(s));
+        HostCommand.check("nft", "add", "element", "inet", table, "services", dnsElements(s));
     }
 
     public void revokeDns(NetworkSlot s) throws IOException {
-        HostCommand.Result r = HostCommand.run("nft", "delete", "element", "inet", table, "dns", dnsElements(s));
+        delete("services", dnsElements(s));
+    }
+
+    /** Sends slot {@code s}'s guest's TCP 80 and 443 to its name checker, and admits them there. */
+    public void admitChecker(NetworkSlot s) throws IOException {
+        HostCommand.check(
+                List.of("nft", "-f", "-"),
+                "add element inet " + table + " services " + checkerElement(s) + "\n" + "add element inet " + table
+                        + " checked { \"" + s.hostVeth() + "\" }\n");
+    }
+
+    public void revokeChecker(NetworkSlot s) throws IOException {
+        delete("checked", "{ \"" + s.hostVeth() + "\" }");
+        delete("services", checkerElement(s));
+    }
+
+    /** Whether {@code a} is in what no guest may reach (loopback, link-local, the slots, the operator's). */
+    public boolean refuses(java.net.Inet4Address a) {
+        int v = java.nio.ByteBuffer.wrap(a.getAddress()).getInt();
+        for (int[] r : blocked) if ((v & r[1]) == r[0]) return true;
+        return false;
+    }
+
+    private static int[] range(String cidr) {
+        String[] p = cidr.split("/");
+        int bits = p.length == 2 ? Integer.parseInt(p[1]) : 32;
+        int mask = bits == 0 ? 0 : -1 << (32 - bits);
+        int v = 0;
+        for (String o : p[0].split("\\.")) v = v << 8 | Integer.parseInt(o);
+        return new int[] {v & mask, mask};
+    }
+
+    private void delete(String set, String elements) throws IOException {
+        HostCommand.Result r = HostCommand.run("nft", "delete", "element", "inet", table, set, elements);
         if (!r.ok() && !r.stderr().contains("No such file")) {
-            throw new IOException(
-                    "nft delete element " + table + " dns: " + r.stderr().strip());
+            throw new IOException("nft delete element " + table + " " + set + ": "
+                    + r.stderr().strip());
         }
     }
 
     private static String dnsElements(NetworkSlot s) {
         String k = "\"" + s.hostVeth() + "\" . " + s.hostIp();
         return "{ " + k + " . udp . 53, " + k + " . tcp . 53 }";
+    }
+
+    private static String checkerElement(NetworkSlot s) {
+        return "{ \"" + s.hostVeth() + "\" . " + s.hostIp() + " . tcp . " + CHECKER_PORT + " }";
     }
 
     @Override

@@ -23,6 +23,11 @@ public final class SlotDns {
         this.guard = guard;
     }
 
+    /** The guard table that admits each slot to its own services. */
+    public NeverReach guard() {
+        return guard;
+    }
+
     public UpstreamClient upstream() {
         return upstream;
     }

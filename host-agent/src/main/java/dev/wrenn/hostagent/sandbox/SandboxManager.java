@@ -102,7 +102,8 @@ public final class SandboxManager implements AutoCloseable {
                 new SandboxRegistry(templates),
                 new dev.wrenn.hostagent.egress.EgressControl(
                         settings.prefix(),
-                        new dev.wrenn.hostagent.egress.DnsClient(dns.upstream().upstreams(), 2000)),
+                        new dev.wrenn.hostagent.egress.DnsClient(dns.upstream().upstreams(), 2000),
+                        dns.guard()),
                 dns);
         this.starter = new SandboxStarter(lifecycle);
         this.pauser = new SandboxPauser(lifecycle, GenerationPolicy.DEFAULT);

@@ -100,9 +100,9 @@ final class SandboxStarter {
             Vm vm;
             GuestAgentClient client;
             if (template == null) {
-                vm = l.engine().start(l.bootSpec(sb, slot, "wrenn.token=" + token), rt);
-                client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, token);
-                client = GuestReadiness.booted(s.readyTimeout()).await(sb, vm, client, SandboxState.STARTING);
+                var booted = ColdBoot.boot(l, sb, slot, token, http, rt);
+                vm = booted.vm();
+                client = booted.client();
                 // The guest answers: tell it what this sandbox was asked to have, before anyone else talks to it.
                 client.setUp(req.setup());
             } else {

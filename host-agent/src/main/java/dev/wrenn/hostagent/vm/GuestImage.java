@@ -20,7 +20,7 @@ public record GuestImage(String name, Path dir, Path kernel, Path initrd, Path r
      * console, no PIT calibration hang (tsc_early_khz), and initcalls that only cost time skipped.
      */
     public static final String DEFAULT_CMDLINE =
-            "console=ttyS0 quiet loglevel=0 panic=-1 mitigations=off cryptomgr.notests"
+            "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off cryptomgr.notests"
                     + " no_timer_check tsc=reliable tsc_early_khz=2500000 random.trust_cpu=on 8250.nr_uarts=1 audit=0"
                     + " initcall_blacklist=jent_mod_init,bpf_tcp_ca_kfunc_init,load_system_certificate_list,"
                     + "bpf_dummy_struct_ops_init,crypto_kdf108_init,init_kprobe_trace";

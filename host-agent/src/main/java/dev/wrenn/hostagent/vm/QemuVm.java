@@ -43,6 +43,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public boolean guestEnded() {
+        return process != null && !process.isAlive() && process.exitValue() == 0;
+    }
+
+    @Override
     public Path consoleLog() {
         return console;
     }

@@ -13,6 +13,13 @@ public interface Vm {
 
     Path consoleLog();
 
+    /**
+     * True once the VMM has exited by itself with success: the guest reset or powered off (QEMU runs
+     * with {@code -no-reboot}), as opposed to a VMM that failed or was killed. False while it runs,
+     * and for a VMM this agent did not start (its exit status is not known).
+     */
+    boolean guestEnded();
+
     /** The last lines of the guest's serial console and the VMM's own stderr, for error messages. */
     String diagnostics(int lines);
 }
