@@ -174,7 +174,8 @@ public final class EgressControl implements AutoCloseable {
 
     // Listening before the guard redirects anything to it: no connection meets a closed port.
     private NameChecker startChecker(String id, NetworkSlot slot) throws IOException {
-        NetworkPolicy[] last = {null};
+        // A sandbox being stopped has no policy left: what still arrives is refused.
+        NetworkPolicy none = new NetworkPolicy(false, List.of(), List.of());
         NameChecker c = NameChecker.start(
                 id,
                 (Inet4Address) InetAddress.getByName(slot.hostIp()),
@@ -182,8 +183,7 @@ public final class EgressControl implements AutoCloseable {
                 InetAddress.getByName(slot.slotAddress()),
                 () -> {
                     Applied a = applied.get(id);
-                    if (a != null) last[0] = a.policy();
-                    return last[0] != null ? last[0] : new NetworkPolicy(false, List.of(), List.of());
+                    return a != null ? a.policy() : none;
                 },
                 guard::refuses);
         try {
