@@ -105,7 +105,7 @@ class SandboxCleanupIT {
                         Status st = ((StatusRuntimeException) e).getStatus();
                         assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                         assertThat(st.getDescription())
-                                .contains("VM exited during boot")
+                                .contains("the guest reset itself during boot, 2 times")
                                 .contains("guest console")
                                 .contains("Kernel panic");
                     });
