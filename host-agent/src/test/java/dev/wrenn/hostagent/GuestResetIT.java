@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wrenn.hostagent.vm.GuestImage;
 import dev.wrenn.proto.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.ExecRequest;
 import dev.wrenn.proto.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.proto.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.proto.hostagent.v1.SnapshotSandboxRequest;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +92,53 @@ class GuestResetIT {
                 .contains("the guest reset itself during boot, 2 times")
                 .contains("Kernel panic - not syncing: VFS: Unable to mount root fs");
         assertLeftNothing("reset-b");
+    }
+
+    /**
+     * A template whose guest, once restored, never lets its agent answer and then panics: every clone
+     * of it resets, so the clone is restored once more and then refused. The guest stops its agent a
+     * second after the exec that arms it returns, before the snapshot stops the guest's clock, and
+     * panics 15 guest seconds later, which only the clones live through.
+     */
+    @Test
+    void aCloneThatResetsIsRestoredOnceMoreThenRefused() throws Exception {
+        fx.create("reset-src");
+        // A pause asks the guest agent once (to warm its /init) unless a resume already did: do it now, while
+        // the agent still answers.
+        fx.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .pauseSandbox(PauseSandboxRequest.newBuilder()
+                        .setSandboxId("reset-src")
+                        .build());
+        fx.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .resumeSandbox(ResumeSandboxRequest.newBuilder()
+                        .setSandboxId("reset-src")
+                        .build());
+        String arm = "sleep 1; for p in /proc/[0-9]*; do case $(readlink $p/exe) in */java) kill -STOP ${p#/proc/};;"
+                + " esac; done; sleep 15; echo c > /proc/sysrq-trigger";
+        var r = fx.blocking
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .exec(ExecRequest.newBuilder()
+                        .setSandboxId("reset-src")
+                        .setCmd("sh")
+                        .addAllArgs(List.of("-c", "setsid sh -c '" + arm + "' </dev/null >/dev/null 2>&1 & echo armed"))
+                        .build());
+        assertThat(r.getStdout().toStringUtf8()).contains("armed");
+        // Its agent stopped (a second from now), the guest is saved with the panic still ahead of it.
+        Thread.sleep(3000);
+        fx.blocking
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
+                        .setSandboxId("reset-src")
+                        .setName("panics-later")
+                        .build());
+        StatusRuntimeException e = failedCreate("reset-c", "panics-later");
+        assertThat(e.getStatus().getDescription())
+                .contains("the guest reset itself after the restore, 2 times")
+                // The panic's own line is above the call trace it prints; its last line reaches the tail.
+                .contains("Kernel Offset: disabled");
+        assertLeftNothing("reset-c");
     }
 
     static void assertLeftNothing(String id) throws IOException {

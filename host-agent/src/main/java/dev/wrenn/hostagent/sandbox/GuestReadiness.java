@@ -7,6 +7,10 @@ import dev.wrenn.hostagent.vm.Vm;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * How a starting sandbox is known to be ready: a strategy with a timeout, chosen by how the VM
@@ -69,7 +73,7 @@ sealed interface GuestReadiness {
             byte[] seed = seed();
             while (true) {
                 try {
-                    return client.restored(System.currentTimeMillis(), seed, newToken, setup);
+                    return whileAlive(vm, () -> client.restored(System.currentTimeMillis(), seed, newToken, setup));
                 } catch (GuestAgentException e) {
                     throw e;
                 } catch (IOException e) {
@@ -83,6 +87,42 @@ sealed interface GuestReadiness {
                     Thread.sleep(20);
                 }
             }
+        }
+
+        /**
+         * Runs the call, given up once the VM has died: a guest that panics after taking the request
+         * never answers and leaves no one to reset the connection, so the call would wait out its
+         * whole timeout.
+         */
+        private static GuestAgentClient whileAlive(Vm vm, Call call) throws IOException, InterruptedException {
+            var result = new CompletableFuture<GuestAgentClient>();
+            Thread t = Thread.ofVirtual().name("restore-probe").start(() -> {
+                try {
+                    result.complete(call.run());
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            try {
+                while (true) {
+                    try {
+                        return result.get(50, TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException e) {
+                        if (!vm.isAlive()) throw new IOException("the VM exited while its guest agent was asked");
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof IOException io) throw io;
+                        if (e.getCause() instanceof InterruptedException ie) throw ie;
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            } finally {
+                t.interrupt();
+            }
+        }
+
+        @FunctionalInterface
+        private interface Call {
+            GuestAgentClient run() throws IOException, InterruptedException;
         }
     }
 }

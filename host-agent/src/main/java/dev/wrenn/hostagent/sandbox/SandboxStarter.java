@@ -5,7 +5,6 @@ import dev.wrenn.hostagent.lifecycle.Teardown;
 import dev.wrenn.hostagent.network.NetworkSlot;
 import dev.wrenn.hostagent.vm.GuestImage;
 import dev.wrenn.hostagent.vm.Snapshottable;
-import dev.wrenn.hostagent.vm.Snapshottable.RamMode;
 import dev.wrenn.hostagent.vm.Vm;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -108,14 +107,9 @@ final class SandboxStarter {
             } else {
                 // Clone: the template's RAM mapped private (copy-on-write, faulted in lazily), its diff
                 // generations written on top, device state loaded.
-                var spec = l.restoreSpec(sb, slot, template.memoryBase(), false, true);
-                vm = ((Snapshottable) l.engine())
-                        .restore(spec, template.state(), RamMode.SHARED_FILE, rt, v -> CloneMemory.apply(sb, v), null);
-                client = new GuestAgentClient(http, slot.slotAddress(), GuestAgentClient.PORT, template.token());
-                // The template's token is baked into its memory: every clone gets its own, and its setup, in the
-                // request that also proves the guest runs.
-                client = GuestReadiness.restored(s.readyTimeout(), token, req.setup())
-                        .await(sb, vm, client, SandboxState.STARTING);
+                var started = CloneStart.start(l, sb, slot, template, token, req.setup(), http, rt);
+                vm = started.vm();
+                client = started.client();
                 sb.guestWarmed();
                 if (diskMb > templateMb) DiskGrowth.grow(l.engine().disks(), vm, client, diskMb);
             }
