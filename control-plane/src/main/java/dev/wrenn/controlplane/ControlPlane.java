@@ -13,6 +13,11 @@ import dev.wrenn.controlplane.auth.PasswordHasher;
 import dev.wrenn.controlplane.auth.oauth.OAuthAccounts;
 import dev.wrenn.controlplane.auth.oauth.OAuthProviders;
 import dev.wrenn.controlplane.auth.oauth.OAuthState;
+import dev.wrenn.controlplane.build.BuildLog;
+import dev.wrenn.controlplane.build.BuildRoutes;
+import dev.wrenn.controlplane.build.BuildService;
+import dev.wrenn.controlplane.build.BuildStore;
+import dev.wrenn.controlplane.build.LayerStore;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
@@ -74,6 +79,7 @@ public final class ControlPlane implements AutoCloseable {
     private final SandboxService sandboxes;
     private final LifecycleDuties duties;
     private final ProxyDirectory directory;
+    private final BuildService builds;
 
     private ControlPlane(
             Database database,
@@ -84,7 +90,9 @@ public final class ControlPlane implements AutoCloseable {
             AutoPauser autoPauser,
             SandboxService sandboxes,
             LifecycleDuties duties,
-            ProxyDirectory directory) {
+            ProxyDirectory directory,
+            BuildService builds) {
+        this.builds = builds;
         this.duties = duties;
         this.directory = directory;
         this.autoPauser = autoPauser;
@@ -171,6 +179,15 @@ public final class ControlPlane implements AutoCloseable {
                     audit);
             var templateService = new TemplateService(templateStore, sandboxService);
             var templateRoutes = new TemplateRoutes(templateService, audit);
+            var buildService = new BuildService(
+                    new BuildStore(jdbi),
+                    new BuildLog(jdbi),
+                    new LayerStore(jdbi),
+                    templateStore,
+                    templateService,
+                    sandboxService,
+                    config.builds());
+            if (hostAgent != null) buildService.recover();
             var domain = new SandboxDomain(lifecycle.sandboxDomain(), config.publicUrl(), config.port());
             var e2bRoutes = new E2bRoutes(
                     sandboxStore,
@@ -212,6 +229,7 @@ public final class ControlPlane implements AutoCloseable {
                 apiKeyRoutes.register(routes, authenticator);
                 sandboxRoutes.register(routes, authenticator);
                 templateRoutes.register(routes, authenticator);
+                new BuildRoutes(buildService, audit).register(routes, authenticator);
                 new ProcessRoutes(sandboxService).register(routes, authenticator);
                 new ProcessSocket(sandboxService, authenticator, slots).register(routes);
                 new TerminalSocket(sandboxService, authenticator, slots).register(routes);
@@ -231,7 +249,16 @@ public final class ControlPlane implements AutoCloseable {
             if (autoPauser != null) autoPauser.start();
             if (duties != null) duties.start();
             return new ControlPlane(
-                    database, app, config, hostAgent, reconciler, autoPauser, sandboxService, duties, directory);
+                    database,
+                    app,
+                    config,
+                    hostAgent,
+                    reconciler,
+                    autoPauser,
+                    sandboxService,
+                    duties,
+                    directory,
+                    buildService);
         } catch (RuntimeException e) {
             if (duties != null) duties.close();
             if (autoPauser != null) autoPauser.close();
@@ -278,6 +305,8 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // Running builds stop first: their sandboxes are destroyed while the host agent still answers.
+            builds.close();
             if (duties != null) duties.close();
             if (autoPauser != null) autoPauser.close();
             if (reconciler != null) reconciler.close();

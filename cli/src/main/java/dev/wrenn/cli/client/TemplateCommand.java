@@ -14,8 +14,13 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "template",
         mixinStandardHelpOptions = true,
-        description = "Save running sandboxes as snapshot templates, list and remove templates.",
-        subcommands = {TemplateCommand.Create.class, TemplateCommand.ListCmd.class, TemplateCommand.Remove.class})
+        description = "Build templates from recipes, save running sandboxes as templates, list and remove them.",
+        subcommands = {
+            TemplateBuild.class,
+            TemplateCommand.Create.class,
+            TemplateCommand.ListCmd.class,
+            TemplateCommand.Remove.class
+        })
 public final class TemplateCommand {
     @Command(
             name = "create",

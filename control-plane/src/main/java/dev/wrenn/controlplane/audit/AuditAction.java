@@ -14,7 +14,9 @@ public enum AuditAction {
     SANDBOX_DESTROYED,
     SANDBOX_NETWORK_UPDATED,
     TEMPLATE_CREATED,
-    TEMPLATE_DELETED;
+    TEMPLATE_DELETED,
+    TEMPLATE_BUILD_STARTED,
+    TEMPLATE_BUILD_CANCELLED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -24,7 +24,8 @@ public record ControlPlaneConfig(
         GitHubConfig github,
         Sandboxes sandboxes,
         Optional<TlsConfig> tls,
-        Limits limits) {
+        Limits limits,
+        Builds builds) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -37,6 +38,15 @@ public record ControlPlaneConfig(
             return clientId.isPresent() && clientSecret.isPresent();
         }
     }
+
+    /**
+     * Template builds from recipes (docs/templates.md).
+     *
+     * @param concurrency builds that run at once; more wait, queued
+     * @param contextMaxBytes the largest build context archive accepted
+     * @param stepTimeoutSec how long one RUN step may take
+     */
+    public record Builds(int concurrency, long contextMaxBytes, int stepTimeoutSec) {}
 
     /**
      * Where sandboxes run and how the API bounds them.
@@ -102,7 +112,8 @@ public record ControlPlaneConfig(
                 github,
                 sandboxes,
                 tls,
-                limits);
+                limits,
+                builds);
     }
 
     public ControlPlaneConfig withDataDir(Path newDataDir) {
@@ -118,7 +129,8 @@ public record ControlPlaneConfig(
                 github,
                 sandboxes,
                 tls,
-                limits);
+                limits,
+                builds);
     }
 
     public ControlPlaneConfig withHostAgent(String address, Optional<String> token) {
@@ -142,7 +154,8 @@ public record ControlPlaneConfig(
                 github,
                 s,
                 tls,
-                limits);
+                limits,
+                builds);
     }
 
     public static ControlPlaneConfig fromEnvironment() {
@@ -197,7 +210,11 @@ public record ControlPlaneConfig(
                         reader.positiveInt("WRENN_LOGIN_WINDOW_SECONDS").orElse(900),
                         reader.positiveInt("WRENN_MAX_SANDBOXES_PER_TEAM").orElse(100),
                         reader.positiveInt("WRENN_MAX_STREAMS_PER_SANDBOX").orElse(32),
-                        reader.positiveInt("WRENN_STREAM_IDLE_TIMEOUT_SEC").orElse(3600)));
+                        reader.positiveInt("WRENN_STREAM_IDLE_TIMEOUT_SEC").orElse(3600)),
+                new Builds(
+                        reader.positiveInt("WRENN_BUILD_CONCURRENCY").orElse(2),
+                        reader.positiveLong("WRENN_BUILD_CONTEXT_MAX_MB").orElse(64L) << 20,
+                        reader.positiveInt("WRENN_BUILD_STEP_TIMEOUT_SEC").orElse(1800)));
     }
 
     private static Optional<TlsConfig> tls(EnvReader reader) {

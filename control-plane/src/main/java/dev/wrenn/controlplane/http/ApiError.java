@@ -21,6 +21,8 @@ public enum ApiError {
     SANDBOX_NOT_RUNNING(409),
     SANDBOX_NOT_PAUSED(409),
     TEMPLATE_IN_USE(409),
+    /** A recipe or build context the build cannot use: the message names the line. */
+    INVALID_RECIPE(400),
     PAYLOAD_TOO_LARGE(413),
     RATE_LIMITED(429),
     TOO_MANY_LOGIN_ATTEMPTS(429),

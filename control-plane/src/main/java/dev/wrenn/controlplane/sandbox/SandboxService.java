@@ -77,6 +77,15 @@ public final class SandboxService {
         var template = templates
                 .resolve(teamId, req.template())
                 .orElseThrow(() -> ApiException.invalid("template '" + req.template() + "' does not exist"));
+        return create(teamId, req, template);
+    }
+
+    /**
+     * Creates a sandbox from a template row already found: for builds, whose layers no name resolves.
+     * {@code req.template()} is what the sandbox's row names it by.
+     */
+    public SandboxView create(String teamId, CreateRequest req, TemplateStore.Row template) {
+        req.check(limits);
         // A saved template's vcpus and memory are baked into its frozen state.
         int vcpus = template.vcpus() != null ? template.vcpus() : req.vcpus();
         int memoryMb = template.memoryMb() != null ? template.memoryMb() : req.memoryMb();
@@ -102,8 +111,13 @@ public final class SandboxService {
             var guest = new GuestSetup(
                     tokens.envd(id),
                     req.envVars(),
-                    req.guestUser().account(),
-                    req.guestUser().workdir());
+                    // A built template's USER and WORKDIR are its sandboxes' defaults, over the API's.
+                    template.defaultUser() != null
+                            ? template.defaultUser()
+                            : req.guestUser().account(),
+                    template.defaultWorkdir() != null
+                            ? template.defaultWorkdir()
+                            : req.guestUser().workdir());
             HostSandbox vm;
             try {
                 vm = agent().create(id, template.hostName(), vcpus, memoryMb, req.diskMb(), req.network(), guest);

@@ -33,7 +33,18 @@ public final class TemplateService {
         this.sandboxes = sandboxes;
     }
 
+    /**
+     * Where a template came from, when a build made it: the build, and the account and directory its
+     * sandboxes default to (null: the API's own default).
+     */
+    public record Origin(String buildId, String defaultUser, String defaultWorkdir) {}
+
     public TemplateView create(String teamId, String sandboxId, Optional<String> requestedName, boolean overwrite) {
+        return create(teamId, sandboxId, requestedName, overwrite, new Origin(null, null, null));
+    }
+
+    public TemplateView create(
+            String teamId, String sandboxId, Optional<String> requestedName, boolean overwrite, Origin origin) {
         String name = requestedName.orElseGet(() -> Ids.random("snap-", 10));
         if (!NAME.matcher(name).matches()) {
             throw ApiException.invalid("'name' must match " + NAME.pattern());
@@ -71,7 +82,10 @@ public final class TemplateService {
                 host.memoryMb(),
                 host.sizeBytes(),
                 java.time.Instant.now(),
-                id);
+                id,
+                origin.buildId(),
+                origin.defaultUser(),
+                origin.defaultWorkdir());
         existing.ifPresent(old -> {
             templates.delete(old.id());
             deleteOnHost(old.hostName());

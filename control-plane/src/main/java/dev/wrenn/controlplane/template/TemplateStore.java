@@ -7,7 +7,10 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** Template rows: base images (no team) and each team's snapshot templates. */
+/**
+ * Template rows: base images (no team), each team's snapshot templates, and the layers its builds cached
+ * (type {@code layer}: never resolved by name nor listed; see {@code build/}).
+ */
 public final class TemplateStore {
     private final Jdbi jdbi;
 
@@ -25,7 +28,23 @@ public final class TemplateStore {
             Integer memoryMb,
             long sizeBytes,
             java.time.Instant createdAt,
-            String hostName) {
+            String hostName,
+            String buildId,
+            String defaultUser,
+            String defaultWorkdir) {
+        public Row(
+                String id,
+                String teamId,
+                String name,
+                String type,
+                Integer vcpus,
+                Integer memoryMb,
+                long sizeBytes,
+                java.time.Instant createdAt,
+                String hostName) {
+            this(id, teamId, name, type, vcpus, memoryMb, sizeBytes, createdAt, hostName, null, null, null);
+        }
+
         public TemplateView view() {
             return new TemplateView(name, type, vcpus, memoryMb, sizeBytes, createdAt);
         }
@@ -38,7 +57,7 @@ public final class TemplateStore {
 
     static Optional<Row> resolve(Handle h, String teamId, String name) {
         return h.createQuery("SELECT * FROM templates WHERE name = :name AND (team_id IS NULL OR team_id = :team)"
-                        + " ORDER BY team_id NULLS LAST LIMIT 1")
+                        + " AND type <> 'layer' ORDER BY team_id NULLS LAST LIMIT 1")
                 .bind("name", name)
                 .bind("team", teamId)
                 .map((rs, ctx) -> row(rs))
@@ -47,7 +66,7 @@ public final class TemplateStore {
 
     public List<Row> list(String teamId, String type) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM templates WHERE (team_id IS NULL OR team_id = :team)"
-                        + (type == null ? "" : " AND type = :type") + " ORDER BY type, name")
+                        + " AND type <> 'layer'" + (type == null ? "" : " AND type = :type") + " ORDER BY type, name")
                 .bind("team", teamId)
                 .bind("type", type)
                 .map((rs, ctx) -> row(rs))
@@ -66,7 +85,8 @@ public final class TemplateStore {
     public void insert(Row r) {
         jdbi.useHandle(
                 h -> h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus, memory_mb, size_bytes,"
-                                + " host_name) VALUES (:id, :team, :name, :type, :vcpus, :mem, :size, :host)")
+                                + " host_name, build_id, default_user, default_workdir, used_by_build) VALUES (:id,"
+                                + " :team, :name, :type, :vcpus, :mem, :size, :host, :build, :user, :workdir, :build)")
                         .bind("id", r.id())
                         .bind("team", r.teamId())
                         .bind("name", r.name())
@@ -75,6 +95,9 @@ public final class TemplateStore {
                         .bind("mem", r.memoryMb())
                         .bind("size", r.sizeBytes())
                         .bind("host", r.hostName())
+                        .bind("build", r.buildId())
+                        .bind("user", r.defaultUser())
+                        .bind("workdir", r.defaultWorkdir())
                         .execute());
     }
 
@@ -91,7 +114,7 @@ public final class TemplateStore {
                 .execute());
     }
 
-    static Row row(ResultSet rs) throws SQLException {
+    public static Row row(ResultSet rs) throws SQLException {
         return new Row(
                 rs.getString("id"),
                 rs.getString("team_id"),
@@ -101,6 +124,9 @@ public final class TemplateStore {
                 (Integer) rs.getObject("memory_mb"),
                 rs.getLong("size_bytes"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getString("host_name"));
+                rs.getString("host_name"),
+                rs.getString("build_id"),
+                rs.getString("default_user"),
+                rs.getString("default_workdir"));
     }
 }

@@ -230,7 +230,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                         .setName(e.getKey())
                         .setType(TemplateType.TEMPLATE_TYPE_BASE)
                         .setSizeBytes(DurableFiles.diskUsage(e.getValue()))
-                        .setCreatedAtUnixMs(created));
+                        .setCreatedAtUnixMs(created)
+                        .setManifestSha256(manifestSha256(e.getValue())));
             }
             for (TemplateStore.Template t : manager.templates().list()) b.addTemplates(toProto(t));
             return b.build();
@@ -243,6 +244,17 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
             manager.deleteTemplate(r.getName());
             return DeleteTemplateResponse.getDefaultInstance();
         });
+    }
+
+    private static String manifestSha256(java.nio.file.Path imageDir) throws java.io.IOException {
+        var manifest = imageDir.resolve("manifest.json");
+        if (!java.nio.file.Files.isRegularFile(manifest)) return "";
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(md.digest(java.nio.file.Files.readAllBytes(manifest)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Template toProto(TemplateStore.Template t) {

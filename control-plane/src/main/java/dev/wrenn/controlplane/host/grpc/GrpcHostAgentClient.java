@@ -309,7 +309,8 @@ public final class GrpcHostAgentClient implements HostAgentClient {
                 t.getType() == TemplateType.TEMPLATE_TYPE_BASE,
                 t.getVcpus(),
                 t.getMemoryMb(),
-                t.getSizeBytes());
+                t.getSizeBytes(),
+                t.getManifestSha256());
     }
 
     private HostAgentServiceBlockingStub within(Duration deadline) {
