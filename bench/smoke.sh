@@ -6,7 +6,7 @@
 # Needs what the benchmarks need: root and the guest image (see bench/run.sh). Usage: bench/smoke.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# A hung benchmark must fail the build, not stall it: the seven take ~7 min together on 2 TCG cores.
+# A hung benchmark must fail the build, not stall it: the eight take ~9 min together on 2 TCG cores.
 LIMIT="${WRENN_BENCH_SMOKE_LIMIT_SEC:-300}"
 LOGS="$(mktemp -d "${TMPDIR:-/tmp}/wrenn-bench-smoke.XXXXXX")"
 
@@ -18,6 +18,7 @@ benches=(
   "snapshots|bench/snapshots.sh --runs 1 --clones 1 --cold 1"
   "e2b|bench/run.sh e2b 1 1"
   "defences|bench/defences.sh --runs 1 --size-mb 1 --execs 1"
+  "build|bench/run.sh build 1"
 )
 
 start=$SECONDS

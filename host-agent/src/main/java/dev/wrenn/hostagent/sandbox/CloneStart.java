@@ -10,8 +10,6 @@ import dev.wrenn.hostagent.vm.Vm;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clone from its template until the guest agent answers. The clone maps the template's RAM
@@ -21,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * the create.
  */
 final class CloneStart {
-    private static final Logger log = LoggerFactory.getLogger(CloneStart.class);
-
     /** The VM and the client of its answering guest agent. */
     record Started(Vm vm, GuestAgentClient client) {}
 
@@ -53,25 +49,7 @@ final class CloneStart {
                         .await(sb, vm, client, SandboxState.STARTING);
                 return new Started(vm, client);
             } catch (SandboxException e) {
-                boolean reset = !vm.isAlive() && vm.guestEnded();
-                if (!reset || sb.state() != SandboxState.STARTING) throw e;
-                if (attempt >= ColdBoot.ATTEMPTS) {
-                    throw new SandboxException(
-                            SandboxException.Reason.BOOT_FAILED,
-                            "sandbox " + sb.id() + ": the guest reset itself after the restore, " + attempt + " times\n"
-                                    + vm.diagnostics(25),
-                            e);
-                }
-                log.warn(
-                        "sandbox {}: the guest reset itself after restore {}; restoring it again\n{}",
-                        sb.id(),
-                        attempt,
-                        vm.diagnostics(10));
-                try {
-                    tries.close();
-                } catch (Teardown.TeardownException te) {
-                    throw new IOException(te.getMessage(), te);
-                }
+                GuestResets.retryOrThrow(sb, vm, attempt, tries, "after the restore", e);
                 // The dead guest may have written to its disk: the next attempt starts from the template's.
                 Files.deleteIfExists(sb.files().disk());
                 l.engine().disks().createOverlay(template.disk(), sb.files().disk());

@@ -7,8 +7,6 @@ import dev.wrenn.hostagent.vm.Vm;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Boots a new sandbox's VM from its image until the guest agent answers. A guest that ends itself
@@ -18,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * any other way, or a guest that resets again, fails the create.
  */
 final class ColdBoot {
-    private static final Logger log = LoggerFactory.getLogger(ColdBoot.class);
-    static final int ATTEMPTS = 2;
 
     /** The VM and the client of its answering guest agent. */
     record Booted(Vm vm, GuestAgentClient client) {}
@@ -39,21 +35,7 @@ final class ColdBoot {
                         GuestReadiness.booted(l.settings().readyTimeout()).await(sb, vm, client, SandboxState.STARTING);
                 return new Booted(vm, client);
             } catch (SandboxException e) {
-                boolean reset = !vm.isAlive() && vm.guestEnded();
-                if (!reset || sb.state() != SandboxState.STARTING) throw e;
-                if (attempt >= ATTEMPTS) {
-                    throw new SandboxException(
-                            SandboxException.Reason.BOOT_FAILED,
-                            "sandbox " + sb.id() + ": the guest reset itself during boot, " + attempt + " times\n"
-                                    + vm.diagnostics(25),
-                            e);
-                }
-                log.warn(
-                        "sandbox {}: the guest reset itself during boot {}; booting it again\n{}",
-                        sb.id(),
-                        attempt,
-                        vm.diagnostics(10));
-                release(tries);
+                GuestResets.retryOrThrow(sb, vm, attempt, tries, "during boot", e);
                 // The dead boot may have begun on the disk (its journal, a resize): the next starts clean.
                 Files.deleteIfExists(sb.files().disk());
                 l.engine()
@@ -61,14 +43,6 @@ final class ColdBoot {
                         .createOverlay(
                                 sb.image(), sb.files().disk(), sb.identity().diskMb());
             }
-        }
-    }
-
-    private static void release(Teardown attempt) throws IOException {
-        try {
-            attempt.close();
-        } catch (Teardown.TeardownException e) {
-            throw new IOException(e.getMessage(), e);
         }
     }
 }
