@@ -138,9 +138,13 @@ final class SandboxStarter {
                     l.engine().accel().accel());
             return sb;
         } catch (SandboxException | InterruptedException | RuntimeException e) {
+            // The caller may have given up already (its own deadline, then a destroy): what the VM printed
+            // is only here, so it is logged.
+            log.warn("sandbox {}: create failed: {}", id, e.getMessage());
             l.registry().release(sb, rt, "create");
             throw e;
         } catch (IOException e) {
+            log.warn("sandbox {}: create failed: {}", id, e.getMessage());
             l.registry().release(sb, rt, "create");
             throw new SandboxException(SandboxException.Reason.HOST_ERROR, "sandbox " + id + ": " + e.getMessage(), e);
         }
