@@ -125,8 +125,11 @@ class GuestResetIT {
                         .addAllArgs(List.of("-c", "setsid sh -c '" + arm + "' </dev/null >/dev/null 2>&1 & echo armed"))
                         .build());
         assertThat(r.getStdout().toStringUtf8()).contains("armed");
-        // Its agent stopped (a second from now), the guest is saved with the panic still ahead of it.
-        Thread.sleep(3000);
+        // Saved once its agent has stopped (a second from now), with the panic still ahead of it.
+        org.awaitility.Awaitility.await("the guest agent of reset-src stopped")
+                .atMost(java.time.Duration.ofSeconds(12))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> agentStopped("reset-src"));
         fx.blocking
                 .withDeadlineAfter(120, TimeUnit.SECONDS)
                 .snapshotSandbox(SnapshotSandboxRequest.newBuilder()
@@ -139,6 +142,22 @@ class GuestResetIT {
                 // The panic's own line is above the call trace it prints; its last line reaches the tail.
                 .contains("Kernel Offset: disabled");
         assertLeftNothing("reset-c");
+    }
+
+    /** True once a quick command no longer comes back: the guest agent no longer runs. */
+    static boolean agentStopped(String id) {
+        try {
+            fx.blocking
+                    .withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .exec(ExecRequest.newBuilder()
+                            .setSandboxId(id)
+                            .setCmd("true")
+                            .build());
+            return false;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) return true;
+            throw e;
+        }
     }
 
     static void assertLeftNothing(String id) throws IOException {
