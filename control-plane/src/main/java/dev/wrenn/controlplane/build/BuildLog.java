@@ -20,6 +20,8 @@ public final class BuildLog {
 
     private final Jdbi jdbi;
     private final Map<String, AtomicInteger> next = new ConcurrentHashMap<>();
+    /** Followers wait on this for the next line of any build; appends wake them. */
+    private final Object appended = new Object();
 
     public BuildLog(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -37,6 +39,21 @@ public final class BuildLog {
                 .bind("text", t.replace("\0", ""))
                 .execute());
         if (kind.equals("end")) next.remove(buildId);
+        synchronized (appended) {
+            appended.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until a line after {@code after} may exist, or {@code max} has passed: followers are woken by
+     * appends here (the runner is in this process), and the bound covers a build whose runner is gone.
+     */
+    public void awaitAfter(String buildId, int after, java.time.Duration max) throws InterruptedException {
+        synchronized (appended) {
+            AtomicInteger n = next.get(buildId);
+            if (n != null && n.get() > after) return;
+            appended.wait(max.toMillis());
+        }
     }
 
     /** Up to {@code limit} lines after {@code after}, in order. */

@@ -18,7 +18,8 @@ import java.util.Map;
  * answered 202 while it queues; its log streams as NDJSON.
  */
 public final class BuildRoutes {
-    private static final long FOLLOW_POLL_MS = 250;
+    /** The longest a follower waits before it looks at the build again (appends wake it at once). */
+    private static final java.time.Duration FOLLOW_WAIT = java.time.Duration.ofSeconds(2);
 
     private final BuildService builds;
     private final AuditLog audit;
@@ -136,7 +137,7 @@ public final class BuildRoutes {
                 // A build that ended without an end line (a server stopped under it) must not hold the stream.
                 if (builds.get(team, id).finished()
                         && builds.log().read(id, after, 1).isEmpty()) return;
-                Thread.sleep(FOLLOW_POLL_MS);
+                builds.log().awaitAfter(id, after, FOLLOW_WAIT);
             }
         }
     }
