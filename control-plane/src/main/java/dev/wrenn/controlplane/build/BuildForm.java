@@ -61,11 +61,7 @@ final class BuildForm {
 
     private static byte[] bytes(InputStream in, long max) throws IOException {
         byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
-        if (b.length > max) {
-            throw new ApiException(
-                    dev.wrenn.controlplane.http.ApiError.PAYLOAD_TOO_LARGE,
-                    "the build context is larger than " + (max >> 20) + " MiB (WRENN_BUILD_CONTEXT_MAX_MB)");
-        }
+        if (b.length > max) throw BuildService.contextTooLarge(max);
         return b;
     }
 

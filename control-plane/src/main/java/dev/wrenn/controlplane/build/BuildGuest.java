@@ -60,20 +60,9 @@ final class BuildGuest implements AutoCloseable {
                 build.diskMb(),
                 EgressPolicy.OPEN);
         // The final sandbox starts with the recipe's USER and WORKDIR as its defaults, as the template's will.
-        var withDefaults = new TemplateStore.Row(
-                from.id(),
-                from.teamId(),
-                from.name(),
-                from.type(),
-                from.vcpus(),
-                from.memoryMb(),
-                from.sizeBytes(),
-                from.createdAt(),
-                from.hostName(),
-                from.buildId(),
-                user,
-                workdir);
-        id = sandboxes.create(build.teamId(), req, withDefaults).id();
+        id = sandboxes
+                .create(build.teamId(), req, from.withDefaults(user, workdir))
+                .id();
         return id;
     }
 

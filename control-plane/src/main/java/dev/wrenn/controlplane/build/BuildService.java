@@ -86,10 +86,7 @@ public final class BuildService implements AutoCloseable {
             throw ApiException.invalid("'name' must match " + NAME.pattern());
         if (req.recipe() == null || req.recipe().isBlank()) throw ApiException.invalid("'recipe' is required");
         if (req.context() != null && req.context().length > settings.contextMaxBytes()) {
-            throw new ApiException(
-                    ApiError.PAYLOAD_TOO_LARGE,
-                    "the build context is larger than " + (settings.contextMaxBytes() >> 20)
-                            + " MiB (WRENN_BUILD_CONTEXT_MAX_MB)");
+            throw contextTooLarge(settings.contextMaxBytes());
         }
         Recipe recipe;
         BuildContext context;
@@ -223,6 +220,12 @@ public final class BuildService implements AutoCloseable {
                 cancel.ended();
             }
         });
+    }
+
+    static ApiException contextTooLarge(long max) {
+        return new ApiException(
+                ApiError.PAYLOAD_TOO_LARGE,
+                "the build context is larger than " + (max >> 20) + " MiB (WRENN_BUILD_CONTEXT_MAX_MB)");
     }
 
     private static int pick(Integer asked, int label, int fallback) {

@@ -54,12 +54,4 @@ public final class LayerStore {
                 .map((rs, ctx) -> TemplateStore.row(rs))
                 .list());
     }
-
-    /** Every layer of the team, for deleting a team's cache. */
-    public List<TemplateStore.Row> all(String teamId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM templates WHERE team_id = :team AND type = 'layer'")
-                .bind("team", teamId)
-                .map((rs, ctx) -> TemplateStore.row(rs))
-                .list());
-    }
 }

@@ -45,6 +45,12 @@ public final class TemplateStore {
             this(id, teamId, name, type, vcpus, memoryMb, sizeBytes, createdAt, hostName, null, null, null);
         }
 
+        /** The same template, its sandboxes defaulting to this account and directory instead. */
+        public Row withDefaults(String user, String workdir) {
+            return new Row(
+                    id, teamId, name, type, vcpus, memoryMb, sizeBytes, createdAt, hostName, buildId, user, workdir);
+        }
+
         public TemplateView view() {
             return new TemplateView(name, type, vcpus, memoryMb, sizeBytes, createdAt);
         }
