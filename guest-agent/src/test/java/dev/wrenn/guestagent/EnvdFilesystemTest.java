@@ -2,6 +2,7 @@ package dev.wrenn.guestagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wrenn.guestagent.envd.filesystem.FilesystemService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -85,6 +86,37 @@ class EnvdFilesystemTest extends EnvdTestCase {
         assertThat(h.rpc.unary("filesystem.Filesystem/ListDir", Map.of("path", dir + "/none"))
                         .code())
                 .isEqualTo("not_found");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listDirNamesEachEntrysOwnAndGroup() throws Exception {
+        Files.createDirectories(dir.resolve("o"));
+        Files.writeString(dir.resolve("o/a-root"), "r");
+        Path theirs = Files.writeString(dir.resolve("o/b-user"), "u");
+        Files.setAttribute(theirs, "unix:uid", EnvdHarness.USER_UID);
+        Files.writeString(dir.resolve("o/c-root"), "r");
+        var entries = (List<Map<String, Object>>) h.rpc.ok("filesystem.Filesystem/ListDir", Map.of("path", dir + "/o"))
+                .get("entries");
+        // names as this host's user database has them (the harness's passwd is the agent's, not the JDK's)
+        String theirName = Files.getOwner(theirs).getName();
+        assertThat(theirName).isNotEqualTo("root");
+        assertThat(entries).extracting(e -> e.get("owner")).containsExactly("root", theirName, "root");
+        assertThat(entries).extracting(e -> e.get("group")).containsOnly("root");
+    }
+
+    @Test
+    void listDirRefusesAnswersLargerThanItsBound() throws Exception {
+        Path many = Files.createDirectories(dir.resolve("many"));
+        for (int i = 0; i < FilesystemService.MAX_LISTED; i++) Files.createFile(many.resolve("f" + i));
+        var full = (List<?>) h.rpc.ok("filesystem.Filesystem/ListDir", Map.of("path", many.toString()))
+                .get("entries");
+        assertThat(full).hasSize(FilesystemService.MAX_LISTED);
+        Files.createFile(many.resolve("one-more"));
+        var over = h.rpc.unary("filesystem.Filesystem/ListDir", Map.of("path", many.toString()));
+        assertThat(over.code()).isEqualTo("invalid_argument");
+        assertThat((String) over.body().get("message"))
+                .contains("more than " + FilesystemService.MAX_LISTED + " entries");
     }
 
     @Test

@@ -30,6 +30,12 @@ import java.util.stream.Stream;
 public final class FilesystemService {
     private static final String PREFIX = "/filesystem.Filesystem/";
 
+    /**
+     * The most entries one listing answers. envd has no bound; without one, a listing of / sixteen levels deep
+     * builds every file of the guest in the agent's memory before it answers.
+     */
+    public static final int MAX_LISTED = 20_000;
+
     private final EnvdSettings settings;
     private final RequestUser users;
     private final PollingWatchers polling = new PollingWatchers();
@@ -81,20 +87,27 @@ public final class FilesystemService {
         if (depth == 0) depth = 1;
         Path requested = path(c, "path");
         Path dir = directory(requested);
-        List<Object> entries = new ArrayList<>();
+        List<Path> paths;
         try (Stream<Path> walk = Files.walk(dir, (int) Math.min(depth, Integer.MAX_VALUE), new FileVisitOption[0])) {
-            for (Path p : (Iterable<Path>) walk.skip(1).sorted()::iterator) {
-                try {
-                    var info = EntryInfos.read(p);
-                    info.put("path", requested.resolve(dir.relativize(p)).toString());
-                    entries.add(info);
-                } catch (NoSuchFileException e) {
-                    // removed while listing, as envd skips it
-                }
-            }
+            paths = walk.skip(1).limit(MAX_LISTED + 1L).sorted().toList();
         } catch (java.io.UncheckedIOException e) {
             throw ConnectError.internal(
                     "error reading directory " + dir + ": " + e.getCause().getMessage());
+        }
+        if (paths.size() > MAX_LISTED) {
+            throw ConnectError.invalidArgument("more than " + MAX_LISTED + " entries under " + requested + " at depth "
+                    + depth + "; list with a smaller depth");
+        }
+        var names = new Names();
+        List<Object> entries = new ArrayList<>(paths.size());
+        for (Path p : paths) {
+            try {
+                var info = EntryInfos.read(p, names);
+                info.put("path", requested.resolve(dir.relativize(p)).toString());
+                entries.add(info);
+            } catch (NoSuchFileException e) {
+                // removed while listing, as envd skips it
+            }
         }
         return Map.of("entries", entries);
     }
