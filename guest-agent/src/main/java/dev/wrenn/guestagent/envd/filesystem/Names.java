@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.security.Principal;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * User and group names by id, for one answer. It lives no longer than a request, so a user added in the guest
@@ -18,24 +20,22 @@ final class Names {
 
     /** The name of {@code uid}, read from {@code path} (which it owns) the first time. */
     String user(int uid, Path path) throws IOException {
-        String name = users.get(uid);
-        if (name == null) {
-            name = posix(path).owner().getName();
-            users.put(uid, name);
-        }
-        return name;
+        return name(users, uid, path, PosixFileAttributes::owner);
     }
 
     String group(int gid, Path path) throws IOException {
-        String name = groups.get(gid);
-        if (name == null) {
-            name = posix(path).group().getName();
-            groups.put(gid, name);
-        }
-        return name;
+        return name(groups, gid, path, PosixFileAttributes::group);
     }
 
-    private static PosixFileAttributes posix(Path path) throws IOException {
-        return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    private static String name(
+            Map<Integer, String> known, int id, Path path, Function<PosixFileAttributes, Principal> of)
+            throws IOException {
+        String name = known.get(id);
+        if (name == null) {
+            var attrs = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            name = of.apply(attrs).getName();
+            known.put(id, name);
+        }
+        return name;
     }
 }
