@@ -5,6 +5,7 @@
 #   bench/run.sh process [runs=20]                         processes, terminal, file system through the API
 #   bench/run.sh e2b [runs=5] [stream-mb=16]               the E2B SDK through the proxy beside /v1 and the guest
 #   bench/run.sh build [runs=3]                            template builds from recipes beside the same by hand
+#   bench/run.sh code [runs=3]                             the code interpreter template: builds, first cell, cells
 # The e2b bench also needs node and compat/e2b's packages (scripts/install-deps.sh).
 # The sandbox bench needs root and the guest image: WRENN_IMAGE_DIR (the images root or the image's
 # own dir) or else $WRENN_DATA_DIR/images (default ~/.wrenn/images), where ./wrenn image build puts it.
@@ -12,13 +13,14 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export JAVA_HOME="${WRENN_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-usage() { sed -n 3,7p "$0" | sed 's/^#  */usage: /' >&2; exit 2; }
+usage() { sed -n 3,8p "$0" | sed 's/^#  */usage: /' >&2; exit 2; }
 case "${1:-api}" in
   api) main=dev.wrenn.bench.ApiBench ;;
   sandbox) main=dev.wrenn.bench.SandboxApiBench ;;
   process) main=dev.wrenn.bench.ProcessBench ;;
   e2b) main=dev.wrenn.bench.E2bBench ;;
   build) main=dev.wrenn.bench.BuildBench ;;
+  code) main=dev.wrenn.bench.CodeBench ;;
   *) usage ;;
 esac
 shift || true

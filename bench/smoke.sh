@@ -19,6 +19,7 @@ benches=(
   "e2b|bench/run.sh e2b 1 1"
   "defences|bench/defences.sh --runs 1 --size-mb 1 --execs 1"
   "build|bench/run.sh build 1"
+  "code|bench/run.sh code 1"
 )
 
 start=$SECONDS

@@ -42,8 +42,15 @@ KERNEL_META=linux-image-6.12-cloud-amd64
 ROOTFS_SIZE=${WRENN_ROOTFS_SIZE:-}
 # Guest packages. busybox-static instead of busybox: static binaries start ~4x faster under TCG.
 # sudo and python-is-python3 (`python`) are E2B's `base` template conventions that users' code relies on.
+# The scientific stack and a Jupyter kernel serve the code interpreter template (templates/code-interpreter):
+# installed here on the host, since installing them from a recipe under TCG emulation takes many minutes.
 GUEST_PACKAGES=(python3 python3-pip python-is-python3 bash coreutils procps ca-certificates curl git iproute2
   busybox-static util-linux sudo)
+# Installed with apt-get in the debootstrapped root (debootstrap's own resolver cannot configure them all) and
+# without recommends. python3-munkres is the small choice of fonttools' "scipy | munkres": apt would otherwise
+# take scipy, whose pythran pulls in g++, boost and the Python headers (the rootfs would triple).
+GUEST_EXTRA_PACKAGES=(python3-ipykernel python3-numpy python3-pandas python3-matplotlib python3-matplotlib-inline
+  python3-munkres)
 # Kernel modules the initramfs loads (ext4, jbd2, crc32c are built in); dependencies are added.
 INITRAMFS_MODULES=(virtio_mmio virtio_blk virtio_net)
 HOST_TOOLS=(apt-get:apt gpgv:gpgv /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
@@ -71,12 +78,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
 fi
 
-# ---------------------------------------------------------------- 1. guest agent jar
-step 1 "guest agent jar"
+# ---------------------------------------------------------------- 1. guest agent and code interpreter jars
+step 1 "guest agent and code interpreter jars"
 JAR=$REPO_ROOT/guest-agent/target/wrenn-guest-agent.jar
-if [ ! -f "$JAR" ] || [ -n "$(find "$REPO_ROOT/guest-agent/src/main" "$REPO_ROOT/guest-agent/pom.xml" -newer "$JAR" -print -quit)" ]; then
-  echo "      building $JAR"
-  (cd "$REPO_ROOT" && ./mvnw -q -pl guest-agent package -DskipTests)
+CI_JAR=$REPO_ROOT/code-interpreter/target/wrenn-code-interpreter.jar
+stale() { [ ! -f "$1" ] || [ -n "$(find "$REPO_ROOT/$2/src/main" "$REPO_ROOT/$2/pom.xml" -newer "$1" -print -quit)" ]; }
+if stale "$JAR" guest-agent || stale "$CI_JAR" code-interpreter; then
+  echo "      building $JAR and $CI_JAR"
+  (cd "$REPO_ROOT" && ./mvnw -q -B -ntp -pl guest-agent,code-interpreter package -DskipTests)
 fi
 
 # ---------------------------------------------------------------- input hash (cache key)
@@ -92,7 +101,8 @@ JDK_VERSION=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release
 INPUT_HASH=$( {
   (cd "$SCRIPT_DIR" && find build.sh guest-apt.sh initramfs rootfs -type f | LC_ALL=C sort | xargs sha256sum)
   sha256sum < "$JAR"
-  echo "${GUEST_PACKAGES[*]} | ${INITRAMFS_MODULES[*]} | $KERNEL_PKG $KERNEL_DEB_VERSION | busybox $BUSYBOX_DEB_VERSION | jdk $JDK_VERSION | $SUITE $MIRROR $SECURITY_MIRROR | ${ROOTFS_SIZE:-fit}"
+  sha256sum < "$CI_JAR"
+  echo "${GUEST_PACKAGES[*]} + ${GUEST_EXTRA_PACKAGES[*]} | ${INITRAMFS_MODULES[*]} | $KERNEL_PKG $KERNEL_DEB_VERSION | busybox $BUSYBOX_DEB_VERSION | jdk $JDK_VERSION | $SUITE $MIRROR $SECURITY_MIRROR | ${ROOTFS_SIZE:-fit}"
 } | sha256sum | cut -c1-16)
 
 if [ "$FORCE" = 0 ] && [ -f "$OUT/manifest.json" ] && grep -q "\"input_hash\": \"$INPUT_HASH\"" "$OUT/manifest.json" \
@@ -189,8 +199,8 @@ find "$WORK/initramfs" -exec touch -h -d @0 {} +
 
 # ---------------------------------------------------------------- 4. rootfs base (cached by package list)
 # Bump BASE_RECIPE when the debootstrap/trim commands below change.
-BASE_RECIPE=1
-BASE_KEY=$(echo "$BASE_RECIPE $SUITE $MIRROR ${GUEST_PACKAGES[*]}" | sha256sum | cut -c1-16)
+BASE_RECIPE=3
+BASE_KEY=$(echo "$BASE_RECIPE $SUITE $MIRROR ${GUEST_PACKAGES[*]} + ${GUEST_EXTRA_PACKAGES[*]}" | sha256sum | cut -c1-16)
 BASE_TAR=$CACHE/rootfs-base-$BASE_KEY.tar
 ROOT=$WORK/rootfs
 if [ -f "$BASE_TAR" ]; then
@@ -201,15 +211,23 @@ else
   INCLUDE=$(IFS=,; echo "${GUEST_PACKAGES[*]}")
   debootstrap --variant=minbase --include="$INCLUDE" --exclude=busybox --cache-dir="$CACHE/debootstrap" \
     "$SUITE" "$ROOT" "$MIRROR" > "$WORK/debootstrap.log" 2>&1 || { tail -30 "$WORK/debootstrap.log"; die "debootstrap failed"; }
+  echo "      apt-get install --no-install-recommends ${GUEST_EXTRA_PACKAGES[*]}"
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  unshare --mount --propagation private chroot "$ROOT" /bin/sh -c 'mount -t proc proc /proc &&
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends '"${GUEST_EXTRA_PACKAGES[*]}" \
+    > "$WORK/apt.log" 2>&1 || { tail -30 "$WORK/apt.log"; die "apt-get install in the rootfs failed"; }
+  : > "$ROOT/etc/resolv.conf"
   # Trim what a sandbox never needs; keep python's own files intact.
   chroot "$ROOT" apt-get clean
   rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/*.bin "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* \
     "$ROOT"/usr/share/info/* "$ROOT"/var/log/*.log "$ROOT"/var/cache/debconf/*-old
+  # The Python libraries' own test suites (a sixth of the rootfs): nothing imports them.
+  find "$ROOT/usr/lib/python3/dist-packages" -depth -type d \( -name tests -o -name rubi_tests \) -exec rm -rf {} +
   find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'C*' ! -name 'en*' -exec rm -rf {} + 2>/dev/null || true
   tar -C "$ROOT" -cpf "$BASE_TAR.tmp" . && mv "$BASE_TAR.tmp" "$BASE_TAR"
   find "$CACHE" -maxdepth 1 -name 'rootfs-base-*.tar' ! -name "$(basename "$BASE_TAR")" -delete
 fi
-ROOTFS_PKGS=$(chroot "$ROOT" dpkg-query -W -f='${Package}=${Version}\n' "${GUEST_PACKAGES[@]}" 2>/dev/null | paste -sd' ')
+ROOTFS_PKGS=$(chroot "$ROOT" dpkg-query -W -f='${Package}=${Version}\n' "${GUEST_PACKAGES[@]}" "${GUEST_EXTRA_PACKAGES[@]}" 2>/dev/null | paste -sd' ')
 
 # ---------------------------------------------------------------- 5. guest files + jlinked runtime
 step 5 "rootfs: guest init, agent, jlinked JDK $JDK_VERSION"
@@ -223,6 +241,7 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\twrenn\n::1\tlocalhost ip6-localhost ip6
 "$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.httpserver --strip-debug --no-man-pages --no-header-files \
   --output "$ROOT/opt/wrenn/jre"
 install -m 0644 "$JAR" "$ROOT/opt/wrenn/guest-agent.jar"
+install -m 0644 "$CI_JAR" "$ROOT/opt/wrenn/code-interpreter.jar"
 mkdir -p "$ROOT/root" "$ROOT/tmp" && chmod 1777 "$ROOT/tmp"
 # The unprivileged account envd's clients run as ("user", uid/gid 1000, E2B's layout). Written directly rather
 # than with useradd, which stamps today's date into /etc/shadow: fixed lines keep the image a function of its
@@ -236,6 +255,11 @@ chmod 0640 "$ROOT/etc/shadow" "$ROOT/etc/gshadow"
 mkdir -p "$ROOT/home/user"
 cp -a "$ROOT/etc/skel/." "$ROOT/home/user/" 2>/dev/null || true
 chown -R 1000:1000 "$ROOT/home/user" && chmod 0755 "$ROOT/home/user"
+# matplotlib builds its font list on first import (tens of seconds under TCG): build it here, for `user`, whose
+# kernels the code interpreter template runs.
+unshare --mount --propagation private chroot "$ROOT" /bin/busybox sh -c '/bin/busybox mount -t proc proc /proc &&
+  cd /home/user && HOME=/home/user /usr/bin/setpriv --reuid=1000 --regid=1000 --init-groups \
+    /usr/bin/python3 -c "import matplotlib.pyplot, pandas"' > "$WORK/mpl.log" 2>&1 || { cat "$WORK/mpl.log"; die "python stack import failed"; }
 
 # ---------------------------------------------------------------- 6. AOT cache (training run in the rootfs)
 step 6 "AOT cache: training run in a chroot of the rootfs"
@@ -279,6 +303,7 @@ cat > "$STAGE/manifest.json" <<JSON
   "suite": "$SUITE",
   "packages": "$ROOTFS_PKGS",
   "guest_agent_jar_sha256": "$(sha256sum < "$JAR" | cut -d' ' -f1)",
+  "code_interpreter_jar_sha256": "$(sha256sum < "$CI_JAR" | cut -d' ' -f1)",
   "files": {
     "vmlinux": {"bytes": $(size "$STAGE/vmlinux"), "sha256": "$(sha256sum < "$STAGE/vmlinux" | cut -d' ' -f1)"},
     "initramfs.cpio": {"bytes": $(size "$STAGE/initramfs.cpio"), "sha256": "$(sha256sum < "$STAGE/initramfs.cpio" | cut -d' ' -f1)"},

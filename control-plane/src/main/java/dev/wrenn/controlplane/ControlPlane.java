@@ -18,6 +18,7 @@ import dev.wrenn.controlplane.build.BuildRoutes;
 import dev.wrenn.controlplane.build.BuildService;
 import dev.wrenn.controlplane.build.BuildStore;
 import dev.wrenn.controlplane.build.LayerStore;
+import dev.wrenn.controlplane.code.CodeRoutes;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.controlplane.config.Secrets;
 import dev.wrenn.controlplane.db.Database;
@@ -187,7 +188,10 @@ public final class ControlPlane implements AutoCloseable {
                     templateService,
                     sandboxService,
                     config.builds());
-            if (hostAgent != null) buildService.recover();
+            if (hostAgent != null) {
+                buildService.recover();
+                config.builds().builtinTemplates().ifPresent(buildService::buildBuiltins);
+            }
             var domain = new SandboxDomain(lifecycle.sandboxDomain(), config.publicUrl(), config.port());
             var e2bRoutes = new E2bRoutes(
                     sandboxStore,
@@ -216,6 +220,9 @@ public final class ControlPlane implements AutoCloseable {
                         clock);
             }
             var directory = new ProxyDirectory(sandboxStore, sandboxService);
+            var codeRoutes = new CodeRoutes(
+                    sandboxService,
+                    hostAgent == null ? null : hostAgent.proxyToken().orElse(null));
             var guestTraffic = new GuestTrafficHandler(
                     new SandboxProxy(
                             directory,
@@ -234,6 +241,7 @@ public final class ControlPlane implements AutoCloseable {
                 new ProcessSocket(sandboxService, authenticator, slots).register(routes);
                 new TerminalSocket(sandboxService, authenticator, slots).register(routes);
                 new FsRoutes(sandboxService).register(routes, authenticator);
+                codeRoutes.register(routes, authenticator);
                 new WatchSocket(sandboxService, authenticator, slots).register(routes);
                 e2bRoutes.register(routes, authenticator);
             });

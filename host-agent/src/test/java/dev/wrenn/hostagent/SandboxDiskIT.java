@@ -27,13 +27,17 @@ import org.junit.jupiter.api.Test;
  */
 class SandboxDiskIT {
     private static final long MIB = 1 << 20;
+    /** Room for a fill of several hundred MiB above the guest image's content (about 700 MiB with its Python stack). */
+    private static final int DISK_MB = 1536;
+
+    private static final int GROWN_MB = 2048;
 
     @Test
     void theGuestGetsItsDiskAndNoMore() throws Exception {
         try (AgentFixture f = AgentFixture.start()) {
-            Sandbox sb = create(f, "disk-1", null, 1024);
-            assertThat(sb.getDiskMb()).isEqualTo(1024);
-            assertDisk(f, "disk-1", 1024);
+            Sandbox sb = create(f, "disk-1", null, DISK_MB);
+            assertThat(sb.getDiskMb()).isEqualTo(DISK_MB);
+            assertDisk(f, "disk-1", DISK_MB);
 
             // A write that fits succeeds (the probe works), then filling the disk stops at ENOSPC.
             assertThat(sh(f, "disk-1", "echo small > /root/small && sync && cat /root/small")
@@ -52,8 +56,8 @@ class SandboxDiskIT {
                     .sandboxesDir()
                     .resolve(AgentFixture.PREFIX + "disk-1")
                     .resolve("rootfs.qcow2"); // SandboxDir.DISK
-            // The host's cost is bounded by the disk's size: data at most 1024 MiB, metadata a few MiB.
-            assertThat(DurableFiles.diskUsage(overlay)).isLessThanOrEqualTo(1024 * MIB + 16 * MIB);
+            // The host's cost is bounded by the disk's size: data at most DISK_MB, metadata a few MiB.
+            assertThat(DurableFiles.diskUsage(overlay)).isLessThanOrEqualTo(DISK_MB * MIB + 16 * MIB);
             assertThat(DurableFiles.diskUsage(overlay))
                     .as("the fill really reached the host")
                     .isGreaterThan(300 * MIB);
@@ -73,8 +77,8 @@ class SandboxDiskIT {
                     .resumeSandbox(ResumeSandboxRequest.newBuilder()
                             .setSandboxId("disk-1")
                             .build());
-            assertThat(resumed.getDiskMb()).isEqualTo(1024);
-            assertDisk(f, "disk-1", 1024);
+            assertThat(resumed.getDiskMb()).isEqualTo(DISK_MB);
+            assertDisk(f, "disk-1", DISK_MB);
 
             f.blocking
                     .withDeadlineAfter(300, TimeUnit.SECONDS)
@@ -86,14 +90,14 @@ class SandboxDiskIT {
             assertThatThrownBy(() -> create(f, "disk-small", "disk-tpl", 512))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                        assertThat(e.getStatus().getDescription()).contains("smaller than", "1024");
+                        assertThat(e.getStatus().getDescription()).contains("smaller than", Integer.toString(DISK_MB));
                     });
             assertThat(Files.exists(f.agent.config().sandboxesDir().resolve(AgentFixture.PREFIX + "disk-small")))
                     .isFalse();
             // Larger: the clone's disk and its file system grow while it runs.
-            Sandbox clone = create(f, "disk-2", "disk-tpl", 1536);
-            assertThat(clone.getDiskMb()).isEqualTo(1536);
-            assertDisk(f, "disk-2", 1536);
+            Sandbox clone = create(f, "disk-2", "disk-tpl", GROWN_MB);
+            assertThat(clone.getDiskMb()).isEqualTo(GROWN_MB);
+            assertDisk(f, "disk-2", GROWN_MB);
             assertThat(sh(f, "disk-2", "cat /root/small").getStdout().toStringUtf8())
                     .isEqualTo("small\n");
             assertThat(f.blocking
@@ -101,7 +105,7 @@ class SandboxDiskIT {
                                     .setSandboxId("disk-2")
                                     .build())
                             .getDiskMb())
-                    .isEqualTo(1536);
+                    .isEqualTo(GROWN_MB);
         }
     }
 

@@ -55,7 +55,9 @@ final class BuildRunner {
             var base = templates
                     .resolve(b.teamId(), recipe.from())
                     .orElseThrow(() -> new BuildException("FROM " + recipe.from() + ": the team has no such template"));
-            var plan = BuildPlan.of(recipe, context, identity(base), b.vcpus(), b.memoryMb(), b.diskMb());
+            String identity = BaseIdentity.of(sandboxes, base);
+            builds.baseIdentity(b.id(), identity);
+            var plan = BuildPlan.of(recipe, context, identity, b.vcpus(), b.memoryMb(), b.diskMb());
             out.append(
                     b.id(),
                     "info",
@@ -154,20 +156,6 @@ final class BuildRunner {
         if (builds.finish(b.id(), Build.FAILED, line, why, null)) {
             out.append(b.id(), "error", line, why);
             out.append(b.id(), "end", line, "failed");
-        }
-    }
-
-    /** What the first key hashes: a base image's manifest, or which saved template it is. */
-    private String identity(TemplateStore.Row base) {
-        if (!base.type().equals("base")) return "template " + base.hostName();
-        try {
-            return sandboxes.agent().templates().stream()
-                    .filter(t -> t.base() && t.name().equals(base.hostName()))
-                    .findFirst()
-                    .map(t -> "image " + t.name() + " " + t.manifestSha256())
-                    .orElseThrow(() -> new BuildException("base image " + base.hostName() + " is not on the host"));
-        } catch (HostAgentException e) {
-            throw new BuildException("listing the host's images: " + e.getMessage(), e);
         }
     }
 

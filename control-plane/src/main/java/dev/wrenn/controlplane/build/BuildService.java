@@ -10,6 +10,7 @@ import dev.wrenn.controlplane.template.TemplateStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,7 @@ public final class BuildService implements AutoCloseable {
     private final ControlPlaneConfig.Builds settings;
     private final ExecutorService pool;
     private final Map<String, Cancel> running = new ConcurrentHashMap<>();
+    private volatile BuiltinTemplates builtins;
 
     public BuildService(
             BuildStore builds,
@@ -80,7 +82,41 @@ public final class BuildService implements AutoCloseable {
         return out;
     }
 
+    /** A submission checked: what it builds, from what, with which resources. */
+    private record Checked(
+            Request req,
+            Recipe recipe,
+            BuildContext context,
+            TemplateStore.Row from,
+            int vcpus,
+            int memoryMb,
+            int diskMb) {
+        BuildStore.Fingerprint fingerprint(String baseIdentity) {
+            byte[] ctx = req.context() == null ? new byte[0] : req.context();
+            return new BuildStore.Fingerprint(
+                    BuildPlan.sha256(req.recipe()), BuildPlan.sha256(ctx), baseIdentity, vcpus, memoryMb);
+        }
+    }
+
     public Build submit(String teamId, Request req) {
+        return queue(teamId, check(teamId, req));
+    }
+
+    /**
+     * Queues a build of one of the server's own recipes as the built-in template {@code req.name()}, unless the
+     * template is already what this recipe, context and base image make, or a build of it is under way: then
+     * empty, so a server that starts again builds nothing.
+     */
+    public Optional<Build> ensureBuiltin(Request req) {
+        String team = TemplateStore.BUILTIN_TEAM;
+        var checked = check(team, req);
+        var fingerprint = checked.fingerprint(BaseIdentity.of(sandboxes, checked.from()));
+        if (builds.current(team, req.name(), fingerprint) || builds.active(team, req.name()) > 0)
+            return Optional.empty();
+        return Optional.of(queue(team, checked));
+    }
+
+    private Checked check(String teamId, Request req) {
         sandboxes.agent();
         if (req.name() == null || !NAME.matcher(req.name()).matches())
             throw ApiException.invalid("'name' must match " + NAME.pattern());
@@ -102,9 +138,11 @@ public final class BuildService implements AutoCloseable {
                 .resolve(teamId, recipe.from())
                 .orElseThrow(() -> new ApiException(
                         ApiError.INVALID_RECIPE, "FROM " + recipe.from() + ": no template of that name"));
-        var existing = templates.resolve(teamId, req.name());
-        if (existing.isPresent() && existing.get().type().equals("base"))
+        var visible = templates.resolve(teamId, req.name());
+        if (visible.isPresent() && visible.get().type().equals("base"))
             throw new ApiException(ApiError.NAME_TAKEN, "'" + req.name() + "' is a base template");
+        // A team may build its own template of a built-in template's name; the built-in one stays.
+        var existing = visible.filter(r -> !r.sharedWith(teamId));
         if (existing.isPresent() && templates.dependents(existing.get().hostName()) > 0) {
             throw new ApiException(
                     ApiError.TEMPLATE_IN_USE,
@@ -120,6 +158,11 @@ public final class BuildService implements AutoCloseable {
         if (vcpus > limits.maxVcpus()) throw ApiException.invalid("'vcpus' must be at most " + limits.maxVcpus());
         if (memoryMb < 128 || memoryMb > limits.maxMemoryMb())
             throw ApiException.invalid("'memory_mb' must be between 128 and " + limits.maxMemoryMb());
+        return new Checked(req, recipe, context, from, vcpus, memoryMb, diskMb);
+    }
+
+    private Build queue(String teamId, Checked c) {
+        var req = c.req();
         byte[] ctx = req.context() == null ? new byte[0] : req.context();
         var b = new Build(
                 Ids.random("bld_", 20),
@@ -127,13 +170,13 @@ public final class BuildService implements AutoCloseable {
                 req.name(),
                 Build.QUEUED,
                 req.recipe(),
-                recipe.from(),
+                c.recipe().from(),
                 BuildPlan.sha256(ctx),
-                vcpus,
-                memoryMb,
-                diskMb,
+                c.vcpus(),
+                c.memoryMb(),
+                c.diskMb(),
                 req.noCache(),
-                recipe.steps().size(),
+                c.recipe().steps().size(),
                 0,
                 0,
                 null,
@@ -145,7 +188,7 @@ public final class BuildService implements AutoCloseable {
                 null);
         builds.insert(b, BuildPlan.sha256(req.recipe()), ctx);
         out.append(b.id(), "info", null, "queued");
-        enqueue(b, recipe, context);
+        enqueue(b, c.recipe(), c.context());
         return builds.get(teamId, b.id()).orElseThrow();
     }
 
@@ -233,8 +276,14 @@ public final class BuildService implements AutoCloseable {
         return label > 0 ? label : fallback;
     }
 
+    /** Builds the recipes in {@code dir} as built-in templates, in the background (see {@link BuiltinTemplates}). */
+    public void buildBuiltins(java.nio.file.Path dir) {
+        builtins = BuiltinTemplates.start(this, dir);
+    }
+
     @Override
     public void close() {
+        if (builtins != null) builtins.close();
         running.values().forEach(Cancel::ask);
         pool.shutdownNow();
     }

@@ -88,6 +88,40 @@ public final class BuildStore {
                 .execute());
     }
 
+    /** What the build's FROM was when it ran (the root of its cache keys). */
+    public void baseIdentity(String id, String identity) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE template_builds SET base_identity = :base WHERE id = :id")
+                .bind("id", id)
+                .bind("base", identity)
+                .execute());
+    }
+
+    /**
+     * Whether the team's template {@code name} exists as its last ready build of exactly this recipe, context,
+     * base and resources made it.
+     */
+    public boolean current(String teamId, String name, Fingerprint f) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM template_builds b JOIN templates t"
+                                + " ON t.id = b.template_id AND t.team_id = b.team_id AND t.name = b.name"
+                                + " WHERE b.team_id = :team AND b.name = :name AND b.status = 'ready'"
+                                + " AND b.recipe_sha256 = :rsha AND b.context_sha256 = :csha"
+                                + " AND b.base_identity = :base AND b.vcpus = :vcpus AND b.memory_mb = :mem")
+                        .bind("team", teamId)
+                        .bind("name", name)
+                        .bind("rsha", f.recipeSha256())
+                        .bind("csha", f.contextSha256())
+                        .bind("base", f.baseIdentity())
+                        .bind("vcpus", f.vcpus())
+                        .bind("mem", f.memoryMb())
+                        .mapTo(Integer.class)
+                        .one())
+                > 0;
+    }
+
+    /** What makes two builds of a template the same build. */
+    public record Fingerprint(
+            String recipeSha256, String contextSha256, String baseIdentity, int vcpus, int memoryMb) {}
+
     /** Ends an unfinished build; false when it had already ended (a cancel that came first). */
     public boolean finish(String id, String status, Integer failedStep, String error, String templateId) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE template_builds SET status = :status, failed_step = :step,"

@@ -45,8 +45,9 @@ public record ControlPlaneConfig(
      * @param concurrency builds that run at once; more wait, queued
      * @param contextMaxBytes the largest build context archive accepted
      * @param stepTimeoutSec how long one RUN step may take
+     * @param builtinTemplates the server's own recipes, built at start for every team (empty: none)
      */
-    public record Builds(int concurrency, long contextMaxBytes, int stepTimeoutSec) {}
+    public record Builds(int concurrency, long contextMaxBytes, int stepTimeoutSec, Optional<Path> builtinTemplates) {}
 
     /**
      * Where sandboxes run and how the API bounds them.
@@ -158,6 +159,13 @@ public record ControlPlaneConfig(
                 builds);
     }
 
+    /** WRENN_BUILTIN_TEMPLATES: a directory of recipes, or "off"; unset is none (`./wrenn` sets its templates/). */
+    private static Optional<Path> builtinTemplates(EnvReader reader) {
+        return reader.string("WRENN_BUILTIN_TEMPLATES")
+                .filter(v -> !v.equals("off"))
+                .map(Path::of);
+    }
+
     public static ControlPlaneConfig fromEnvironment() {
         return from(System.getenv());
     }
@@ -214,7 +222,8 @@ public record ControlPlaneConfig(
                 new Builds(
                         reader.positiveInt("WRENN_BUILD_CONCURRENCY").orElse(2),
                         reader.positiveLong("WRENN_BUILD_CONTEXT_MAX_MB").orElse(64L) << 20,
-                        reader.positiveInt("WRENN_BUILD_STEP_TIMEOUT_SEC").orElse(1800)));
+                        reader.positiveInt("WRENN_BUILD_STEP_TIMEOUT_SEC").orElse(1800),
+                        builtinTemplates(reader)));
     }
 
     private static Optional<TlsConfig> tls(EnvReader reader) {

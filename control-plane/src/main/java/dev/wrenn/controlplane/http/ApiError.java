@@ -32,9 +32,13 @@ public enum ApiError {
     HOST_AGENT_ERROR(502),
     NO_HOST_AGENT(503),
     INSUFFICIENT_CAPACITY(503),
+    /** A built-in template the server is still building at start (docs/templates.md). */
+    TEMPLATE_BUILDING(503),
     /** The host's data dir would run too low on free space for the sandbox's disk. */
     INSUFFICIENT_STORAGE(507),
-    HOST_AGENT_TIMEOUT(504);
+    HOST_AGENT_TIMEOUT(504),
+    /** A cell of {@code POST /v1/sandboxes/{id}/code} ran past its timeout_sec (and was interrupted). */
+    EXECUTION_TIMEOUT(504);
 
     private final int status;
 

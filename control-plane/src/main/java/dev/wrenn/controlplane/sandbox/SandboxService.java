@@ -74,10 +74,17 @@ public final class SandboxService {
 
     public SandboxView create(String teamId, CreateRequest req) {
         req.check(limits);
-        var template = templates
-                .resolve(teamId, req.template())
-                .orElseThrow(() -> ApiException.invalid("template '" + req.template() + "' does not exist"));
+        var template = templates.resolve(teamId, req.template()).orElseThrow(() -> missing(req.template()));
         return create(teamId, req, template);
+    }
+
+    private ApiException missing(String template) {
+        if (templates.builtinPending(template)) {
+            return new ApiException(
+                    ApiError.TEMPLATE_BUILDING,
+                    "template '" + template + "' is built in and the server is still building it; try again shortly");
+        }
+        return ApiException.invalid("template '" + template + "' does not exist");
     }
 
     /**

@@ -49,12 +49,14 @@ public final class TemplateService {
         if (!NAME.matcher(name).matches()) {
             throw ApiException.invalid("'name' must match " + NAME.pattern());
         }
-        var existing = templates.resolve(teamId, name);
+        var visible = templates.resolve(teamId, name);
+        if (visible.isPresent() && visible.get().type().equals("base")) {
+            throw new ApiException(ApiError.NAME_TAKEN, "'" + name + "' is a base template");
+        }
+        // A built-in template of this name is not replaced: the team's own comes before it for this team.
+        var existing = visible.filter(r -> !r.sharedWith(teamId));
         if (existing.isPresent()) {
             var old = existing.get();
-            if (old.type().equals("base")) {
-                throw new ApiException(ApiError.NAME_TAKEN, "'" + name + "' is a base template");
-            }
             if (!overwrite) {
                 throw new ApiException(
                         ApiError.NAME_TAKEN, "template '" + name + "' exists; use ?overwrite=true to replace it");
@@ -117,6 +119,12 @@ public final class TemplateService {
                 .resolve(teamId, name)
                 .filter(r -> r.type().equals("snapshot"))
                 .orElseThrow(() -> ApiException.notFound("template '" + name + "' not found"));
+        if (row.sharedWith(teamId)) {
+            throw new ApiException(
+                    ApiError.PERMISSION_DENIED,
+                    "template '" + name + "' is built in (the server builds it from its own recipe); it cannot be"
+                            + " deleted");
+        }
         if (templates.dependents(row.hostName()) > 0) {
             throw new ApiException(
                     ApiError.TEMPLATE_IN_USE,

@@ -8,10 +8,20 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Template rows: base images (no team), each team's snapshot templates, and the layers its builds cached
- * (type {@code layer}: never resolved by name nor listed; see {@code build/}).
+ * Template rows: base images (no team), the built-in templates (team {@link #BUILTIN_TEAM}), each team's
+ * snapshot templates, and the layers its builds cached (type {@code layer}: never resolved by name nor listed;
+ * see {@code build/}). A name means the team's own template first, then a built-in one, then a base image.
  */
 public final class TemplateStore {
+    /** The member-less team that owns the templates the server builds from its own recipes (migration V11). */
+    public static final String BUILTIN_TEAM = "team_builtin";
+
+    /** Which of the templates a team may use by a name comes first: its own, the built-in, a base image. */
+    private static final String RANK = "CASE WHEN team_id = :team THEN 0 WHEN team_id IS NOT NULL THEN 1 ELSE 2 END";
+
+    private static final String VISIBLE =
+            "(team_id IS NULL OR team_id = :team OR team_id = '" + BUILTIN_TEAM + "') AND type <> 'layer'";
+
     private final Jdbi jdbi;
 
     public TemplateStore(Jdbi jdbi) {
@@ -51,32 +61,49 @@ public final class TemplateStore {
                     id, teamId, name, type, vcpus, memoryMb, sizeBytes, createdAt, hostName, buildId, user, workdir);
         }
 
+        /** A template the team {@code teamId} may use but not change: a base image or a built-in template. */
+        public boolean sharedWith(String teamId) {
+            return !teamId.equals(this.teamId);
+        }
+
         public TemplateView view() {
             return new TemplateView(name, type, vcpus, memoryMb, sizeBytes, createdAt);
         }
     }
 
-    /** The template a team means by {@code name}: its own snapshot first, then a base image. */
+    /** The template a team means by {@code name}: its own snapshot first, then a built-in one, then a base image. */
     public Optional<Row> resolve(String teamId, String name) {
         return jdbi.withHandle(h -> resolve(h, teamId, name));
     }
 
     static Optional<Row> resolve(Handle h, String teamId, String name) {
-        return h.createQuery("SELECT * FROM templates WHERE name = :name AND (team_id IS NULL OR team_id = :team)"
-                        + " AND type <> 'layer' ORDER BY team_id NULLS LAST LIMIT 1")
+        return h.createQuery(
+                        "SELECT * FROM templates WHERE name = :name AND " + VISIBLE + " ORDER BY " + RANK + " LIMIT 1")
                 .bind("name", name)
                 .bind("team", teamId)
                 .map((rs, ctx) -> row(rs))
                 .findOne();
     }
 
+    /** What the team may use, one template a name (the one {@link #resolve} gives). */
     public List<Row> list(String teamId, String type) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM templates WHERE (team_id IS NULL OR team_id = :team)"
-                        + " AND type <> 'layer'" + (type == null ? "" : " AND type = :type") + " ORDER BY type, name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM (SELECT DISTINCT ON (name) * FROM templates WHERE "
+                        + VISIBLE + " ORDER BY name, " + RANK + ") t" + (type == null ? "" : " WHERE type = :type")
+                        + " ORDER BY type, name")
                 .bind("team", teamId)
                 .bind("type", type)
                 .map((rs, ctx) -> row(rs))
                 .list());
+    }
+
+    /** Whether the server is building its built-in template {@code name} right now. */
+    public boolean builtinPending(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM template_builds WHERE team_id = '"
+                                + BUILTIN_TEAM + "' AND name = :name AND status IN ('queued', 'building')")
+                        .bind("name", name)
+                        .mapTo(Integer.class)
+                        .one())
+                > 0;
     }
 
     /** Live sandboxes (pending, running, paused) started from the host template. */

@@ -58,6 +58,7 @@ public final class NodeScripts {
         }
         requirePackage(dir, "e2b", "2.51.0");
         requirePackage(dir, "e2b-250", "2.50.0");
+        requirePackage(dir, "@e2b/code-interpreter", "2.8.0");
         return new NodeScripts(dir, "node");
     }
 
