@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             FilesCommand.class,
             dev.wrenn.cli.client.ProcessCommands.Ps.class,
             dev.wrenn.cli.client.ProcessCommands.Kill.class,
+            dev.wrenn.cli.client.RunCodeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Wrenn {

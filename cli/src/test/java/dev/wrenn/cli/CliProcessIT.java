@@ -7,16 +7,21 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code wrenn ps}, {@code kill}, {@code files ls|stat|mkdir|mv|rm} and {@code sandbox shell}, run
- * as a user runs them (the packaged CLI in a JVM of its own) against a real server and microVM.
+ * {@code wrenn ps}, {@code kill}, {@code files ls|stat|mkdir|mv|rm}, {@code sandbox shell} and
+ * {@code run-code}, run as a user runs them (the packaged CLI in a JVM of its own) against a real
+ * server and microVM.
  */
 class CliProcessIT {
     private static final Path ROOT =
@@ -113,5 +118,68 @@ class CliProcessIT {
         var r = wrenn("stty size; id -un; exit 4\n", "sandbox", "shell", id, "--user", "user");
         assertThat(r.code()).as(r.err()).isEqualTo(4);
         assertThat(r.out()).contains("24 80").contains("user");
+    }
+
+    /**
+     * First against the sandbox as made from {@code minimal} (nothing on port 49999), then with the code
+     * interpreter its image carries started by hand, as the template code-interpreter-v1 starts it.
+     */
+    @Test
+    void runCodeRunsCellsInTheCodeInterpreter() throws Exception {
+        var none = wrenn("", "run-code", id, "1");
+        assertThat(none.code()).as(none.err()).isEqualTo(1);
+        assertThat(none.err()).startsWith("wrenn: ").contains("no code interpreter answering on port 49999");
+        startCodeInterpreter();
+
+        var hi = wrenn("", "run-code", id, "print(\"hi\")\n6*7");
+        assertThat(hi.code()).as(hi.err()).isZero();
+        assertThat(hi.out()).isEqualTo("hi\n42\n");
+        var fromStdin = wrenn("x = 20\nprint(x + 1)\n", "run-code", id);
+        assertThat(fromStdin.code()).as(fromStdin.err()).isZero();
+        assertThat(fromStdin.out()).isEqualTo("21\n");
+        var raised = wrenn("", "run-code", id, "1/0");
+        assertThat(raised.code()).isEqualTo(1);
+        // IPython colours its traceback with ANSI escapes.
+        assertThat(raised.err().replaceAll("\u001B\\[[;\\d]*m", ""))
+                .startsWith("ZeroDivisionError: division by zero\n")
+                .contains("Traceback (most recent call last)");
+        // The context kept x from the run before.
+        var json = wrenn("", "run-code", id, "x", "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        var execution = JsonMapper.builder().build().readTree(json.out());
+        assertThat(execution.get("execution_count").asInt()).isPositive();
+        assertThat(execution.get("results").get(0).get("text").asString()).isEqualTo("20");
+        var both = wrenn("", "run-code", id, "1", "--language", "python", "--context", "x");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--language or --context");
+    }
+
+    /** In the background as the unprivileged user; up when its health check answers (slow under TCG). */
+    private static void startCodeInterpreter() {
+        var started = server.call("POST", "/v1/sandboxes/" + id + "/processes", """
+                {"cmd": "exec /opt/wrenn/jre/bin/java @/opt/wrenn/jvm.args -Xmx128m \
+                -cp /opt/wrenn/guest-agent.jar:/opt/wrenn/code-interpreter.jar \
+                dev.wrenn.codeinterpreter.CodeInterpreter > /tmp/ci.log 2>&1",
+                 "user": "user", "tag": "code-interpreter", "env": {"WRENN_CI_KERNEL_TIMEOUT_S": "170"}}""");
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        long pid = started.json().get("pid").asLong();
+        try {
+            Awaitility.await("code interpreter healthy")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        var p = server.call("GET", "/v1/sandboxes/" + id + "/processes/" + pid, null);
+                        if (!p.json().get("running").asBoolean())
+                            throw new IllegalStateException("the code interpreter exited: " + p.body());
+                        var health = server.call(
+                                "POST",
+                                "/v1/sandboxes/" + id + "/exec",
+                                "{\"cmd\":\"curl -sf http://127.0.0.1:49999/health\",\"timeout_sec\":20}");
+                        return health.status() == 200
+                                && health.json().get("exit_code").asInt() == 0;
+                    });
+        } catch (ConditionTimeoutException | IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "\n/tmp/ci.log:\n" + server.sh(id, "cat /tmp/ci.log"), e);
+        }
     }
 }

@@ -35,6 +35,7 @@ class CommandHelpTest {
                         "wrenn quickstart",
                         "wrenn help",
                         "wrenn sandbox exec",
+                        "wrenn run-code",
                         "wrenn sandbox ls",
                         "wrenn files get",
                         "wrenn template rm");

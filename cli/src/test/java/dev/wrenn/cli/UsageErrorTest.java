@@ -55,6 +55,17 @@ class UsageErrorTest {
     }
 
     @Test
+    void runCodesArgumentsAndOptions() {
+        assertOneLine(Cli.run("run-code"), "Missing required parameter: 'ID'", "wrenn run-code");
+        assertOneLine(Cli.run("run-code", "sb", "1", "--env", "NOVALUE"), "KEY=VALUE", "wrenn run-code");
+        assertOneLine(Cli.run("run-code", "sb", "1", "--timeout", "soon"), "'soon' is not an int", "wrenn run-code");
+        assertOneLine(
+                Cli.run("run-code", "sb", "1", "--language", "python", "--context", "c"),
+                "give --language or --context, not both",
+                "wrenn run-code");
+    }
+
+    @Test
     void anExtraArgumentIsNotHiddenByHelp() {
         assertOneLine(Cli.run("sandbox", "list", "extra", "--help"), "'extra'", "wrenn sandbox list");
     }
