@@ -66,6 +66,16 @@ final class ApiSandboxes implements Sandboxes {
         return text(expect(r, 201, "/v1/sandboxes"), "id");
     }
 
+    /** Milliseconds from asking for a sandbox of {@code template} (null: the base image) to its first exec's answer. */
+    double createToFirstExec(String template) throws Exception {
+        long t0 = System.nanoTime();
+        String id = create(template);
+        execTrue(id);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        destroy(id);
+        return ms;
+    }
+
     @Override
     public void execTrue(String id) throws Exception {
         JsonNode r = post("/v1/sandboxes/" + id + "/exec", "{\"cmd\":\"true\",\"args\":[]}", 200);

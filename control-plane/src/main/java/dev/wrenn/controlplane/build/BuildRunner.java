@@ -66,7 +66,13 @@ final class BuildRunner {
                             + plan.steps().size() + " steps, " + b.vcpus() + " vCPU, " + b.memoryMb() + " MB)");
             TemplateStore.Row from = base;
             int first = 0;
-            if (!b.noCache()) {
+            // The template is what this very build would make: nothing to run, not even its start command.
+            var current = b.noCache()
+                    ? Optional.<String>empty()
+                    : builds.current(b.teamId(), b.name(), fingerprint(b, identity));
+            if (current.isPresent()) {
+                first = plan.steps().size();
+            } else if (!b.noCache()) {
                 for (int i = plan.steps().size() - 1; i >= 0; i--) {
                     var p = plan.steps().get(i);
                     Optional<TemplateStore.Row> layer =
@@ -89,6 +95,12 @@ final class BuildRunner {
                 }
             }
             builds.progress(b.id(), cached, 0, null);
+            if (current.isPresent()) {
+                builds.finish(b.id(), Build.READY, null, null, current.get());
+                out.append(
+                        b.id(), "end", null, "template " + b.name() + " is up to date (" + cached + " steps cached)");
+                return;
+            }
             for (var p : plan.steps().subList(first, plan.steps().size())) {
                 cancel.check();
                 line = p.step().line();
@@ -149,6 +161,11 @@ final class BuildRunner {
         } finally {
             guest.close();
         }
+    }
+
+    static BuildStore.Fingerprint fingerprint(Build b, String baseIdentity) {
+        return new BuildStore.Fingerprint(
+                BuildPlan.sha256(b.recipe()), b.contextSha256(), baseIdentity, b.vcpus(), b.memoryMb(), b.diskMb());
     }
 
     private void fail(Build b, Integer line, String message) {

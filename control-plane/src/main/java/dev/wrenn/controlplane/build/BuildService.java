@@ -94,7 +94,7 @@ public final class BuildService implements AutoCloseable {
         BuildStore.Fingerprint fingerprint(String baseIdentity) {
             byte[] ctx = req.context() == null ? new byte[0] : req.context();
             return new BuildStore.Fingerprint(
-                    BuildPlan.sha256(req.recipe()), BuildPlan.sha256(ctx), baseIdentity, vcpus, memoryMb);
+                    BuildPlan.sha256(req.recipe()), BuildPlan.sha256(ctx), baseIdentity, vcpus, memoryMb, diskMb);
         }
     }
 
@@ -111,7 +111,7 @@ public final class BuildService implements AutoCloseable {
         String team = TemplateStore.BUILTIN_TEAM;
         var checked = check(team, req);
         var fingerprint = checked.fingerprint(BaseIdentity.of(sandboxes, checked.from()));
-        if (builds.current(team, req.name(), fingerprint) || builds.active(team, req.name()) > 0)
+        if (builds.current(team, req.name(), fingerprint).isPresent() || builds.active(team, req.name()) > 0)
             return Optional.empty();
         return Optional.of(queue(team, checked));
     }

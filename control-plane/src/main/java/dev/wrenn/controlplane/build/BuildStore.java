@@ -97,30 +97,30 @@ public final class BuildStore {
     }
 
     /**
-     * Whether the team's template {@code name} exists as its last ready build of exactly this recipe, context,
-     * base and resources made it.
+     * The team's template {@code name}, if a ready build of exactly this recipe, context, base and resources
+     * made it (and it was not replaced since).
      */
-    public boolean current(String teamId, String name, Fingerprint f) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM template_builds b JOIN templates t"
-                                + " ON t.id = b.template_id AND t.team_id = b.team_id AND t.name = b.name"
-                                + " WHERE b.team_id = :team AND b.name = :name AND b.status = 'ready'"
-                                + " AND b.recipe_sha256 = :rsha AND b.context_sha256 = :csha"
-                                + " AND b.base_identity = :base AND b.vcpus = :vcpus AND b.memory_mb = :mem")
-                        .bind("team", teamId)
-                        .bind("name", name)
-                        .bind("rsha", f.recipeSha256())
-                        .bind("csha", f.contextSha256())
-                        .bind("base", f.baseIdentity())
-                        .bind("vcpus", f.vcpus())
-                        .bind("mem", f.memoryMb())
-                        .mapTo(Integer.class)
-                        .one())
-                > 0;
+    public Optional<String> current(String teamId, String name, Fingerprint f) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT t.id FROM template_builds b JOIN templates t"
+                        + " ON t.id = b.template_id AND t.team_id = b.team_id AND t.name = b.name"
+                        + " WHERE b.team_id = :team AND b.name = :name AND b.status = 'ready'"
+                        + " AND b.recipe_sha256 = :rsha AND b.context_sha256 = :csha AND b.base_identity = :base"
+                        + " AND b.vcpus = :vcpus AND b.memory_mb = :mem AND b.disk_mb = :disk LIMIT 1")
+                .bind("team", teamId)
+                .bind("name", name)
+                .bind("rsha", f.recipeSha256())
+                .bind("csha", f.contextSha256())
+                .bind("base", f.baseIdentity())
+                .bind("vcpus", f.vcpus())
+                .bind("mem", f.memoryMb())
+                .bind("disk", f.diskMb())
+                .mapTo(String.class)
+                .findOne());
     }
 
     /** What makes two builds of a template the same build. */
     public record Fingerprint(
-            String recipeSha256, String contextSha256, String baseIdentity, int vcpus, int memoryMb) {}
+            String recipeSha256, String contextSha256, String baseIdentity, int vcpus, int memoryMb, int diskMb) {}
 
     /** Ends an unfinished build; false when it had already ended (a cancel that came first). */
     public boolean finish(String id, String status, Integer failedStep, String error, String templateId) {

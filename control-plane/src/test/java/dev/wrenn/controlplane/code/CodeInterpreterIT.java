@@ -134,7 +134,7 @@ class CodeInterpreterIT {
         for (String line : new String(r.bytes(), StandardCharsets.UTF_8).split("\n")) {
             types.append(ApiClient.JSON.readTree(line).get("type").asString()).append(' ');
         }
-        assertThat(types.toString().strip()).isEqualTo("stdout stdout result number_of_executions end_of_execution");
+        assertThat(types.toString().strip()).isEqualTo("number_of_executions stdout stdout result end_of_execution");
     }
 
     @Test
