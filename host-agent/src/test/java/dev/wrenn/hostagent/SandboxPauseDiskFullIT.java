@@ -28,7 +28,7 @@ class SandboxPauseDiskFullIT {
     @Test
     void pauseOnAFullDiskFailsCleanlyAndTheSandboxKeepsRunning() throws Exception {
         Path mnt = Files.createTempDirectory("wrenn-it-full-");
-        HostCommand.check("mount", "-t", "tmpfs", "-o", "size=900m", "wrenn-it-full", mnt.toString());
+        HostCommand.check("mount", "-t", "tmpfs", "-o", "size=1600m", "wrenn-it-full", mnt.toString());
         Path data = Files.createDirectory(mnt.resolve("data"));
         // This file system is deliberately too small for the default disk budget (a 2048 MiB disk, 1024 MiB kept
         // free): the smallest disk (the image's rootfs) and no reserve, so the pause path is what runs out.

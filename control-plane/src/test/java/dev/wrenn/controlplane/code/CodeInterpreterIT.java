@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The code interpreter template as a user gets it: the server builds the repository's recipe
- * (templates/code-interpreter-v1) as a built-in template at start, every team sees it, the unmodified
+ * (templates/code-interpreter-v1) as a built-in template at start (a create meanwhile is told it is building),
+ * every team sees it, the unmodified
  * {@code @e2b/code-interpreter} SDK runs cells in it through the sandbox proxy, {@code POST /v1/sandboxes/{id}/code}
  * runs them over our own API, and a server that starts again builds nothing.
  */
@@ -47,6 +48,13 @@ class CodeInterpreterIT {
         var anon = server.client();
         apiKey = Accounts.apiKey(anon, Accounts.signUp(anon));
         api = anon.withApiKey(apiKey);
+        // The build is queued as the server starts and takes about a minute: meanwhile a create names it.
+        var early = Awaitility.await("a create while " + TEMPLATE + " builds")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> api.post("/v1/sandboxes", "{\"template\":\"" + TEMPLATE + "\"}"), r -> r.status() != 400);
+        assertThat(early.status()).as(early.toString()).isEqualTo(503);
+        assertThat(early.errorCode()).isEqualTo("template_building");
         Awaitility.await("the built-in template " + TEMPLATE)
                 .atMost(BUILD_LIMIT)
                 .pollInterval(Duration.ofSeconds(2))
