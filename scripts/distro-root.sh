@@ -39,6 +39,9 @@ pid1() {
   mount --bind "$r" "$r"
   mount -t proc proc "$r/proc"
   mount -t sysfs sysfs "$r/sys"
+  # A fresh sysfs has an empty /sys/fs/cgroup; a booted machine has systemd's cgroup2 there, which the host
+  # agent's VMM confinement needs (memory, pids, cpu, io limits per VMM).
+  if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then mount -t cgroup2 cgroup2 "$r/sys/fs/cgroup"; fi
   mount --rbind /dev "$r/dev"
   mount -t tmpfs -o mode=755 run "$r/run"
   mount -t tmpfs -o mode=1777 tmp "$r/tmp"

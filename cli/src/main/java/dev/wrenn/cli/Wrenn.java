@@ -3,6 +3,8 @@ package dev.wrenn.cli;
 import dev.wrenn.cli.client.FilesCommand;
 import dev.wrenn.cli.client.SandboxCommand;
 import dev.wrenn.cli.client.TemplateCommand;
+import dev.wrenn.settings.Settings;
+import dev.wrenn.settings.SettingsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,7 +38,7 @@ public final class Wrenn {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionStrategy(new StrictExecution());
         cli.setParameterExceptionHandler(new UsageErrors());
-        cli.setExecutionExceptionHandler(new Failures("1".equals(System.getenv("WRENN_DEBUG"))));
+        cli.setExecutionExceptionHandler(new Failures("1".equals(Settings.env("WRENN_DEBUG"))));
         // Subcommands have -V too; without this they would print an empty line.
         String[] version = cli.getCommandSpec().version();
         everyCommand(cli, c -> c.getCommandSpec().version(version));
@@ -49,6 +51,13 @@ public final class Wrenn {
     }
 
     public static void main(String[] args) {
+        try {
+            // Read first, so that a bad .env is one line naming its file and line before anything starts.
+            Settings.current();
+        } catch (SettingsException e) {
+            System.err.println("wrenn: " + e.getMessage());
+            System.exit(1);
+        }
         System.exit(run(args));
     }
 

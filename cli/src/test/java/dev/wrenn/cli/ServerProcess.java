@@ -62,6 +62,8 @@ final class ServerProcess implements AutoCloseable {
         env.put("WRENN_SLOT_CIDR", CIDR);
         env.put("WRENN_RECONCILE_INTERVAL_SEC", "1");
         env.remove("WRENN_DATABASE_URL");
+        // The CLI's tests need no built-in template: building one would cost a minute of emulated VM time.
+        env.put("WRENN_BUILTIN_TEMPLATES", "off");
         var server = new ServerProcess(pb.start(), port, log);
         server.awaitReady();
         return server;

@@ -2,6 +2,7 @@ package dev.wrenn.hostagent;
 
 import dev.wrenn.hostagent.vm.AccelProbe;
 import dev.wrenn.hostagent.vm.jail.VmmConfinement;
+import dev.wrenn.settings.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -53,7 +54,7 @@ public record HostAgentConfig(
     }
 
     public static Path defaultDataDir() {
-        String env = System.getenv("WRENN_DATA_DIR");
+        String env = Settings.env("WRENN_DATA_DIR");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".wrenn");
     }
 
@@ -67,13 +68,13 @@ public record HostAgentConfig(
     public static HostAgentConfig defaults() {
         Path data = defaultDataDir();
         long hostMb = hostMemoryMb();
-        var token = java.util.Optional.ofNullable(System.getenv("WRENN_HOST_AGENT_TOKEN"))
+        var token = java.util.Optional.ofNullable(Settings.env("WRENN_HOST_AGENT_TOKEN"))
                 .filter(t -> !t.isBlank());
         // Two agents on one host (a second server, a test run beside a real one) need their own names and range.
-        String prefix = java.util.Optional.ofNullable(System.getenv("WRENN_PREFIX"))
+        String prefix = java.util.Optional.ofNullable(Settings.env("WRENN_PREFIX"))
                 .filter(v -> !v.isBlank())
                 .orElse("wrn-");
-        String cidr = java.util.Optional.ofNullable(System.getenv("WRENN_SLOT_CIDR"))
+        String cidr = java.util.Optional.ofNullable(Settings.env("WRENN_SLOT_CIDR"))
                 .filter(v -> !v.isBlank())
                 .orElse("10.214.0.0/16");
         return new HostAgentConfig(
@@ -98,7 +99,7 @@ public record HostAgentConfig(
 
     /** WRENN_PROXY_PORT, else {@link #DEFAULT_PROXY_PORT}. */
     static int proxyPortFromEnv() {
-        String v = System.getenv("WRENN_PROXY_PORT");
+        String v = Settings.env("WRENN_PROXY_PORT");
         if (v == null || v.isBlank()) return DEFAULT_PROXY_PORT;
         try {
             int p = Integer.parseInt(v.trim());

@@ -1,5 +1,6 @@
 package dev.wrenn.cli.client;
 
+import dev.wrenn.settings.Settings;
 import picocli.CommandLine.Option;
 
 /** Where the API is and how to authenticate: flags, else environment variables. */
@@ -14,7 +15,7 @@ public final class ApiOptions {
     public boolean json;
 
     public String url() {
-        String env = System.getenv("WRENN_URL");
+        String env = Settings.env("WRENN_URL");
         String u = url != null ? url : env != null && !env.isBlank() ? env : "http://localhost:8080";
         // Without a scheme the JDK's client would fail with a puzzling "invalid URI scheme localhost".
         if (!u.startsWith("http://") && !u.startsWith("https://")) {
@@ -24,7 +25,7 @@ public final class ApiOptions {
     }
 
     public String apiKey() {
-        String k = apiKey != null ? apiKey : System.getenv("WRENN_API_KEY");
+        String k = apiKey != null ? apiKey : Settings.env("WRENN_API_KEY");
         if (k == null || k.isBlank()) {
             throw new CliException(
                     "no API key: pass --api-key or set WRENN_API_KEY (create one with POST /v1/api-keys)");

@@ -159,15 +159,21 @@ public record ControlPlaneConfig(
                 builds);
     }
 
-    /** WRENN_BUILTIN_TEMPLATES: a directory of recipes, or "off"; unset is none (`./wrenn` sets its templates/). */
+    /**
+     * WRENN_BUILTIN_TEMPLATES: a directory of recipes, or "off"; unset, the checkout's templates/ when the server
+     * runs from one (the launcher's wrenn.home), else none.
+     */
     private static Optional<Path> builtinTemplates(EnvReader reader) {
-        return reader.string("WRENN_BUILTIN_TEMPLATES")
-                .filter(v -> !v.equals("off"))
-                .map(Path::of);
+        var set = reader.string("WRENN_BUILTIN_TEMPLATES");
+        if (set.isPresent()) return set.filter(v -> !v.equals("off")).map(Path::of);
+        return Optional.ofNullable(System.getProperty("wrenn.home"))
+                .map(home -> Path.of(home, "templates"))
+                .filter(java.nio.file.Files::isDirectory);
     }
 
     public static ControlPlaneConfig fromEnvironment() {
-        return from(System.getenv());
+        // The environment over the .env file (dev.wrenn.settings.Settings).
+        return from(dev.wrenn.settings.Settings.current().all());
     }
 
     public static ControlPlaneConfig from(Map<String, String> env) {

@@ -1,6 +1,7 @@
 package dev.wrenn.hostagent.network;
 
 import dev.wrenn.hostagent.host.HostCommand;
+import dev.wrenn.settings.Settings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class NeverReach implements AutoCloseable {
      * {@code wrenn.never.reach} (in-process tests), comma-separated; empty when unset.
      */
     public static List<String> extraFromEnvironment() {
-        String v = System.getenv("WRENN_NEVER_REACH");
+        String v = Settings.env("WRENN_NEVER_REACH");
         if (v == null || v.isBlank()) v = System.getProperty("wrenn.never.reach", "");
         return parseExtra(v);
     }

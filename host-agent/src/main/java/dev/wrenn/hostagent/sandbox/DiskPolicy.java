@@ -1,5 +1,6 @@
 package dev.wrenn.hostagent.sandbox;
 
+import dev.wrenn.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public record DiskPolicy(int defaultDiskMb, int maxDiskMb, long minFreeDiskMb) {
     }
 
     private static int intEnv(String name, int fallback) {
-        String v = System.getenv(name);
+        String v = Settings.env(name);
         if (v == null || v.isBlank()) return fallback;
         try {
             return Integer.parseInt(v.strip());

@@ -2,6 +2,7 @@ package dev.wrenn.hostagent.sandbox;
 
 import dev.wrenn.hostagent.HostAgentConfig;
 import dev.wrenn.hostagent.vm.GuestImage;
+import dev.wrenn.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ public final class ImageCatalog {
      * host agent's default, {@code $WRENN_DATA_DIR/images}, where {@code ./wrenn image build} writes.
      */
     public static Path configuredDir() {
-        String v = System.getProperty("WRENN_IMAGE_DIR", System.getenv("WRENN_IMAGE_DIR"));
+        String v = System.getProperty("WRENN_IMAGE_DIR", Settings.env("WRENN_IMAGE_DIR"));
         return v != null && !v.isBlank()
                 ? Path.of(v)
                 : HostAgentConfig.defaultDataDir().resolve("images");

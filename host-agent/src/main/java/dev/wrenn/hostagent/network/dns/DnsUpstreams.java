@@ -1,5 +1,6 @@
 package dev.wrenn.hostagent.network.dns;
 
+import dev.wrenn.settings.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ public final class DnsUpstreams {
      * environment variables), else the host's /etc/resolv.conf nameservers.
      */
     public static List<InetSocketAddress> fromEnvironment() {
-        String v = System.getenv("WRENN_DNS_UPSTREAM");
+        String v = Settings.env("WRENN_DNS_UPSTREAM");
         if (v == null || v.isBlank()) v = System.getProperty("wrenn.dns.upstream");
         if (v != null && !v.isBlank()) return parse(v);
         return fromResolvConf(Path.of("/etc/resolv.conf"));

@@ -1,5 +1,7 @@
 package dev.wrenn.hostagent.vm.jail;
 
+import dev.wrenn.settings.Settings;
+
 /**
  * How the agent confines its VMMs: one unprivileged id per VMM from a pool, no capabilities,
  * no_new_privs, QEMU's seccomp sandbox, a mount namespace whose root holds only the VM's own files,
@@ -52,7 +54,7 @@ public record VmmConfinement(
     }
 
     private static String env(String name, String dflt) {
-        String v = System.getenv(name);
+        String v = Settings.env(name);
         return v == null || v.isBlank() ? dflt : v.strip();
     }
 
