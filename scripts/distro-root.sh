@@ -39,9 +39,9 @@ pid1() {
   mount --bind "$r" "$r"
   mount -t proc proc "$r/proc"
   mount -t sysfs sysfs "$r/sys"
-  # A fresh sysfs has an empty /sys/fs/cgroup; a booted machine has systemd's cgroup2 there, which the host
-  # agent's VMM confinement needs (memory, pids, cpu, io limits per VMM).
-  if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then mount -t cgroup2 cgroup2 "$r/sys/fs/cgroup"; fi
+  # A fresh sysfs has an empty /sys/fs/cgroup; a booted machine has its cgroup hierarchies there (v2, or v1's
+  # per-controller mounts), which the host agent's VMM confinement needs: the host's, as they are.
+  if mountpoint -q /sys/fs/cgroup; then mount --rbind /sys/fs/cgroup "$r/sys/fs/cgroup"; fi
   mount --rbind /dev "$r/dev"
   mount -t tmpfs -o mode=755 run "$r/run"
   mount -t tmpfs -o mode=1777 tmp "$r/tmp"
