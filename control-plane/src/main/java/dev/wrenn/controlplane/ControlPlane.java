@@ -305,6 +305,11 @@ public final class ControlPlane implements AutoCloseable {
         return directory;
     }
 
+    /** Waits until the built-in templates are checked and, where needed, built (true at once without any). */
+    public boolean awaitBuiltinTemplates(Duration timeout) throws InterruptedException {
+        return builds.awaitBuiltins(timeout);
+    }
+
     /** The time-to-live and metrics duties, or null without a host agent. */
     public LifecycleDuties lifecycleDuties() {
         return duties;

@@ -1,21 +1,17 @@
 package dev.wrenn.cli.client;
 
+import dev.wrenn.controlplane.build.ContextArchive;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,37 +117,9 @@ final class TemplateBuild implements Callable<Integer> {
         body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The directory as a tar: files, directories and symlinks, in name order, without .git. */
+    /** The directory as a build context (the server's own format for it). */
     static byte[] tar(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new CliException(dir + " is not a directory");
-        var out = new ByteArrayOutputStream();
-        try (var tar = new TarArchiveOutputStream(out);
-                Stream<Path> walk = Files.walk(dir)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            List<Path> paths = walk.filter(p -> !p.equals(dir))
-                    .filter(p -> !dir.relativize(p).startsWith(".git"))
-                    .sorted()
-                    .toList();
-            for (Path p : paths) {
-                String rel = dir.relativize(p).toString().replace('\\', '/');
-                TarArchiveEntry e;
-                if (Files.isSymbolicLink(p)) {
-                    e = new TarArchiveEntry(rel, TarArchiveEntry.LF_SYMLINK);
-                    e.setLinkName(Files.readSymbolicLink(p).toString());
-                } else {
-                    e = new TarArchiveEntry(p.toFile(), rel);
-                }
-                tar.putArchiveEntry(e);
-                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    try (InputStream in = Files.newInputStream(p)) {
-                        in.transferTo(tar);
-                    }
-                }
-                tar.closeArchiveEntry();
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return out.toByteArray();
+        return ContextArchive.of(dir);
     }
 }

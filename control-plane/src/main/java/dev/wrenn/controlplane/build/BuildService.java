@@ -276,6 +276,18 @@ public final class BuildService implements AutoCloseable {
         return label > 0 ? label : fallback;
     }
 
+    /** Returns once build {@code id}, queued or running on this server, has ended (at once if it is not here). */
+    void awaitEnded(String id) throws InterruptedException {
+        Cancel c = running.get(id);
+        if (c != null) c.awaitEnded();
+    }
+
+    /** Waits for the built-in templates' start-up work (none configured: true at once). */
+    public boolean awaitBuiltins(Duration timeout) throws InterruptedException {
+        var b = builtins;
+        return b == null || b.awaitDone(timeout);
+    }
+
     /** Builds the recipes in {@code dir} as built-in templates, in the background (see {@link BuiltinTemplates}). */
     public void buildBuiltins(java.nio.file.Path dir) {
         builtins = BuiltinTemplates.start(this, dir);

@@ -2,7 +2,6 @@ package dev.wrenn.controlplane.build;
 
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.template.TemplateStore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +22,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class BuiltinTemplates implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BuiltinTemplates.class);
-    private static final Duration POLL = Duration.ofSeconds(2);
+    /** How long a host agent that cannot answer yet is given before the next try. */
     private static final Duration RETRY = Duration.ofSeconds(15);
 
     private final BuildService builds;
     private final Path dir;
     private final Thread thread;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     private BuiltinTemplates(BuildService builds, Path dir) {
         this.builds = builds;
@@ -56,27 +54,20 @@ public final class BuiltinTemplates implements AutoCloseable {
         }
     }
 
-    /** The directory as a tar, the same bytes for the same files (sorted, no times, no owners). */
-    static byte[] context(Path recipeDir) throws IOException {
-        var bytes = new ByteArrayOutputStream();
-        try (var tar = new TarArchiveOutputStream(bytes);
-                Stream<Path> files = Files.walk(recipeDir)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                var entry =
-                        new TarArchiveEntry(recipeDir.relativize(f).toString().replace('\\', '/'));
-                entry.setSize(Files.size(f));
-                entry.setMode(Files.isExecutable(f) ? 0755 : 0644);
-                entry.setModTime(0);
-                tar.putArchiveEntry(entry);
-                Files.copy(f, tar);
-                tar.closeArchiveEntry();
-            }
-        }
-        return bytes.toByteArray();
+    /** Waits until every recipe was found up to date, or built (or failed); false when the time ran out first. */
+    public boolean awaitDone(Duration timeout) throws InterruptedException {
+        return done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void run() {
+        try {
+            buildAll();
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void buildAll() {
         List<Path> recipes;
         try {
             recipes = recipes(dir);
@@ -97,7 +88,7 @@ public final class BuiltinTemplates implements AutoCloseable {
                 var request = new BuildService.Request(
                         name,
                         Files.readString(recipeDir.resolve("Dockerfile"), StandardCharsets.UTF_8),
-                        context(recipeDir),
+                        ContextArchive.of(recipeDir),
                         null,
                         null,
                         null,
@@ -126,14 +117,16 @@ public final class BuiltinTemplates implements AutoCloseable {
     }
 
     private boolean await(String name, String buildId) {
-        while (sleep(POLL)) {
-            var b = builds.get(TemplateStore.BUILTIN_TEAM, buildId);
-            if (!b.finished()) continue;
-            if (b.status().equals(Build.READY)) log.info("built-in template {}: ready ({})", name, buildId);
-            else log.warn("built-in template {}: build {} {}: {}", name, buildId, b.status(), b.error());
-            return true;
+        try {
+            builds.awaitEnded(buildId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return false;
+        var b = builds.get(TemplateStore.BUILTIN_TEAM, buildId);
+        if (b.status().equals(Build.READY)) log.info("built-in template {}: ready ({})", name, buildId);
+        else log.warn("built-in template {}: build {} {}: {}", name, buildId, b.status(), b.error());
+        return true;
     }
 
     private static boolean sleep(Duration d) {

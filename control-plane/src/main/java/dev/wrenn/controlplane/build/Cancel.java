@@ -31,6 +31,11 @@ final class Cancel {
         return ended.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    /** Waits for the runner to end the build, however long it runs. */
+    void awaitEnded() throws InterruptedException {
+        ended.await();
+    }
+
     boolean asked() {
         return asked;
     }

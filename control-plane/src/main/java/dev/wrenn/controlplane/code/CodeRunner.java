@@ -28,6 +28,10 @@ import tools.jackson.databind.JsonNode;
  */
 final class CodeRunner {
     static final int PORT = 49999;
+    /** One timer thread for every cell's deadline: a cell that ends first cancels its own. */
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("code-deadlines").daemon().factory());
 
     private final SandboxService sandboxes;
     private final String hostToken;
@@ -78,15 +82,17 @@ final class CodeRunner {
     private static void stream(InputStream body, CodeRequest req, Consumer<JsonNode> events) throws IOException {
         var expired = new AtomicBoolean();
         // The deadline closes the stream under the reader: the guest sees its client go and interrupts the cell.
-        var deadline = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(Duration.ofSeconds(req.timeoutSec()));
-                expired.set(true);
-                body.close();
-            } catch (InterruptedException | IOException e) {
-                // finished first
-            }
-        });
+        var deadline = DEADLINES.schedule(
+                () -> {
+                    expired.set(true);
+                    try {
+                        body.close();
+                    } catch (IOException e) {
+                        // closed already
+                    }
+                },
+                req.timeoutSec(),
+                java.util.concurrent.TimeUnit.SECONDS);
         try {
             var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             String line;
@@ -105,7 +111,7 @@ final class CodeRunner {
             if (expired.get()) throw timedOut(req);
             throw e;
         } finally {
-            deadline.interrupt();
+            deadline.cancel(false);
         }
         if (expired.get()) throw timedOut(req);
     }

@@ -193,8 +193,8 @@ class CodeInterpreterIT {
         api.delete("/v1/sandboxes/" + sandbox);
         server = server.restart();
         var again = server.client().withApiKey(apiKey);
-        // The check runs on the server's start; a rebuild would show as a second build row at once.
-        Thread.sleep(5_000);
+        // The server's start-up check has decided (and would have built by now): no second build row.
+        assertThat(server.controlPlane().awaitBuiltinTemplates(BUILD_LIMIT)).isTrue();
         assertThat(builtinBuilds()).isEqualTo(1);
         assertThat(again.get("/v1/snapshots").text()).contains("\"" + TEMPLATE + "\"");
         var created = again.post("/v1/sandboxes", "{\"template\":\"" + TEMPLATE + "\"}");
