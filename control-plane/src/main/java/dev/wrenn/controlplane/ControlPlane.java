@@ -32,6 +32,7 @@ import dev.wrenn.controlplane.http.HttpApp;
 import dev.wrenn.controlplane.limits.FailureWindows;
 import dev.wrenn.controlplane.limits.RateLimiter;
 import dev.wrenn.controlplane.limits.StreamSlots;
+import dev.wrenn.controlplane.mcp.McpRoutes;
 import dev.wrenn.controlplane.metrics.HttpMetrics;
 import dev.wrenn.controlplane.process.ProcessRoutes;
 import dev.wrenn.controlplane.process.ProcessSocket;
@@ -228,6 +229,7 @@ public final class ControlPlane implements AutoCloseable {
                             directory,
                             hostAgent == null ? null : hostAgent.proxyToken().orElse(null)),
                     domain::value);
+            var mcp = new McpRoutes(config.host(), config.publicUrl());
             var app = HttpApp.create(config, new HttpMetrics(), guestTraffic, routes -> {
                 // The routes without credentials (sign-up, login, OAuth) are limited per client address.
                 routes.before("/v1/auth/*", ctx -> rate.check("address:" + ctx.ip()));
@@ -244,9 +246,11 @@ public final class ControlPlane implements AutoCloseable {
                 codeRoutes.register(routes, authenticator);
                 new WatchSocket(sandboxService, authenticator, slots).register(routes);
                 e2bRoutes.register(routes, authenticator);
+                mcp.register(routes, authenticator);
             });
             app.start(config.host(), config.port());
             domain.listening(app.port());
+            mcp.listening(app.port());
             log.info(
                     "control plane listening on http://{}:{} ({} database) in {} ms",
                     config.host(),
