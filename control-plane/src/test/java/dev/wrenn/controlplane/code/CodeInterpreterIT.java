@@ -145,8 +145,20 @@ class CodeInterpreterIT {
         assertThat(types.toString().strip()).isEqualTo("number_of_executions stdout stdout result end_of_execution");
     }
 
+    /** MCP's run_code tool (McpIT covers the other tools) in the same sandbox, through the MCP SDK's client. */
     @Test
     @Order(5)
+    void theMcpRunCodeToolRunsCellsInIt() {
+        NodeScripts.mcp()
+                .run(
+                        "code.mjs",
+                        java.util.List.of("http", server.baseUri().toString(), apiKey, sandbox),
+                        Map.of(),
+                        Duration.ofMinutes(5));
+    }
+
+    @Test
+    @Order(6)
     void badCallsAreRefusedInTheEnvelope() {
         String route = "/v1/sandboxes/" + sandbox + "/code";
         var both = api.post(route, "{\"code\":\"1\",\"language\":\"python\",\"context_id\":\"c\"}");
@@ -167,7 +179,7 @@ class CodeInterpreterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aSandboxWithoutACodeInterpreterIsAConflict() {
         var plain = api.post("/v1/sandboxes", "{}");
         assertThat(plain.status()).as(plain.toString()).isEqualTo(201);
@@ -188,7 +200,7 @@ class CodeInterpreterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aServerThatStartsAgainBuildsNothing() throws Exception {
         api.delete("/v1/sandboxes/" + sandbox);
         server = server.restart();
