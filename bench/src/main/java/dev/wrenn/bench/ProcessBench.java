@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
  * same run on the same sandbox: exec of {@code true} beside the guest's own cost of spawning it (a
  * shell loop timed inside the guest), a background start, a keystroke's echo over the terminal
  * socket, a listing of 10,000 entries, and a watch event after an exec that makes it (beside the
- * exec alone). Any failure ends the run with an error and no table.
+ * exec alone); and the same exec as MCP's run_command tool. Any failure ends the run with an error and no table.
  *
  * <p>Usage: {@code bench/run.sh process [runs=20]}; needs root and the guest image.
  */
@@ -86,6 +86,7 @@ public final class ProcessBench {
     void measure(int runs) throws Exception {
         var execTrue = new Stats("exec `true` through the API", "ms");
         var execAgent = new Stats("the same exec straight to the host agent (gRPC, no control plane)", "ms");
+        var execMcp = new Stats("the same command as MCP's run_command tool (POST /mcp)", "ms");
         var spawn = new Stats("floor: the guest spawning `/bin/true` (shell loop of " + LOOP + ")", "ms");
         var start = new Stats("background process start through the API", "ms");
         var echo = new Stats("terminal: keystroke to its echo over the socket", "ms");
@@ -103,6 +104,9 @@ public final class ProcessBench {
             t0 = System.nanoTime();
             agent.execTrue(id);
             execAgent.add(ms(t0));
+            t0 = System.nanoTime();
+            mcpRunTrue();
+            execMcp.add(ms(t0));
             // The loop's own time, measured inside the guest, per spawn: what a spawn costs there.
             JsonNode r = exec("s=$(date +%s%N); i=0; while [ $i -lt " + LOOP
                     + " ]; do /bin/true; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/" + LOOP + " ))");
@@ -132,7 +136,25 @@ public final class ProcessBench {
         Stats.table(
                 "Processes, terminal and file system through the API (" + runs + " runs; the floors are"
                         + " measured in the same run)",
-                List.of(execTrue, execAgent, spawn, start, echo, list, watch));
+                List.of(execTrue, execAgent, execMcp, spawn, start, echo, list, watch));
+    }
+
+    /** {@code true} through the MCP tool, which calls the exec route itself: the floor is the row above. */
+    private void mcpRunTrue() throws Exception {
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"run_command\","
+                + "\"arguments\":{\"sandbox_id\":\"" + id + "\",\"command\":\"true\"}}}";
+        var r = http.send(
+                HttpRequest.newBuilder(base.resolve("/mcp"))
+                        .header("X-API-Key", api.key())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(call))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode result = r.statusCode() == 200 ? JSON.readTree(r.body()).path("result") : null;
+        if (result == null
+                || result.path("isError").asBoolean(true)
+                || result.path("structuredContent").path("exit_code").asInt(-1) != 0)
+            throw new IllegalStateException("MCP run_command gave " + r.statusCode() + ": " + new String(r.body()));
     }
 
     private WebSocket socket(String pathAndQuery, LinkedBlockingQueue<Object> into) throws Exception {
