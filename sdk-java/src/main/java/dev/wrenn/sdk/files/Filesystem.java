@@ -1,8 +1,9 @@
 package dev.wrenn.sdk.files;
 
 import dev.wrenn.sdk.NotFoundException;
+import dev.wrenn.sdk.StreamException;
 import dev.wrenn.sdk.User;
-import dev.wrenn.sdk.WrennException;
+import dev.wrenn.sdk.http.Diagnosis;
 import dev.wrenn.sdk.http.Json;
 import dev.wrenn.sdk.http.Multipart;
 import dev.wrenn.sdk.http.Query;
@@ -172,12 +173,11 @@ public final class Filesystem {
      */
     public Watch watch(String path, boolean recursive, Consumer<WatchEvent> onEvent) {
         var q = fs("/watch").param("path", path).param("recursive", recursive).param("user", userName());
-        var socket = transport.socket(q);
         try {
-            return new Watch(socket, onEvent);
-        } catch (WrennException e) {
-            socket.close();
-            throw e;
+            return new Watch(transport.socket(q), onEvent);
+        } catch (StreamException e) {
+            // A socket's refusal carries no error code; stat says what is wrong (no such directory).
+            throw Diagnosis.of(e, () -> stat(path));
         }
     }
 

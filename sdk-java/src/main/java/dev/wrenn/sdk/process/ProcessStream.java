@@ -7,11 +7,14 @@ import java.util.Base64;
 
 /**
  * An attachment to a background process ({@code /processes/{pid}/stream}): its output from the moment of attach,
- * then its exit. Closing it detaches; the process runs on. Any number may attach to one process.
+ * then its exit (a process that ended recently gives its exit at once). It is in place when {@code attach}
+ * returns. Closing it detaches; the process runs on. Any number may attach to one process.
  */
 public final class ProcessStream extends ProcessOutput {
     ProcessStream(Socket socket) {
         super(socket);
+        // The guest sends "start" once this attachment is subscribed: output from here on is not missed.
+        awaitOpening("start");
     }
 
     public void sendStdin(String text) {

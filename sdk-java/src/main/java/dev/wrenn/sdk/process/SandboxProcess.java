@@ -1,5 +1,7 @@
 package dev.wrenn.sdk.process;
 
+import dev.wrenn.sdk.StreamException;
+import dev.wrenn.sdk.http.Diagnosis;
 import dev.wrenn.sdk.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -32,7 +34,13 @@ public final class SandboxProcess {
 
     /** Its output from now on, to iterate; close the stream to detach. */
     public ProcessStream attach() {
-        return new ProcessStream(processes.transport().socket(processes.one(pid).then("/stream")));
+        try {
+            return new ProcessStream(
+                    processes.transport().socket(processes.one(pid).then("/stream")));
+        } catch (StreamException e) {
+            // A socket's refusal carries no error code; the REST route says what is wrong (no such process).
+            throw Diagnosis.of(e, () -> processes.get(pid));
+        }
     }
 
     /**

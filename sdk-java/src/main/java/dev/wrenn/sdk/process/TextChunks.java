@@ -33,6 +33,7 @@ final class TextChunks {
         CharBuffer out = CharBuffer.allocate(pending.remaining() + 2);
         decoder.decode(pending, out, true);
         decoder.flush(out);
+        decoder.reset();
         pending = ByteBuffer.allocate(0);
         return out.flip().toString();
     }

@@ -74,11 +74,12 @@ public final class ContextArchive {
             if (split == null) pax.append(record("path", name));
             if (longLink) pax.append(record("linkpath", link));
             byte[] data = pax.toString().getBytes(StandardCharsets.UTF_8);
-            out.write(header("PaxHeaders/" + tail(name), "", 0644, data.length, 'x', ""));
+            out.write(header("PaxHeaders/" + tail(name, 89), "", 0644, data.length, 'x', ""));
             out.write(data);
             pad(out, data.length);
-            if (split == null) split = new String[] {"", tail(name)};
-            if (longLink) link = tail(link);
+            // What the fields hold then is only for readers that ignore pax headers.
+            if (split == null) split = new String[] {"", tail(name, 100)};
+            if (longLink) link = tail(link, 100);
         }
         out.write(header(split[1], split[0], mode, size, type, link));
     }
@@ -97,9 +98,13 @@ public final class ContextArchive {
         return null;
     }
 
-    private static String tail(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return b.length <= 99 ? s : new String(b, b.length - 99, 99, StandardCharsets.UTF_8).replace("\uFFFD", "_");
+    /** The last characters of {@code s} that fit {@code max} bytes. */
+    private static String tail(String s, int max) {
+        int from = s.length();
+        while (from > 0 && s.substring(from - 1).getBytes(StandardCharsets.UTF_8).length <= max) {
+            from--;
+        }
+        return s.substring(from);
     }
 
     /** A pax record, {@code "<length> key=value\n"}, whose length counts its own digits. */
