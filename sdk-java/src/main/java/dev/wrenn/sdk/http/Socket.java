@@ -148,13 +148,15 @@ public final class Socket implements AutoCloseable {
             WebSocket w = ws;
             if (w != null && !w.isOutputClosed()) {
                 try {
-                    sending.lock();
-                    try {
-                        w.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
-                    } finally {
-                        sending.unlock();
+                    // A send stuck behind a reader that does not read must not hold the close up.
+                    if (sending.tryLock(2, TimeUnit.SECONDS)) {
+                        try {
+                            w.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
+                        } finally {
+                            sending.unlock();
+                        }
+                        ended.get(2, TimeUnit.SECONDS);
                     }
-                    ended.get(2, TimeUnit.SECONDS);
                 } catch (ExecutionException | TimeoutException e) {
                     // the connection is dropped below either way
                 } catch (InterruptedException e) {

@@ -27,6 +27,7 @@ import dev.wrenn.sdk.template.BuildInfo;
 import dev.wrenn.sdk.template.BuildRequest;
 import dev.wrenn.sdk.template.BuildStatus;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -359,6 +360,44 @@ class ExamplesIT {
         assertThat(p.exitValue()).as(printed).isZero();
         assertThat(printed).contains("Hello from ").endsWith("42\n");
         assertOnlyTheSharedSandboxRuns();
+    }
+
+    @Test
+    @Order(12)
+    void closingTheClientEndsItsStreamsSocketsAndThreads() throws Exception {
+        long before = httpClientThreads();
+        var client = Wrenn.builder().apiKey(apiKey).baseUrl(server.baseUri()).build();
+        var same = client.sandboxes().get(sandbox.id());
+        var watch = same.files().watch("/tmp", false, e -> {});
+        var stream = same.commands().stream(Command.shell("sleep 600").build());
+        InputStream file = same.files().readStream("/etc/hostname");
+        Awaitility.await("the streamed command runs")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> sleeping(true));
+        assertThat(httpClientThreads()).isGreaterThan(before);
+
+        client.close();
+        assertThat(watch.isDone()).isTrue();
+        assertThatThrownBy(stream::waitForExit)
+                .as("a reader of a stream cut off before its exit is told so")
+                .isInstanceOf(dev.wrenn.sdk.StreamException.class);
+        assertThatThrownBy(file::read).isInstanceOf(java.io.IOException.class);
+        assertThat(httpClientThreads()).isEqualTo(before);
+        Awaitility.await("its socket's end stops the command")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> sleeping(false));
+    }
+
+    static boolean sleeping(boolean expected) {
+        boolean found =
+                sandbox.processes().list().stream().anyMatch(p -> p.args().contains("sleep 600"));
+        return found == expected;
+    }
+
+    static long httpClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("HttpClient-"))
+                .count();
     }
 
     /** Every other sandbox this team made was destroyed by its try-with-resources (or its snapshot). */
