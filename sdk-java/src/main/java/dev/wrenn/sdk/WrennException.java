@@ -8,7 +8,8 @@ package dev.wrenn.sdk;
  * covers (413, 405) is a plain {@code WrennException}.
  *
  * <p>Failures that never got an answer from the API have status 0 and a code of the SDK's own:
- * {@code connection_failed} ({@link ConnectionException}) and {@code stream_error} ({@link StreamException}).
+ * {@code connection_failed} ({@link ConnectionException}) and {@code stream_error} ({@link StreamException}); a
+ * redirect, which the SDK does not follow, is the status it had with code {@code redirected}.
  */
 public sealed class WrennException extends RuntimeException
         permits BadRequestException,

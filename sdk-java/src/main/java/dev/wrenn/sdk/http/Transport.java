@@ -85,7 +85,7 @@ public final class Transport implements AutoCloseable {
 
     public Response send(String method, Query q, String contentType, BodyPublisher body, Duration timeout) {
         HttpResponse<byte[]> r = exchange(request(method, q, contentType, body, timeout), BodyHandlers.ofByteArray());
-        if (r.statusCode() >= 400) throw error(r.statusCode(), r.body(), r);
+        if (r.statusCode() >= 300) throw error(r.statusCode(), r.body(), r);
         return new Response(r.statusCode(), r.headers(), r.body());
     }
 
@@ -96,7 +96,7 @@ public final class Transport implements AutoCloseable {
     public InputStream stream(String method, Query q, String contentType, BodyPublisher body) {
         HttpResponse<InputStream> r =
                 exchange(request(method, q, contentType, body, null), BodyHandlers.ofInputStream());
-        if (r.statusCode() >= 400) {
+        if (r.statusCode() >= 300) {
             try (InputStream in = r.body()) {
                 throw error(r.statusCode(), in.readAllBytes(), r);
             } catch (IOException e) {
@@ -147,6 +147,16 @@ public final class Transport implements AutoCloseable {
     }
 
     private static WrennException error(int status, byte[] body, HttpResponse<?> r) {
+        if (status < 400) {
+            // Redirects are not followed (they would carry the API key elsewhere): say where to point the client.
+            return new WrennException(
+                    status,
+                    "redirected",
+                    "the server redirected " + r.request().uri() + " to "
+                            + r.headers().firstValue("Location").orElse("(no Location)")
+                            + ": use that address as the base URL",
+                    null);
+        }
         return ApiErrors.fromResponse(
                 status,
                 body,

@@ -162,6 +162,17 @@ class ExamplesIT {
         assertThat(p.info().running()).isFalse();
         assertThat(p.info().exitCode()).isEqualTo(5);
 
+        var cat = sandbox.processes().start(Command.program("cat").stdin(true).build());
+        try (var attached = cat.attach()) {
+            attached.sendStdin(new byte[] {'a', (byte) 0xff, '\n'}, true); // over the socket, any bytes, then EOF
+            var out = new ByteArrayOutputStream();
+            for (var e : attached) {
+                if (e instanceof dev.wrenn.sdk.process.ProcessEvent.Stdout o) out.writeBytes(o.data());
+            }
+            assertThat(out.toByteArray()).containsExactly('a', 0xff, '\n');
+            assertThat(attached.waitForExit()).isZero();
+        }
+
         var sleeper = sandbox.processes().start(Command.program("sleep", "300").build());
         assertThat(sandbox.processes().get(sleeper.pid()).running()).isTrue();
         try (var attached = sleeper.attach()) {
@@ -178,6 +189,16 @@ class ExamplesIT {
     @Order(5)
     void aTerminalEchoesResizesAndExits() {
         String result = TerminalExamples.shell(sandbox);
+        var screen = new StringBuilder();
+        try (var terminal = sandbox.openTerminal(
+                dev.wrenn.sdk.terminal.TerminalOptions.builder().user(User.USER).build())) {
+            terminal.write("echo \"$(whoami)-$((40 + 2))\"; exit\n");
+            for (var e : terminal) { // iterated instead of a callback
+                if (e instanceof dev.wrenn.sdk.terminal.TerminalEvent.Output o) screen.append(new String(o.data()));
+            }
+            assertThat(terminal.waitForExit()).isZero();
+        }
+        assertThat(screen.toString()).contains("user-42");
         assertThat(result).startsWith("3:").contains("40 120");
     }
 
@@ -294,6 +315,13 @@ class ExamplesIT {
                         ConflictException.class, e -> assertThat(e.code()).isEqualTo("sandbox_not_running"));
         assertThat(ErrorExamples.handle(sandbox)).as("the example resumes it").isEqualTo("try again");
         assertThat(ErrorExamples.handle(sandbox)).isNotBlank().doesNotContain("try again");
+        sandbox.pause();
+        var connected = wrenn.sandboxes().connect(sandbox.id(), Duration.ofHours(2));
+        assertThat(connected.info().status()).isEqualTo(SandboxStatus.RUNNING);
+        assertThat(connected.info().ttlSec()).isEqualTo(3600);
+        assertThatThrownBy(sandbox::resume)
+                .isInstanceOfSatisfying(
+                        ConflictException.class, e -> assertThat(e.code()).isEqualTo("sandbox_not_paused"));
         assertThat(sandbox.runCode("x").text())
                 .as("the kernel's state survived")
                 .contains("42");
@@ -320,6 +348,7 @@ class ExamplesIT {
                         .build());
         assertThat(wrenn.builds().cancel(cancelled.id()).status()).isEqualTo(BuildStatus.CANCELLED);
         assertThatThrownBy(() -> wrenn.builds().cancel(cancelled.id())).isInstanceOf(ConflictException.class);
+        assertThat(wrenn.builds().waitFor(cancelled.id()).status()).isEqualTo(BuildStatus.CANCELLED);
 
         BuildInfo built = TemplateExamples.build(wrenn, dir);
         assertThat(built.status()).as(String.valueOf(built.error())).isEqualTo(BuildStatus.READY);
@@ -339,6 +368,14 @@ class ExamplesIT {
                 .extracting(t -> t.name())
                 .contains("minimal", "myapp")
                 .doesNotContain("app-ready");
+        BuildInfo again = wrenn.builds().rebuild("myapp", false);
+        assertThat(wrenn.builds().waitFor(again.id()).stepsCached())
+                .as("nothing changed: every layer cached")
+                .isEqualTo(2);
+        assertThat(wrenn.templates().list(dev.wrenn.sdk.template.TemplateType.SNAPSHOT))
+                .extracting(t -> t.name())
+                .contains("myapp")
+                .doesNotContain("minimal");
         wrenn.templates().delete("myapp");
         assertThatThrownBy(() -> wrenn.templates().delete("myapp")).isInstanceOf(NotFoundException.class);
         assertOnlyTheSharedSandboxRuns();
