@@ -15,7 +15,7 @@ import java.util.Objects;
  * close those, or let their time-to-live end them).
  *
  * <pre>{@code
- * try (Wrenn wrenn = Wrenn.fromEnvironment()) {            // WRENN_API_KEY, WRENN_API_URL
+ * try (Wrenn wrenn = Wrenn.fromEnvironment()) {            // WRENN_API_KEY, WRENN_URL
  *     ...
  * }
  * Wrenn wrenn = Wrenn.builder().apiKey("wrn_...").baseUrl("https://wrenn.example.com").build();
@@ -26,7 +26,7 @@ public final class Wrenn implements AutoCloseable {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
     public static final String API_KEY_VARIABLE = "WRENN_API_KEY";
-    public static final String URL_VARIABLE = "WRENN_API_URL";
+    public static final String URL_VARIABLE = "WRENN_URL";
 
     private final Transport transport;
     private final Sandboxes sandboxes;
@@ -44,7 +44,7 @@ public final class Wrenn implements AutoCloseable {
         return new Builder();
     }
 
-    /** A client from {@code WRENN_API_KEY} and {@code WRENN_API_URL} (default {@value #DEFAULT_URL}). */
+    /** A client from {@code WRENN_API_KEY} and {@code WRENN_URL} (default {@value #DEFAULT_URL}). */
     public static Wrenn fromEnvironment() {
         return fromEnvironment(System.getenv());
     }

@@ -387,7 +387,7 @@ class ExamplesIT {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), QuickStart.class.getName());
         pb.environment().put("WRENN_API_KEY", apiKey);
-        pb.environment().put("WRENN_API_URL", server.baseUri().toString());
+        pb.environment().put("WRENN_URL", server.baseUri().toString());
         pb.redirectErrorStream(true);
         Process p = pb.start();
         var out = new ByteArrayOutputStream();
