@@ -12,8 +12,7 @@ class WrennTest {
         try (var w = Wrenn.fromEnvironment(Map.of("WRENN_API_KEY", "wrn_abc"))) {
             assertThat(w.baseUrl()).hasToString("http://127.0.0.1:8080");
         }
-        try (var w =
-                Wrenn.fromEnvironment(Map.of("WRENN_API_KEY", "wrn_abc", "WRENN_URL", " https://w.example/ "))) {
+        try (var w = Wrenn.fromEnvironment(Map.of("WRENN_API_KEY", "wrn_abc", "WRENN_URL", " https://w.example/ "))) {
             assertThat(w.baseUrl()).hasToString("https://w.example/");
         }
         assertThatThrownBy(() -> Wrenn.fromEnvironment(Map.of()))
