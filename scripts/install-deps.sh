@@ -12,6 +12,7 @@
 #   python3-matplotlib-inline     its figures come back as PNGs through the inline backend,
 #   python3-matplotlib            plt.plot(...) in those tests,
 #   python3-pandas                and DataFrames as HTML
+#   chromium                      the web dashboard's end-to-end test (DashboardIT) drives it through Playwright
 # The guest image builder (guest-image/build.sh) installs its own extra tools (debootstrap, ...).
 set -euo pipefail
 
@@ -21,6 +22,7 @@ PACKAGES=(
   nftables iproute2
   e2fsprogs
   python3-ipykernel python3-matplotlib-inline python3-matplotlib python3-pandas
+  chromium
 )
 # A node from elsewhere (NodeSource, nvm) counts: Debian's packages are only the fallback.
 command -v node >/dev/null || PACKAGES+=(nodejs)
@@ -63,4 +65,12 @@ E2B_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/compat/e2b"
 if [[ ! -d "$E2B_DIR/node_modules" || "$E2B_DIR/package-lock.json" -nt "$E2B_DIR/node_modules/.package-lock.json" ]]; then
   echo "== installing the E2B SDK test packages (npm ci in compat/e2b)"
   npm ci --prefix "$E2B_DIR" --no-audit --no-fund --loglevel=error
+fi
+
+# The web dashboard's terminal (xterm.js), exactly as dashboard/package-lock.json pins it: the control-plane build
+# copies its files into the jar and refuses to build without them.
+DASHBOARD_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/dashboard"
+if [[ ! -d "$DASHBOARD_DIR/node_modules" || "$DASHBOARD_DIR/package-lock.json" -nt "$DASHBOARD_DIR/node_modules/.package-lock.json" ]]; then
+  echo "== installing the dashboard's packages (npm ci in dashboard/)"
+  npm ci --prefix "$DASHBOARD_DIR" --no-audit --no-fund --loglevel=error
 fi
