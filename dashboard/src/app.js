@@ -96,7 +96,7 @@ function render() {
   if (message) {
     const note = h('p', {class: 'notice', role: 'status'}, message);
     const heading = main.querySelector('h1');
-    if (heading) heading.after(note);
+    if (heading) (heading.closest('.page-head') || heading).after(note);
     else main.prepend(note);
   }
   cleanup = typeof result === 'function' ? result : null;

@@ -101,6 +101,15 @@ export async function busy(button, label, work) {
  * <tbody> the caller fills (and refills on updates).
  */
 export function table(caption, headers, body) {
+  // Each cell carries its column's name, which narrow screens show beside the value (app.css).
+  const label = () => {
+    for (const row of body.rows) {
+      if (row.cells.length !== headers.length) continue;
+      [...row.cells].forEach((cell, i) => cell.setAttribute('data-label', headers[i]));
+    }
+  };
+  new MutationObserver(label).observe(body, {childList: true});
+  label();
   return h('div', {class: 'table-wrap'},
     h('table', {},
       h('caption', {class: caption.visible ? '' : 'visually-hidden'}, caption.text),

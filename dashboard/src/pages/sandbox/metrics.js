@@ -19,10 +19,12 @@ function svg(tag, attrs) {
 /** Points of a series scaled into the chart's box: x by time, y by value over {@code max}. */
 export function points(samples, value, max) {
   if (samples.length === 0) return '';
+  // One sample is a level, drawn across the whole chart.
+  if (samples.length === 1) samples = [samples[0], samples[0]];
   const t0 = Date.parse(samples[0].timestamp);
   const span = Math.max(Date.parse(samples[samples.length - 1].timestamp) - t0, 1);
-  return samples.map((s) => {
-    const x = samples.length === 1 ? W : ((Date.parse(s.timestamp) - t0) / span) * W;
+  return samples.map((s, i) => {
+    const x = i === samples.length - 1 ? W : ((Date.parse(s.timestamp) - t0) / span) * W;
     const y = H - (Math.min(Math.max(value(s), 0), max) / (max || 1)) * (H - 4) - 2;
     return `${x.toFixed(1)},${y.toFixed(1)}`;
   }).join(' ');
@@ -60,8 +62,9 @@ export function mountMetrics(container, id) {
         (s) => `${bytes(s.mem_used)} of ${bytes(s.mem_total)}`),
       chart('Disk', samples, (s) => s.disk_used, Math.max(...samples.map((s) => s.disk_total), 1),
         (s) => `${bytes(s.disk_used)} of ${bytes(s.disk_total)}`));
-    note.textContent = samples.length
-      ? `${samples.length} samples from the last 15 minutes.` : 'Samples appear a few seconds after the sandbox starts.';
+    const n = samples.length;
+    note.textContent = n ? `${n} sample${n === 1 ? '' : 's'} from the last 15 minutes, one every few seconds.`
+      : 'Samples appear a few seconds after the sandbox starts.';
   }
   return poll(load, 5000);
 }

@@ -71,8 +71,10 @@ export function mountProcesses(panel, id) {
     }
   }
 
+  const command = field('Command', cmd);
+  command.classList.add('grow');
   const form = h('form', {class: 'inline-form', 'aria-label': 'Start a background process'},
-    h('div', {class: 'grow'}, field('Command', cmd, 'A shell command line; it keeps running after you leave.')),
+    command,
     field('Tag', tag),
     h('div', {class: 'field field-button'}, start));
   form.addEventListener('submit', async (e) => {
@@ -97,7 +99,10 @@ export function mountProcesses(panel, id) {
     });
   });
 
-  panel.append(form, error.el,
+  panel.append(form,
+    h('p', {class: 'hint form-hint'}, 'A shell command line. The process keeps running after you leave this page;'
+      + ' its output shows from the moment you follow it.'),
+    error.el,
     table({text: 'Running processes'}, ['PID', 'Tag', 'Command', 'State', 'Actions'], rows), outputBox);
   const stop = poll(load, 3000);
   return () => {

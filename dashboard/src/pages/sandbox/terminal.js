@@ -16,7 +16,7 @@ function stylesheet() {
 export function mountTerminal(panel, id) {
   const status = h('p', {class: 'term-status', role: 'status'}, 'Loading the terminal…');
   const reconnect = h('button', {type: 'button', class: 'btn btn-small', hidden: true}, 'Reconnect');
-  const box = h('div', {class: 'terminal'});
+  const box = h('div', {class: 'term-box'});
   panel.append(
     h('div', {class: 'term-bar'}, status, reconnect),
     box,

@@ -79,15 +79,24 @@ final class Chromium implements AutoCloseable {
         page.setDefaultTimeout(120_000);
     }
 
-    /** Saves a screenshot of the page as docs/dashboard/{name}.png. */
+    /** Saves a screenshot of the whole page as docs/dashboard/{name}.png. */
     static void shot(Page page, String name) {
+        shot(page, name, true);
+    }
+
+    /** Only what the window shows: a modal dialog's backdrop covers the window, not the whole page. */
+    static void shotOfWindow(Page page, String name) {
+        shot(page, name, false);
+    }
+
+    private static void shot(Page page, String name, boolean fullPage) {
         try {
             Files.createDirectories(SHOTS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Path file = SHOTS.resolve(name + ".png");
-        page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(fullPage));
         assertThat(file).isNotEmptyFile();
     }
 

@@ -5,6 +5,7 @@ import static dev.wrenn.controlplane.dashboard.Ui.button;
 import static dev.wrenn.controlplane.dashboard.Ui.expect;
 import static dev.wrenn.controlplane.dashboard.Ui.heading;
 import static dev.wrenn.controlplane.dashboard.Ui.link;
+import static dev.wrenn.controlplane.dashboard.Ui.nav;
 import static dev.wrenn.controlplane.dashboard.Ui.tab;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -187,7 +188,7 @@ class DashboardIT {
     @Test
     @Order(5)
     void createAnApiKeyShownOnceWithACopyButton() {
-        link(page, "API keys").click();
+        nav(page, "API keys").click();
         expect(heading(page)).hasText("API keys");
         page.getByLabel("Name").fill("ci-runner");
         button(page, "Create key").click();
@@ -214,7 +215,7 @@ class DashboardIT {
     @Test
     @Order(6)
     void createASandboxFromTheFormAndSeeItListedRunning() {
-        link(page, "Sandboxes").click();
+        nav(page, "Sandboxes").click();
         link(page, "New sandbox").click();
         expect(page.getByLabel("Template")).hasValue("minimal");
         page.getByLabel("Memory (MiB)").fill("512");
@@ -224,7 +225,7 @@ class DashboardIT {
         page.waitForURL(SANDBOX_PAGE);
         sandbox = page.url().substring(page.url().lastIndexOf('/') + 1);
 
-        link(page, "Sandboxes").click();
+        nav(page, "Sandboxes").click();
         var row = page.locator("tr[data-id='" + sandbox + "']");
         expect(row.locator(".badge")).hasText("running");
         expect(row).containsText("owner=" + TOKEN);
@@ -244,18 +245,38 @@ class DashboardIT {
 
     @Test
     @Order(7)
+    void narrowScreensGetOneColumnAndNoSidewaysScroll() {
+        var phone = chromium.context(390, 844);
+        try {
+            Page p = Sessions.open(phone, page, base + "/ui/sandboxes");
+            expect(heading(p)).hasText("Sandboxes");
+            // Each row a card, each value labelled by its column.
+            expect(p.locator("tr[data-id='" + sandbox + "'] [data-label='Status']"))
+                    .containsText("running");
+            assertThat(p.evaluate("() => document.documentElement.scrollWidth <= innerWidth"))
+                    .isEqualTo(true);
+            shot(p, "mobile");
+        } finally {
+            phone.close();
+        }
+    }
+
+    @Test
+    @Order(8)
     void terminalRunsWhatIsTyped() throws Exception {
         page.locator("a", new Page.LocatorOptions().setHasText(sandbox)).click();
         expect(heading(page)).hasText(sandbox);
         expect(page.locator(".status-line .badge")).hasText("running");
         expect(page.locator(".term-status")).containsText("shell running");
-        page.locator(".terminal").click();
+        page.locator(".term-box").click();
         page.keyboard().type("echo wrenn-$((6*7))-" + TOKEN);
         page.keyboard().press("Enter");
         // The shell's answer, not the echo of what was typed: only bash turns $((6*7)) into 42.
         page.waitForFunction(
                 "t => [...document.querySelectorAll('.xterm-rows > div')].some(r => r.textContent.trim() === t)",
                 "wrenn-42-" + TOKEN);
+        // Two samples make a line: they arrive every second here.
+        expect(page.locator(".metrics + .hint")).hasText(Pattern.compile("^([2-9]|\\d{2,}) samples.*"));
         expect(page.locator(".metric").first()).containsText("%");
         shot(page, "sandbox-terminal");
         // The server answers the offered subprotocol 'wrenn', never the one carrying the token.
@@ -263,7 +284,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void uploadAndDownloadAFile() throws Exception {
         var filesTab = tab(page, "Files");
         // Keyboard: arrow keys move between the tabs.
@@ -286,7 +307,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void startWatchAndStopABackgroundProcess() {
         tab(page, "Processes").click();
         page.getByLabel("Command").fill("while true; do echo tick-$((20+3)); sleep 1; done");
@@ -305,7 +326,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void pauseAndResumeWhileTheListFollowsLive() {
         // A second tab on the list: it must see the changes made in the first without a reload.
         Page list = Sessions.open(context, page, base + "/ui/sandboxes");
@@ -320,13 +341,13 @@ class DashboardIT {
         button(page, "Resume").click();
         expect(page.locator(".status-line .badge")).hasText("running");
         expect(listed).hasText("running");
-        // The sandbox came back whole: its terminal works again and the uploaded file is there.
+        // The resumed sandbox has a new VM process: the terminal connects to it again.
         expect(page.locator(".term-status")).containsText("shell running");
         list.close();
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void saveAsTemplateAndSeeItInTemplates() {
         template = "dash-" + TOKEN;
         button(page, "Save as template").click();
@@ -343,7 +364,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void aSandboxFromTheTemplateThenDestroyIt() {
         var row = page.locator("tr[data-name='" + template + "']");
         row.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("New sandbox from " + template))
@@ -365,7 +386,7 @@ class DashboardIT {
         expect(dialog).hasCount(0);
         expect(destroy).isFocused();
         destroy.click();
-        shot(page, "destroy-dialog");
+        Chromium.shotOfWindow(page, "destroy-dialog");
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Destroy sandbox"))
                 .click();
         page.waitForURL("**/ui/sandboxes");
@@ -376,7 +397,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void theGoneSandboxPages() {
         page.navigate(base + "/ui/sandboxes/" + sandbox);
         expect(page.locator(".status-line .badge")).hasText("stopped");
@@ -390,7 +411,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void buildATemplateAndFollowItsLog() {
         page.navigate(base + "/ui/templates");
         page.getByText("Build a template from a recipe").click();
@@ -404,29 +425,13 @@ class DashboardIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void theAuditLogShowsWhatTheUserDid() {
-        link(page, "Audit log").click();
+        nav(page, "Audit log").click();
         var created = page.locator("tbody tr", new Page.LocatorOptions().setHasText("sandbox created"));
         expect(created.first()).containsText("user");
         expect(page.locator("tbody")).containsText("api key created");
         shot(page, "audit");
-    }
-
-    @Test
-    @Order(16)
-    void narrowScreensGetOneColumnAndNoSidewaysScroll() {
-        var phone = chromium.context(390, 844);
-        try {
-            Page p = Sessions.open(phone, page, base + "/ui/sandboxes");
-            expect(heading(p)).hasText("Sandboxes");
-            expect(p.locator(".updated")).containsText("Updated");
-            assertThat(p.evaluate("() => document.documentElement.scrollWidth <= innerWidth"))
-                    .isEqualTo(true);
-            shot(p, "mobile");
-        } finally {
-            phone.close();
-        }
     }
 
     @Test
@@ -451,7 +456,7 @@ class DashboardIT {
         page.waitForURL("**/ui/keys");
         byte[] other = "another-secret-0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
         Sessions.replaceToken(page, new JwtService(other, Clock.systemUTC()).issue(user, team, EMAIL));
-        link(page, "Sandboxes").click();
+        nav(page, "Sandboxes").click();
         page.waitForURL("**/ui/login?**");
         expect(page.locator(".notice")).containsText("no longer valid");
         page.getByLabel("Email").fill(EMAIL);

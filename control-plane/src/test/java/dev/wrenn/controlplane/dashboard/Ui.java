@@ -28,6 +28,14 @@ final class Ui {
                 AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true));
     }
 
+    /** A section of the main navigation. */
+    static Locator nav(Page p, String name) {
+        return p.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"))
+                .getByRole(
+                        AriaRole.LINK,
+                        new Locator.GetByRoleOptions().setName(name).setExact(true));
+    }
+
     static Locator tab(Page p, String name) {
         return p.getByRole(
                 AriaRole.TAB, new Page.GetByRoleOptions().setName(name).setExact(true));
