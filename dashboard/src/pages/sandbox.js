@@ -28,7 +28,8 @@ function details(s) {
     ['Guest address', s.guest_ip || '—'],
   ];
   const meta = Object.entries(s.metadata || {});
-  rows.push(['Metadata', meta.length ? h('ul', {class: 'chips'}, meta.map(([k, v]) => h('li', {}, `${k}=${v}`))) : '—']);
+  const chips = h('ul', {class: 'chips'}, meta.map(([k, v]) => h('li', {}, `${k}=${v}`)));
+  rows.push(['Metadata', meta.length ? chips : '—']);
   return h('dl', {class: 'details'}, rows.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))));
 }
 

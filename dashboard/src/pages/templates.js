@@ -28,7 +28,8 @@ export default {
           h('a', {class: 'btn btn-small', href: `/ui/sandboxes/new?template=${encodeURIComponent(t.name)}`,
             'aria-label': `New sandbox from ${t.name}`}, 'New sandbox'),
           t.type === 'snapshot' ? h('button', {type: 'button', class: 'btn btn-small btn-danger',
-            'aria-label': `Delete template ${t.name}`, onclick: (e) => remove(t, e.currentTarget)}, 'Delete') : null))));
+            'aria-label': `Delete template ${t.name}`, onclick: (e) => remove(t, e.currentTarget)}, 'Delete')
+            : null))));
     }
 
     async function loadBuilds() {
