@@ -12,6 +12,7 @@
 #   python3-matplotlib-inline     its figures come back as PNGs through the inline backend,
 #   python3-matplotlib            plt.plot(...) in those tests,
 #   python3-pandas                and DataFrames as HTML
+#   chromium                      the web dashboard's end-to-end test (DashboardIT) drives it through Playwright
 # The guest image builder (guest-image/build.sh) installs its own extra tools (debootstrap, ...).
 set -euo pipefail
 
@@ -21,6 +22,7 @@ PACKAGES=(
   nftables iproute2
   e2fsprogs
   python3-ipykernel python3-matplotlib-inline python3-matplotlib python3-pandas
+  chromium
 )
 # A node from elsewhere (NodeSource, nvm) counts: Debian's packages are only the fallback.
 command -v node >/dev/null || PACKAGES+=(nodejs)
@@ -57,13 +59,14 @@ if ! node_ok; then
   node_ok || { echo "install-deps: node on the PATH is still $(node --version) ($(command -v node))" >&2; exit 1; }
 fi
 
-# The third-party clients the tests drive, exactly as each directory's package-lock.json pins them: the E2B SDKs
-# (compat/e2b) and the MCP TypeScript SDK (compat/mcp). Only when node_modules is missing or older than the
-# lockfile, so a machine that installed them once runs the tests offline.
+# The third-party clients the tests drive and the dashboard's terminal (xterm.js), exactly as each directory's
+# package-lock.json pins them: the E2B SDKs (compat/e2b), the MCP TypeScript SDK (compat/mcp) and the dashboard
+# (dashboard/: the control-plane build copies its files into the jar and refuses to build without them). Only when
+# node_modules is missing or older than the lockfile, so a machine that installed them once works offline.
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for dir in compat/e2b compat/mcp; do
+for dir in compat/e2b compat/mcp dashboard; do
   if [[ ! -d "$ROOT_DIR/$dir/node_modules" || "$ROOT_DIR/$dir/package-lock.json" -nt "$ROOT_DIR/$dir/node_modules/.package-lock.json" ]]; then
-    echo "== installing the test packages of $dir (npm ci)"
+    echo "== installing the packages of $dir (npm ci)"
     npm ci --prefix "$ROOT_DIR/$dir" --no-audit --no-fund --loglevel=error
   fi
 done

@@ -21,6 +21,7 @@ import dev.wrenn.controlplane.build.LayerStore;
 import dev.wrenn.controlplane.code.CodeRoutes;
 import dev.wrenn.controlplane.config.ControlPlaneConfig;
 import dev.wrenn.controlplane.config.Secrets;
+import dev.wrenn.controlplane.dashboard.DashboardRoutes;
 import dev.wrenn.controlplane.db.Database;
 import dev.wrenn.controlplane.e2b.E2bRoutes;
 import dev.wrenn.controlplane.e2b.SandboxDomain;
@@ -247,6 +248,7 @@ public final class ControlPlane implements AutoCloseable {
                 new WatchSocket(sandboxService, authenticator, slots).register(routes);
                 e2bRoutes.register(routes, authenticator);
                 mcp.register(routes, authenticator);
+                new DashboardRoutes().register(routes);
             });
             app.start(config.host(), config.port());
             domain.listening(app.port());

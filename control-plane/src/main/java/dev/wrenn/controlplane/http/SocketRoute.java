@@ -7,6 +7,7 @@ import io.javalin.http.Handler;
 import io.javalin.websocket.WsConnectContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -16,6 +17,11 @@ import java.util.function.Function;
  * error in the envelope), one session per socket from connect on, messages to their own session, and the
  * session's end exactly once, whether the socket closed or failed. Each socket holds one of its
  * sandbox's stream slots from the upgrade to its end; with none free the upgrade is refused (429).
+ *
+ * <p>A browser cannot set headers on an upgrade, so every route also takes its credential in
+ * {@code Sec-WebSocket-Protocol} ({@link SocketCredential}): it is parsed here, before the route's check, and the
+ * answer names only {@value SocketCredential#PROTOCOL}. Javalin would otherwise echo the first protocol offered,
+ * which may be the credential.
  */
 public final class SocketRoute {
     private static final String SLOT = "wrenn.stream-slot";
@@ -55,7 +61,13 @@ public final class SocketRoute {
             Function<WsConnectContext, Session> create) {
         Map<String, Open> sessions = new ConcurrentHashMap<>();
         routes.wsBeforeUpgrade(path, ctx -> {
+            var offer = SocketCredential.Offer.of(Collections.list(ctx.req().getHeaders(SocketCredential.HEADER)));
+            if (offer.mentionsCredential()) {
+                // Set before anything can be refused, so no answer, refusals included, carries the credential.
+                ctx.res().setHeader(SocketCredential.HEADER, offer.offersWrenn() ? SocketCredential.PROTOCOL : null);
+            }
             try {
+                offer.credential().ifPresent(c -> ctx.attribute(SocketCredential.ATTRIBUTE, c));
                 check.handle(ctx);
                 // Taken last, so a refused check holds nothing.
                 ctx.attribute(SLOT, slots.acquire(ctx.pathParam("id")));

@@ -33,7 +33,11 @@ class HttpBasicsIT {
         var r = api.get("/v1/nothing-here");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.errorCode()).isEqualTo("not_found");
-        assertThat(api.get("/").status()).isEqualTo(404);
+        assertThat(api.get("/nothing-here").status()).isEqualTo(404);
+        // The root is the web dashboard's page (dashboard.DashboardRoutes), not an API route.
+        var root = api.get("/");
+        assertThat(root.status()).isEqualTo(200);
+        assertThat(root.header("Content-Type")).startsWith("text/html");
     }
 
     @Test

@@ -21,14 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * here): authorize, access_token, /user and /user/emails, with GitHub's response shapes. It
  * checks the client credentials and the redirect URI the way GitHub does.
  */
-final class FakeGitHub implements AutoCloseable {
-    static final String CLIENT_ID = "Iv1.testclient";
-    static final String CLIENT_SECRET = "test-client-secret";
+public final class FakeGitHub implements AutoCloseable {
+    public static final String CLIENT_ID = "Iv1.testclient";
+    public static final String CLIENT_SECRET = "test-client-secret";
 
     /** Who "logs in" at the next authorize call. */
-    record User(long id, String login, String publicEmail, List<Email> emails) {}
+    public record User(long id, String login, String publicEmail, List<Email> emails) {}
 
-    record Email(String email, boolean primary, boolean verified) {}
+    public record Email(String email, boolean primary, boolean verified) {}
 
     private final HttpServer server;
     private final Map<String, User> codes = new ConcurrentHashMap<>();
@@ -37,7 +37,7 @@ final class FakeGitHub implements AutoCloseable {
     private volatile User nextUser;
     final AtomicInteger emailCalls = new AtomicInteger();
 
-    FakeGitHub() throws IOException {
+    public FakeGitHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/login/oauth/authorize", this::authorize);
@@ -47,11 +47,11 @@ final class FakeGitHub implements AutoCloseable {
         server.start();
     }
 
-    URI base() {
+    public URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    void nextUser(User user) {
+    public void nextUser(User user) {
         this.nextUser = user;
     }
 
@@ -148,6 +148,16 @@ final class FakeGitHub implements AutoCloseable {
                     p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
         }
         return out;
+    }
+
+    /** The server settings that point a control plane's GitHub login at this imitation. */
+    public java.util.Map<String, String> serverSettings() {
+        return java.util.Map.of(
+                "GITHUB_CLIENT_ID", CLIENT_ID,
+                "GITHUB_CLIENT_SECRET", CLIENT_SECRET,
+                "GITHUB_AUTHORIZE_URL", base() + "/login/oauth/authorize",
+                "GITHUB_TOKEN_URL", base() + "/login/oauth/access_token",
+                "GITHUB_API_URL", base() + "/api");
     }
 
     @Override
