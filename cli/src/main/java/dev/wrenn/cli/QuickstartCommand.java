@@ -68,6 +68,8 @@ final class QuickstartCommand extends ServerCommand {
             System.out.println("Your demo API key (kept in " + dataDir.resolve("quickstart.properties") + "):");
             System.out.println("  export WRENN_API_KEY=" + apiKey);
             System.out.println();
+            System.out.println("Dashboard: " + base + "/  (log in as demo@wrenn.local with the password kept there)");
+            System.out.println();
             System.out.println("Go on with curl:");
             System.out.println("  curl -s " + base + "/v1/sandboxes -H \"X-API-Key: $WRENN_API_KEY\"");
             System.out.println("  curl -s -X POST " + base + "/v1/sandboxes/" + sandboxId

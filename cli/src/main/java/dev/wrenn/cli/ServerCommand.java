@@ -45,6 +45,7 @@ class ServerCommand implements Callable<Integer> {
             System.out.println("Wrenn is running at " + base + "  (data in "
                     + platform.controlPlane.config().dataDir() + ")");
             System.out.println();
+            System.out.println("Dashboard: " + base + "/  (sign up there), or from a shell:");
             System.out.println("Sign up and get a token:");
             System.out.println("  curl -s -X POST " + base + "/v1/auth/signup -H 'Content-Type: application/json' \\");
             System.out.println("       -d '{\"email\":\"you@example.com\",\"password\":\"a-long-password\"}'");
