@@ -119,7 +119,8 @@ class CommandStream(EventStream):
 
     def send_stdin(self, data: str | bytes, *, close: bool = False) -> None:
         """Writes text to the command's stdin; ``close`` ends its stdin after it."""
-        self._ws.send_text(json.dumps({"type": "stdin", "data": to_text(data, "the exec stream's stdin"), "close": close}))
+        text = to_text(data, "the exec stream's stdin")
+        self._ws.send_text(json.dumps({"type": "stdin", "data": text, "close": close}))
 
     def stop(self) -> None:
         """Stops the command: SIGTERM to its process group, SIGKILL 2 s later. Its ``exit`` still comes."""

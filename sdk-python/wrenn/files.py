@@ -87,7 +87,8 @@ class Files:
 
     def mkdir(self, path: str, *, user: str | None = None) -> FsEntry:
         """Makes a directory and its parents (:class:`ConflictError` when it exists)."""
-        return FsEntry.from_json(self._t.json("POST", self._path + "/fs/mkdir", json_body=_with_user({"path": path}, user)))
+        body = _with_user({"path": path}, user)
+        return FsEntry.from_json(self._t.json("POST", self._path + "/fs/mkdir", json_body=body))
 
     def move(self, source: str, destination: str, *, user: str | None = None) -> FsEntry:
         """Moves or renames; answers the entry at its new place."""

@@ -39,7 +39,8 @@ class Templates:
         """
         body = {"sandbox_id": sandbox_id} if name is None else {"sandbox_id": sandbox_id, "name": name}
         query = {"overwrite": "true"} if overwrite else None
-        return Template.from_json(self._t.json("POST", "/v1/snapshots", query=query, json_body=body, timeout=SAVE_TIMEOUT))
+        data = self._t.json("POST", "/v1/snapshots", query=query, json_body=body, timeout=SAVE_TIMEOUT)
+        return Template.from_json(data)
 
 
 class Builds:

@@ -3,9 +3,10 @@ timeout, contexts, a sandbox without an interpreter, and a saved interpreter's c
 
 A sandbox of the suite's template runs the interpreter here the way the built-in template ``code-interpreter-v1``
 does (its recipe's command, user, directory and backend: templates/code-interpreter-v1/Dockerfile), started
-through the SDK's own process calls; building the built-in template would cost a minute of emulated boots and
-kernel starts. The last test saves that sandbox as the team's ``code-interpreter-v1`` (a team's own template
-comes before the built-in one), which the examples then start from. The methods run in name order.
+through the SDK's own process calls (fixture.code_interpreter); building the built-in template would cost a
+minute of emulated boots and kernel starts. The last test saves that sandbox as the team's
+``code-interpreter-v1`` (a team's own template comes before the built-in one), which the examples then start
+from. The methods run in name order.
 """
 
 from __future__ import annotations
@@ -17,39 +18,13 @@ from wrenn import BadRequestError, ConflictError, DeadlineExceededError, NotFoun
 from . import fixture
 
 TEMPLATE = "code-interpreter-v1"
-SERVER = (
-    "/opt/wrenn/jre/bin/java @/opt/wrenn/jvm.args -Xmx128m"
-    " -cp /opt/wrenn/guest-agent.jar:/opt/wrenn/code-interpreter.jar dev.wrenn.codeinterpreter.CodeInterpreter"
-)
 
 sb: Sandbox
 
 
-def start_interpreter(sandbox: Sandbox) -> None:
-    """Starts the interpreter and returns once it listens (it starts its kernel first, then says so)."""
-    # The shell waits for a line before it becomes the server, so the attachment sees every line it writes.
-    p = sandbox.processes.start(
-        f"read go && exec {SERVER}",
-        user="user",
-        cwd="/home/user",
-        env={"MPLBACKEND": "module://matplotlib_inline.backend_inline", "WRENN_CI_KERNEL_TIMEOUT_S": "240"},
-        tag="code-interpreter",
-        stdin=True,
-    )
-    log: list[str] = []
-    with p.attach() as stream:
-        p.send_stdin("go\n")
-        for event in stream:
-            log.append(event.text)
-            if "listening on :49999" in "".join(log):
-                return
-    raise AssertionError(f"the code interpreter exited with {stream.exit_code}: {''.join(log)}")
-
-
 def setUpModule() -> None:
     global sb
-    sb = fixture.sandbox()  # 1024 MB, as the recipe's LABEL says
-    start_interpreter(sb)
+    sb = fixture.code_interpreter()
 
 
 class CodeInterpreterTest(unittest.TestCase):
