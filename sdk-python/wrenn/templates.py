@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import _multipart
-from ._http import DEFAULT, Transport, segment
+from ._http import DEFAULT, StreamedBody, Transport, segment
 from .models import BuildLogLine, Template, TemplateBuild
 
 SAVE_TIMEOUT = 330.0
@@ -116,7 +116,10 @@ class Builds:
 
     def logs(self, build_id: str, *, follow: bool = True, after: int | None = None) -> Iterator[BuildLogLine]:
         """The build's log entries after ``after``; with ``follow`` the iteration waits for new ones until
-        the build's ``end`` entry. Reconnect with ``after`` set to the last ``seq`` seen."""
+        the build's ``end`` entry. Reconnect with ``after`` set to the last ``seq`` seen.
+
+        The request goes at once (an unknown build raises here); the entries are read as they are iterated.
+        """
         stream = self._t.stream(
             "GET",
             f"/v1/templates/builds/{segment(build_id)}/logs",
@@ -124,12 +127,7 @@ class Builds:
             # A followed log stays quiet while a step boots or runs: no read deadline then.
             timeout=None if follow else DEFAULT,
         )
-        try:
-            for line in stream.lines():
-                if line.strip():
-                    yield BuildLogLine.from_json(json.loads(line))
-        finally:
-            stream.close()
+        return _entries(stream)
 
     def wait(
         self,
@@ -167,17 +165,22 @@ class Builds:
             timeout=timeout,
         )
         try:
-            for line in stream.lines():
-                if line.strip():
-                    yield BuildLogLine.from_json(json.loads(line))
+            yield from _entries(stream)
         except TimeoutError:
             raise TimeoutError(f"build {build_id} has not ended") from None
-        finally:
-            stream.close()
 
     def cancel(self, build_id: str) -> TemplateBuild:
         """Cancels a queued or running build (:class:`ConflictError` once it ended)."""
         return TemplateBuild.from_json(self._t.json("POST", f"/v1/templates/builds/{segment(build_id)}/cancel"))
+
+
+def _entries(stream: StreamedBody) -> Iterator[BuildLogLine]:
+    try:
+        for line in stream.lines():
+            if line.strip():
+                yield BuildLogLine.from_json(json.loads(line))
+    finally:
+        stream.close()
 
 
 def context_archive(directory: str | os.PathLike[str]) -> bytes:

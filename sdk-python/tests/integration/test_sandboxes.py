@@ -81,15 +81,19 @@ class SandboxLifecycleTest(unittest.TestCase):
                 1 / 0
         self.assertEqual(c.sandboxes.info(sandbox_id).status, "stopped")
 
-    def test_a_network_policy_at_create_and_replaced_later(self) -> None:
+    def test_a_network_policy_at_create_and_replaced_later_then_destroyed_by_id(self) -> None:
+        c = fixture.client()
         policy = NetworkPolicy(allow_internet_access=False, allow_out=["10.0.0.0/8"])
-        with fixture.sandbox(network=policy) as sb:
-            self.assertEqual(sb.info.network, policy)
-            self.assertEqual(sb.network(), policy)
-            self.assertEqual(sb.set_network(NetworkPolicy()), NetworkPolicy())
-            with self.assertRaises(BadRequestError):
-                sb.set_network(NetworkPolicy(allow_out=["not a network or domain!"]))
-            self.assertIsInstance(sb.metrics(), list)
+        sb = fixture.sandbox(network=policy)
+        self.assertEqual(sb.info.network, policy)
+        self.assertEqual(sb.network(), policy)
+        self.assertEqual(sb.set_network(NetworkPolicy()), NetworkPolicy())
+        with self.assertRaises(BadRequestError):
+            sb.set_network(NetworkPolicy(allow_out=["not a network or domain!"]))
+        self.assertIsInstance(sb.metrics(), list)
+        c.sandboxes.destroy(sb.id)
+        self.assertEqual(c.sandboxes.info(sb.id).status, "stopped")
+        c.sandboxes.destroy(sb.id)  # a second destroy is fine
 
 
 class SandboxListTest(unittest.TestCase):
