@@ -44,11 +44,19 @@ class BuildTest(unittest.TestCase):
         c.templates.delete(done.name)
         self.assertNotIn(done.name, [t.name for t in c.templates.list()])
 
-    def test_a_build_cancelled_at_once(self) -> None:
+    def test_a_build_cancelled_in_its_step(self) -> None:
         c = fixture.client()
-        build = c.builds.start(f"sdk-cancel-{fixture.RUN}", "FROM minimal\nRUN sleep 600\n", no_cache=True)
+        # From the suite's template, the step's sandbox is a clone: no boot of the base image to wait out.
+        recipe = f"FROM {fixture.built_template().name}\nRUN sleep 600\n"
+        build = c.builds.start(f"sdk-cancel-{fixture.RUN}", recipe, no_cache=True)
+        for entry in c.builds.logs(build.id, follow=True):
+            if entry.kind == "step":
+                self.assertEqual(entry.line, 2)
+                break
         self.assertEqual(c.builds.cancel(build.id).status, "cancelled")
-        self.assertEqual(c.builds.wait(build.id).status, "cancelled")
+        ended = c.builds.wait(build.id)
+        self.assertEqual((ended.status, ended.error), ("cancelled", "cancelled"))
+        self.assertEqual(list(c.builds.logs(build.id, follow=False))[-1].text, "cancelled")
         with self.assertRaises(ConflictError):
             c.builds.cancel(build.id)
 
