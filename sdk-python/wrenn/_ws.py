@@ -261,6 +261,8 @@ class WebSocket:
         if len(payload) == 1:
             self._fail(CLOSE_PROTOCOL_ERROR, "a close frame with a one-byte body")
         code = int.from_bytes(payload[:2], "big") if payload else CLOSE_NO_STATUS
+        if payload and not _valid_close_code(code):
+            self._fail(CLOSE_PROTOCOL_ERROR, f"a close frame with the code {code}, which no endpoint may send")
         try:
             reason = payload[2:].decode("utf-8")
         except UnicodeDecodeError:
@@ -409,6 +411,11 @@ class WebSocket:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _valid_close_code(code: int) -> bool:
+    """Codes a peer may send in a close frame (RFC 6455 7.4; 1005, 1006 and 1015 are for reporting only)."""
+    return code in (1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014) or 3000 <= code <= 4999
 
 
 def _read_head(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:

@@ -99,9 +99,14 @@ class StreamTest(unittest.TestCase):
             stopped = sleeper.wait(timeout=30)
         self.assertEqual(stopped.exit_code, 143, "SIGTERM: 128 + 15")
 
-    def test_a_process_that_cannot_start_fails_the_stream(self) -> None:
+    def test_a_process_that_cannot_start_fails_the_stream_with_the_apis_error(self) -> None:
         with self.assertRaises(BadRequestError):
-            sb.commands.stream("true", user="nobody")
+            sb.commands.stream("true", user="nobody")  # refused by the control plane
+        with self.assertRaises(BadRequestError) as cwd:
+            sb.commands.stream("true", cwd="/no/such/dir")  # refused by the guest, after the upgrade
+        self.assertEqual(cwd.exception.code, "invalid_request")
+        with self.assertRaises(BadRequestError):
+            sb.commands.run("true", cwd="/no/such/dir", on_stdout=print)
 
 
 if __name__ == "__main__":

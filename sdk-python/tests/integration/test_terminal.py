@@ -57,6 +57,9 @@ class TerminalTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             with sb.terminal() as term:
                 term.resize(0, 10)
+        with self.assertRaises(BadRequestError) as cwd:
+            sb.terminal(cwd="/no/such/dir")  # refused by the guest, after the upgrade
+        self.assertEqual(cwd.exception.code, "invalid_request")
 
 
 if __name__ == "__main__":

@@ -290,6 +290,14 @@ class ProtocolErrorTest(unittest.TestCase):
     def test_a_control_frame_over_125_bytes(self) -> None:
         self.assert_failure([Peer.frame(PING, b"x" * 126)], 1002, "control frame")
 
+    def test_a_close_code_no_endpoint_may_send(self) -> None:
+        for code in (999, 1005, 1006, 1015, 2000, 5000):
+            with self.subTest(code=code):
+                self.assert_failure([Peer.frame(CLOSE, code.to_bytes(2, "big"))], 1002, "close frame with the code")
+
+    def test_a_close_reason_that_is_not_utf8(self) -> None:
+        self.assert_failure([Peer.frame(CLOSE, (1000).to_bytes(2, "big") + b"\xff")], 1007, "not UTF-8")
+
     def test_text_that_is_not_utf8(self) -> None:
         self.assert_failure([Peer.frame(TEXT, b"\xff\xfe")], 1007, "not UTF-8")
 
