@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * integration tests (every area of the API, its errors, the context manager's destroy) and every example that
  * docs/sdk-python.md shows, each process exiting 0 only if everything in it passed.
  *
- * <p>The integration tests boot once (a build) and clone the rest; the examples that start from the base image
- * boot meanwhile, on the other core. The last two examples follow the tests: {@code templates.py} rebuilds the
+ * <p>The integration tests boot once (a build) and clone the rest; the two examples that start from the base
+ * image boot meanwhile, on the other core. The last two examples follow the tests: {@code templates.py} rebuilds the
  * tests' recipe from its cached layers, and {@code code_interpreter.py} starts from the {@code code-interpreter-v1}
  * the code interpreter's tests leave the team.
  */
@@ -37,7 +37,7 @@ class PythonSdkIT {
             "tests.integration.test_terminal",
             "tests.integration.test_files",
             "tests.integration.test_code");
-    static final List<String> INDEPENDENT_EXAMPLES = List.of("quickstart", "sandboxes", "commands", "files");
+    static final List<String> INDEPENDENT_EXAMPLES = List.of("quickstart", "tour");
     static final List<String> EXAMPLES_AFTER_THE_TESTS = List.of("templates", "code_interpreter");
 
     static PythonScripts python;

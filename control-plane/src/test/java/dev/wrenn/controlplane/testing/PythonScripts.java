@@ -92,7 +92,8 @@ public final class PythonScripts {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + PYTHON + " for " + name, e);
         }
-        Thread reader = Thread.ofVirtual().start(() -> copy(p, name, output));
+        long started = System.nanoTime();
+        Thread reader = Thread.ofVirtual().start(() -> copy(p, name, started, output));
         try {
             boolean ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
@@ -111,10 +112,12 @@ public final class PythonScripts {
         }
     }
 
-    private static void copy(Process p, String name, StringBuilder output) {
+    /** Each line goes to the log with the seconds since the start, so a slow run shows where its time went. */
+    private static void copy(Process p, String name, long started, StringBuilder output) {
         try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                System.out.println("[" + name + "] " + line);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                System.out.printf("[%s +%.1fs] %s%n", name, seconds, line);
                 synchronized (output) {
                     output.append(line).append('\n');
                 }
