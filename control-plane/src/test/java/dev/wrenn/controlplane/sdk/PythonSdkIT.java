@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  * integration tests (every area of the API, its errors, the context manager's destroy) and every example that
  * docs/sdk-python.md shows, each process exiting 0 only if everything in it passed.
  *
- * <p>The integration tests boot once (a build) and clone the rest; the two examples that start from the base
- * image boot meanwhile, on the other core. The last two examples follow the tests: {@code templates.py} rebuilds the
- * tests' recipe from its cached layers, and {@code code_interpreter.py} starts from the {@code code-interpreter-v1}
- * the code interpreter's tests leave the team.
+ * <p>The integration tests boot once (a build) and clone the rest; meanwhile, on the other core, the two examples
+ * that start from the base image boot, and {@code templates.py} rebuilds the tests' recipe from its cached layer.
+ * {@code code_interpreter.py} follows the tests: it starts from the {@code code-interpreter-v1} the code
+ * interpreter's tests leave the team.
  */
 class PythonSdkIT {
     /** A hang guard, not a time limit under test: a run boots and saves sandboxes under emulation. */
@@ -37,8 +37,10 @@ class PythonSdkIT {
             "tests.integration.test_terminal",
             "tests.integration.test_files",
             "tests.integration.test_code");
-    static final List<String> INDEPENDENT_EXAMPLES = List.of("quickstart", "tour");
-    static final List<String> EXAMPLES_AFTER_THE_TESTS = List.of("templates", "code_interpreter");
+    /** templates.py last: by then the tests' build has left the layer its recipe's step takes from the cache. */
+    static final List<String> EXAMPLES_BESIDE_THE_TESTS = List.of("quickstart", "tour", "templates");
+
+    static final List<String> EXAMPLES_AFTER_THE_TESTS = List.of("code_interpreter");
 
     static PythonScripts python;
     static TestServer server;
@@ -87,7 +89,7 @@ class PythonSdkIT {
         args.addAll(INTEGRATION);
         var tests = CompletableFuture.supplyAsync(() -> python.run("sdk-python integration", args, env(), LIMIT));
         var runs = new ArrayList<PythonScripts.Run>();
-        for (String name : INDEPENDENT_EXAMPLES) runs.add(example(name));
+        for (String name : EXAMPLES_BESIDE_THE_TESTS) runs.add(example(name));
         var integration = tests.join();
         runs.add(0, integration);
         for (String name : EXAMPLES_AFTER_THE_TESTS) runs.add(example(name));
