@@ -7,7 +7,7 @@ import time
 from typing import Callable, Iterator
 
 from ._ws import CLOSE_NORMAL, WebSocket
-from .errors import CODE_STATUS, StreamError, WrennError, error_for
+from .errors import CODE_STATUS, StreamError, error_for
 from .models import OutputEvent
 
 OutputCallback = Callable[[str], None]
@@ -138,4 +138,4 @@ def to_text(data: str | bytes, what: str) -> str:
         raise ValueError(f"{what} carries UTF-8 text only; these bytes are not: {e}") from None
 
 
-__all__ = ["EventStream", "OutputCallback", "WrennError", "to_text"]
+__all__ = ["EventStream", "OutputCallback", "to_text"]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ._http import Transport, segment
+from .code import CodeExecution, CodeResult, run_code
 from .commands import Commands
 from .errors import WrennError
 from .files import Files
 from .models import Metric, NetworkPolicy, SandboxInfo, SandboxPage, Template
 from .processes import Processes
 from .terminal import Terminal
-
-if TYPE_CHECKING:
-    from .code import CodeExecution, CodeResult
 
 # The server waits up to WRENN_CREATE_TIMEOUT_SEC (300 s) for a guest to boot or resume, and up to
 # WRENN_PAUSE_TIMEOUT_SEC / WRENN_TEMPLATE_SAVE_TIMEOUT_SEC for a pause or a save: the client waits longer.
@@ -234,8 +232,6 @@ class Sandbox:
         State carries over between calls in the default context. With any ``on_*`` callback the cell's
         output is streamed to it as it is produced. A cell that raises is an answer: see its ``error``.
         """
-        from .code import run_code
-
         return run_code(
             self._t,
             self._path,
