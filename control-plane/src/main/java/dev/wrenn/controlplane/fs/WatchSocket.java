@@ -95,8 +95,19 @@ public final class WatchSocket {
 
                 @Override
                 public void ended(HostAgentException error) {
-                    if (error != null) send(ws, Map.of("type", "error", "data", error.detail()));
-                    close(ws, error == null ? 1000 : 1011, "watch ended");
+                    if (error == null) {
+                        close(ws, 1000, "watch ended");
+                        return;
+                    }
+                    send(ws, Map.of("type", "error", "data", error.detail()));
+                    // The reason is the API's error code, as the routes answer it: clients switch on it.
+                    close(
+                            ws,
+                            1011,
+                            error.kind() == HostAgentException.Kind.NOT_FOUND
+                                    ? ApiError.FILE_NOT_FOUND.code()
+                                    : error.toApi("watching " + ws.queryParam("path"))
+                                            .code());
                 }
             };
         }

@@ -157,7 +157,10 @@ public final class ProcessSocket {
                     e.kind() == HostAgentException.Kind.NOT_FOUND
                             ? "no process " + pid + " in sandbox '" + sandboxId + "'"
                             : "host agent: " + e.getMessage());
-            out.close(e.kind() == HostAgentException.Kind.NOT_FOUND ? 1008 : 1011, "stream failed");
+            // The reason is the API's error code, as for a refusal before the upgrade: clients switch on it.
+            out.close(
+                    e.kind() == HostAgentException.Kind.NOT_FOUND ? 1008 : 1011,
+                    e.toApi("attaching to a process").code());
         }
     }
 }

@@ -271,7 +271,7 @@ public final class TerminalSocket {
             ended = true;
             end.complete(null);
             out.error("host agent: " + e.getMessage());
-            out.close(1011, "terminal failed");
+            out.close(1011, e.toApi("running the terminal").code());
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.wrenn.controlplane.auth.Principal;
 import dev.wrenn.controlplane.host.HostAgentException;
 import dev.wrenn.controlplane.host.ProcessEvents;
 import dev.wrenn.controlplane.host.RunningProcess;
+import dev.wrenn.controlplane.http.ApiError;
 import dev.wrenn.controlplane.http.ApiException;
 import dev.wrenn.controlplane.http.JsonBody;
 import dev.wrenn.controlplane.http.SocketRoute;
@@ -160,11 +161,17 @@ public final class ExecStreamSocket {
         public void failed(HostAgentException e) {
             if (isFinished()) return;
             var now = store.get(teamId, sandboxId);
-            String why = now.isPresent() && now.get().status() != SandboxStatus.RUNNING
+            boolean stopped = now.isPresent() && now.get().status() != SandboxStatus.RUNNING;
+            String why = stopped
                     ? "sandbox became " + now.get().status().wire() + " while the process ran"
                     : "host agent: " + e.getMessage();
             sendError(why);
-            finish(1011, "stream failed");
+            // The reason is the API's error code, as for a refusal before the upgrade: clients switch on it.
+            finish(
+                    1011,
+                    stopped
+                            ? ApiError.SANDBOX_NOT_RUNNING.code()
+                            : e.toApi("running the command").code());
         }
 
         private synchronized boolean isFinished() {
