@@ -2,7 +2,7 @@
 
 from wrenn import Wrenn
 
-client = Wrenn()  # WRENN_API_KEY, and WRENN_API_URL (default http://localhost:8080)
+client = Wrenn()  # WRENN_API_KEY, and WRENN_URL (default http://localhost:8080)
 
 with client.sandboxes.create() as sandbox:
     result = sandbox.commands.run("python3 -c 'print(6 * 7)'")

@@ -2,7 +2,7 @@
 
     from wrenn import Wrenn
 
-    client = Wrenn()  # WRENN_API_KEY, WRENN_API_URL
+    client = Wrenn()  # WRENN_API_KEY, WRENN_URL
     with client.sandboxes.create() as sandbox:
         print(sandbox.commands.run("echo hello").stdout)
 

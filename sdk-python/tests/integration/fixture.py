@@ -1,7 +1,7 @@
 """What the integration tests share: one client, one template built from a recipe, one running sandbox, and one
 sandbox running the code interpreter.
 
-They run against a real server with real VMs (WRENN_API_URL, WRENN_API_KEY; PythonSdkIT starts one). A cold
+They run against a real server with real VMs (WRENN_URL, WRENN_API_KEY; PythonSdkIT starts one). A cold
 boot under emulation costs seconds, so the suite boots once: the build of ``examples/build-context`` boots
 from the base image, and every sandbox of the suite is a clone of the template it makes (under a second).
 Whatever the suite created is destroyed when the interpreter exits.
@@ -44,7 +44,7 @@ def client() -> Wrenn:
     global _client
     with _lock:
         if _client is None:
-            missing = [v for v in ("WRENN_API_URL", "WRENN_API_KEY") if not os.environ.get(v)]
+            missing = [v for v in ("WRENN_URL", "WRENN_API_KEY") if not os.environ.get(v)]
             if missing:
                 raise AssertionError(f"the integration tests need {' and '.join(missing)} (PythonSdkIT sets them)")
             _client = Wrenn()

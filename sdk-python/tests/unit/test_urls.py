@@ -55,7 +55,7 @@ class QueryTest(unittest.TestCase):
 
 class ClientConfigTest(unittest.TestCase):
     def test_the_environment_gives_the_defaults(self) -> None:
-        env = {"WRENN_API_KEY": "wrn_env", "WRENN_API_URL": "http://api.example:9090"}
+        env = {"WRENN_API_KEY": "wrn_env", "WRENN_URL": "http://api.example:9090"}
         with mock.patch.dict(os.environ, env, clear=True):
             c = Wrenn()
             self.assertEqual(c.base_url, "http://api.example:9090")

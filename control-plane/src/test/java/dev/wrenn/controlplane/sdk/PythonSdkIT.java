@@ -76,7 +76,7 @@ class PythonSdkIT {
     }
 
     static Map<String, String> env() {
-        return Map.of("WRENN_API_URL", server.baseUri().toString(), "WRENN_API_KEY", apiKey);
+        return Map.of("WRENN_URL", server.baseUri().toString(), "WRENN_API_KEY", apiKey);
     }
 
     static PythonScripts.Run example(String name) {
