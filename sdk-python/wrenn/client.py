@@ -18,7 +18,7 @@ class Wrenn:
 
     Args:
         api_key: the key (``wrn_...``); default ``$WRENN_API_KEY``.
-        base_url: the server; default ``$WRENN_URL``, else ``$WRENN_URL`` (the CLI's), else
+        base_url: the server; default ``$WRENN_URL`` (as for the CLI), else
             ``http://localhost:8080``. An https URL is verified against the system's certificates, or
             against ``ssl_context`` when given.
         timeout: seconds a quick call may take; calls that boot or save a sandbox, run a command or move a
@@ -43,7 +43,7 @@ class Wrenn:
         key = api_key if api_key is not None else os.environ.get("WRENN_API_KEY")
         if not key:
             raise ValueError("no API key: pass api_key=... or set WRENN_API_KEY")
-        url = base_url or os.environ.get("WRENN_URL") or os.environ.get("WRENN_URL") or DEFAULT_BASE_URL
+        url = base_url or os.environ.get("WRENN_URL") or DEFAULT_BASE_URL
         if timeout <= 0:
             raise ValueError("timeout must be positive")
         self._transport = Transport(url, key, timeout, ssl_context)

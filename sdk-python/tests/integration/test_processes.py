@@ -59,15 +59,17 @@ class ProcessTest(unittest.TestCase):
             second.close()
 
     def test_signals_by_name_by_enum_and_over_the_socket(self) -> None:
-        term = sb.processes.start("sleep 600")
+        # sleep itself, not `sh -c "sleep 600"`: a signal that reaches dash before it forks sleep is caught and
+        # left pending while sleep runs on (dash catches SIGINT under -c), so the shell form hangs at random.
+        term = sb.processes.start("sleep", ["600"])
         term.signal()
         self.assertEqual(term.wait(timeout=60), 128 + signal.SIGTERM)
 
-        interrupted = sb.processes.start("sleep 600")
+        interrupted = sb.processes.start("sleep", ["600"])
         sb.processes.signal(interrupted.pid, signal.SIGINT)
         self.assertEqual(sb.processes.wait(interrupted.pid, timeout=60), 128 + signal.SIGINT)
 
-        hup = sb.processes.start("sleep 600")
+        hup = sb.processes.start("sleep", ["600"])
         with hup.attach() as stream:
             stream.signal("SIGHUP")
             self.assertEqual(stream.wait(timeout=60), 128 + signal.SIGHUP)
