@@ -55,8 +55,8 @@ public final class McpRoutes {
         try {
             message = JsonBody.MAPPER.readTree(ctx.bodyAsBytes());
         } catch (JacksonException e) {
-            ctx.status(400).json(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "the body is not JSON"));
-            return;
+            // An HTTP error in the API's envelope, as on every route: the transport lets a server refuse input so.
+            throw new ApiException(ApiError.INVALID_JSON, "the body is not JSON");
         }
         var caller = credential(ctx);
         if (message.isArray()) {
@@ -66,7 +66,7 @@ public final class McpRoutes {
                 if (a != null) answers.add(a);
             }
             if (message.isEmpty()) {
-                ctx.status(400).json(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "an empty batch"));
+                throw ApiException.invalid("an empty batch");
             } else if (answers.isEmpty()) {
                 ctx.status(202);
             } else {

@@ -69,7 +69,7 @@ class McpIT {
 
         var notJson = mcp(api, "{nope");
         assertThat(notJson.status()).isEqualTo(400);
-        assertThat(notJson.json().path("error").path("code").asInt()).isEqualTo(JsonRpc.PARSE_ERROR);
+        assertThat(notJson.errorCode()).isEqualTo("invalid_json");
 
         var version = mcp(
                 api.withHeader("MCP-Protocol-Version", "2020-01-01"),
