@@ -74,6 +74,9 @@ public final class McpRoutes {
             }
             return;
         }
+        if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asString(""))) {
+            throw ApiException.invalid("the body is not a JSON-RPC 2.0 message");
+        }
         var answer = protocol.handle(message, caller);
         if (answer == null) ctx.status(202);
         else ctx.json(answer);
