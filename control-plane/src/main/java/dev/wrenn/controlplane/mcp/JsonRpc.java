@@ -6,7 +6,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** JSON-RPC 2.0 as MCP uses it: the answer shapes and the standard error codes. */
 final class JsonRpc {
-    static final int PARSE_ERROR = -32700;
     static final int INVALID_REQUEST = -32600;
     static final int METHOD_NOT_FOUND = -32601;
     static final int INVALID_PARAMS = -32602;
